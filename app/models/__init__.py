@@ -1,0 +1,1 @@
+"""Business rules and storage: peewee models and plain-Python rules, with no Qt in them."""

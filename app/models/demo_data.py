@@ -1,0 +1,287 @@
+"""Realistic, varied demo incidents, for demonstrations, screenshots and benchmarks.
+
+Written with ``executemany`` in large transactions rather than through the model layer:
+a million incidents with their history must take minutes, not hours. The rows written
+are the same as the operations write (same columns, same UTC text format).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.models.clock import now_utc
+from app.models.db import database
+from app.models.entities import Category, ReferenceCounter
+from app.models.incidents import format_reference
+from app.models.lifecycle import Status
+from app.models.priority import compute_priority
+from app.models.users import ensure_user
+from app.models.vocabulary import CallerType, Channel, Level
+
+MAX_COUNT = 10_000_000
+BATCH = 20_000
+
+DEMO_USERS = [
+    ("priya.shah", "Priya Shah", "advisor"), ("tom.walker", "Tom Walker", "advisor"),
+    ("aisha.khan", "Aisha Khan", "advisor"), ("dan.evans", "Dan Evans", "advisor"),
+    ("megan.hughes", "Megan Hughes", "advisor"), ("liam.oconnor", "Liam O'Connor", "advisor"),
+    ("sofia.rossi", "Sofia Rossi", "advisor"), ("kwame.mensah", "Kwame Mensah", "advisor"),
+    ("rachel.green", "Rachel Green", "team_leader"),
+    ("george.patel", "George Patel", "team_leader"),
+]
+
+FIRST = ["Olivia", "Jack", "Amelia", "Harry", "Isla", "Oscar", "Ava", "Charlie", "Mia", "Leo",
+         "Grace", "Noah", "Freya", "Arthur", "Zara", "Mohammed", "Ruby", "Ethan", "Chloe",
+         "Yusuf", "Hannah", "Callum", "Niamh", "Rhys", "Ellie", "Tariq", "Bethan", "Femi",
+         "Agnieszka", "Wei"]
+LAST = ["Smith", "Jones", "Taylor", "Brown", "Williams", "Wilson", "Johnson", "Davies",
+        "Robinson", "Wright", "Thompson", "Evans", "Walker", "White", "Roberts", "Green",
+        "Hall", "Wood", "Jackson", "Clarke", "Patel", "Khan", "Lewis", "Ahmed", "Murphy",
+        "Begum", "Kowalski", "Okafor", "Campbell", "Nguyen"]
+PLACES = ["Manchester", "Leeds", "Birmingham", "Bristol", "Cardiff", "Newcastle", "Norwich",
+          "Sheffield", "Nottingham", "Swansea", "Liverpool", "Brighton", "Exeter", "York",
+          "Leicester", "Plymouth", "Reading", "Milton Keynes", "Hull", "Derby"]
+SITES = ["head office, floor 2", "contact centre, bank A", "contact centre, bank C",
+         "depot", "customer's home", "branch", "remote (home working)", "data centre"]
+SYSTEMS = ["CRM", "billing system", "booking portal", "payroll", "email", "VPN",
+           "knowledge base", "case management system"]
+
+SUMMARIES = {
+    "IT system failure": ["{system} not loading for the whole team",
+                          "Cannot log in to the {system}", "{system} very slow since this morning",
+                          "Error message when saving in the {system}",
+                          "Laptop will not start", "No network at {site}"],
+    "Telephony outage": ["Inbound calls dropping after the IVR menu",
+                         "No dial tone on outbound lines", "Callers hear silence after option 2",
+                         "Softphone keeps disconnecting", "Queue not routing to the {place} team"],
+    "Security or data breach": ["Letter sent to the wrong address",
+                                "Caller received another customer's statement",
+                                "Suspicious email asking for passwords",
+                                "Laptop left on a train", "Unknown person in the {site}"],
+    "Facilities": ["No heating at {site}", "Lift out of order at {site}",
+                   "Door access cards not working", "Water leak in the kitchen at {site}",
+                   "Lights out in the car park"],
+    "Service failure": ["Engineer did not attend booked appointment",
+                        "Service outage reported in {place}", "Parcel not delivered for a week",
+                        "Charged twice on the last bill", "Online account shows wrong balance"],
+    "Complaint": ["Unhappy with the handling of a previous call",
+                  "Complaint about an advisor's manner", "Disputes the refund decision",
+                  "Waited 40 minutes in the queue", "Repeated failure to call back"],
+    "Safety": ["Caller fell on wet floor at the {place} branch",
+               "Fire alarm sounding at {site}", "Vulnerable caller may be at risk",
+               "Caller making threats to staff", "Smell of gas reported in {place}"],
+}
+
+WORDS = ["Caller says", "The caller reports that", "Reported by the caller:", "Customer explains:"]
+DETAIL = ["it started about an hour ago", "it has happened three times this week",
+          "nobody has been in touch since the last call", "colleagues see the same problem",
+          "they need it fixed before the end of the day", "they have tried restarting already",
+          "they are very upset about it", "it affects several people at the site"]
+
+NOTES = {
+    Status.ON_HOLD_CUSTOMER: "Asked the caller for a screenshot and their account number.",
+    Status.ON_HOLD_THIRD_PARTY: "Waiting on the supplier's engineer (their ref. SUP-{n}).",
+    Status.RESOLVED: "Fixed and confirmed with the caller: {fix}.",
+}
+FIXES = ["service restored after a restart", "access reset and tested with the caller",
+         "refund issued and apology given", "engineer rebooked for tomorrow morning",
+         "supplier fixed the fault at their end", "workaround explained and accepted"]
+
+INCIDENT_COLUMNS = (
+    "id", "reference", "received_at", "logged_at", "logged_by_id", "channel", "caller_name",
+    "caller_phone", "caller_email", "caller_type", "account_ref", "location", "summary",
+    "description", "category_id", "subcategory_id", "impact", "urgency", "priority", "status",
+    "owner_id", "details_confirmed", "responded_at", "resolved_at", "closed_at", "resolution",
+    "updated_at", "version",
+)
+HISTORY_COLUMNS = ("incident_id", "at", "user_id", "action", "field", "old_value", "new_value")
+
+# Relative volumes: service failures and IT dominate, safety is rare.
+CATEGORY_WEIGHTS = {"Service failure": 26, "IT system failure": 22, "Complaint": 14,
+                    "Telephony outage": 12, "Facilities": 12, "Security or data breach": 5,
+                    "Safety": 4}
+
+# Resolution times by priority, in hours (median-ish; spread around it).
+RESOLVE_HOURS = {1: 3, 2: 7, 3: 20, 4: 45, 5: 90}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    incidents: int
+    history_rows: int
+    seconds: float
+
+
+def _utc_text(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts))
+
+
+def _received_times(rng: random.Random, count: int, start: float, end: float) -> list[float]:
+    """Times weighted like a contact centre's: weekdays, office hours, a Monday peak."""
+    out = []
+    span = end - start
+    while len(out) < count:
+        ts = start + rng.random() * span
+        lt = time.localtime(ts)
+        weight = (0.35 if lt.tm_wday >= 5 else 1.0) * (1.3 if lt.tm_wday == 0 else 1.0)
+        weight *= 1.0 if 8 <= lt.tm_hour < 18 else 0.12
+        if rng.random() < weight / 1.3:
+            out.append(ts)
+    out.sort()
+    return out
+
+
+class _Generator:
+    def __init__(self, rng: random.Random, now: float, users: list[int], leaders: list[int]):
+        self.rng = rng
+        self.now = now
+        self.users = users
+        self.leaders = leaders
+        self.categories: dict[str, tuple[int, list[int]]] = {}
+        for parent in Category.select().where(Category.parent.is_null()):
+            children = [c.id for c in Category.select().where(Category.parent == parent)]
+            self.categories[parent.name] = (parent.id, children)
+        self.category_names = list(self.categories)
+        self.category_weights = [CATEGORY_WEIGHTS.get(n, 4) for n in self.category_names]
+
+    def incident(self, incident_id: int, reference: str, received: float):
+        rng = self.rng
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        name = f"{first} {last}"
+        caller_type = rng.choices(list(CallerType), weights=(70, 15, 8, 7))[0]
+        channel = rng.choices(list(Channel), weights=(62, 18, 10, 5, 2, 3))[0]
+        if rng.random() < 0.5:
+            phone = f"07700 900{rng.randrange(1000):03d}"
+        else:
+            phone = f"0161 496 0{rng.randrange(1000):03d}"
+        email = f"{first}.{last}@example.org".lower() if rng.random() < 0.6 else ""
+        account = f"AC-{rng.randrange(10**6):06d}" if caller_type == CallerType.CUSTOMER else ""
+        cat_name = rng.choices(self.category_names, weights=self.category_weights)[0]
+        cat_id, children = self.categories[cat_name]
+        sub_id = rng.choice(children) if children else None
+        template = rng.choice(SUMMARIES.get(cat_name, ["{system} problem"]))
+        summary = template.format(system=rng.choice(SYSTEMS), site=rng.choice(SITES),
+                                  place=rng.choice(PLACES))
+        description = f"{rng.choice(WORDS)} {summary[0].lower()}{summary[1:]}; " \
+                      f"{rng.choice(DETAIL)}."
+        location = f"{rng.choice(PLACES)}, {rng.choice(SITES)}"
+        impact = rng.choices(list(Level), weights=(8, 32, 60))[0]
+        urgency = rng.choices(list(Level), weights=(14, 46, 40))[0]
+        if cat_name == "Safety" and rng.random() < 0.5:
+            impact = urgency = Level.HIGH
+        priority = compute_priority(impact, urgency)
+        logger = rng.choice(self.users)
+        logged = received + rng.randrange(20, 300)
+
+        history = [(incident_id, logged, logger, "created", None, None, reference)]
+        age_days = (self.now - received) / 86400
+        resolve_after = RESOLVE_HOURS[priority] * 3600 * rng.lognormvariate(0, 0.6)
+        owner = rng.choice(self.users) if rng.random() < 0.85 else logger
+        responded = resolved = closed = None
+        resolution = ""
+        path: list[Status] = []
+        if received + resolve_after < self.now and age_days > 0.5:
+            path = [Status.ASSIGNED, Status.IN_PROGRESS]
+            if rng.random() < 0.15:
+                path.append(rng.choice((Status.ON_HOLD_CUSTOMER, Status.ON_HOLD_THIRD_PARTY)))
+            path.append(Status.RESOLVED)
+            if age_days > 3 and rng.random() < 0.93:
+                path.append(Status.CLOSED)
+        else:
+            roll = rng.random()
+            if roll < 0.2:
+                path = []
+            elif roll < 0.45:
+                path = [Status.ASSIGNED]
+            elif roll < 0.8:
+                path = [Status.ASSIGNED, Status.IN_PROGRESS]
+            else:
+                path = [Status.ASSIGNED, Status.IN_PROGRESS,
+                        rng.choice((Status.ON_HOLD_CUSTOMER, Status.ON_HOLD_THIRD_PARTY))]
+        status = Status.NEW
+        at = logged
+        end = received + resolve_after if Status.RESOLVED in path else self.now
+        for step in path:
+            if step == Status.RESOLVED:
+                at = max(at + 60, received + resolve_after)
+            elif step == Status.CLOSED:
+                at = at + rng.randrange(3600, 3 * 86400)
+                if at > self.now:
+                    break
+            else:
+                at = min(at + rng.randrange(60, 3600), max(at + 30, end - 30))
+            who = owner if step != Status.ASSIGNED else rng.choice([*self.leaders, logger])
+            history.append((incident_id, at, who, "status", "status", status.value, step.value))
+            if step in NOTES:
+                note = NOTES[step].format(n=rng.randrange(10**5), fix=rng.choice(FIXES))
+                history.append((incident_id, at, who, "note", None, None, note))
+                if step == Status.RESOLVED:
+                    resolution, resolved = note, at
+            if step == Status.CLOSED:
+                closed = at
+            if responded is None:
+                responded = at
+            status = step
+        if status == Status.NEW:
+            owner = None
+        row = (
+            incident_id, reference, _utc_text(received), _utc_text(logged), logger,
+            channel.value, name, phone, email, caller_type.value, account, location, summary,
+            description, cat_id, sub_id, impact.value, urgency.value, priority, status.value,
+            owner, rng.random() < 0.95, responded and _utc_text(responded),
+            resolved and _utc_text(resolved), closed and _utc_text(closed), resolution,
+            _utc_text(at), len(history),
+        )
+        history = [(h[0], _utc_text(h[1]), *h[2:]) for h in history]
+        return row, history
+
+
+def generate(count: int, seed: int | None = None, months: int = 12,
+             progress: Callable[[int], None] | None = None) -> DemoResult:
+    """Add ``count`` demo incidents, received over the last ``months`` months, to the open
+    database. References continue from those already handed out."""
+    if not 1 <= count <= MAX_COUNT:
+        raise ValueError(f"count must be between 1 and {MAX_COUNT:,}; got {count:,}.")
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    now = now_utc().timestamp()
+    users = [ensure_user(u, name) for u, name, _ in DEMO_USERS]
+    for user, (_, _, role) in zip(users, DEMO_USERS, strict=True):
+        if user.role != role:
+            user.role = role
+            user.save()
+    leaders = [u.id for u in users if u.role == "team_leader"]
+    gen = _Generator(rng, now, [u.id for u in users], leaders)
+    times = _received_times(rng, count, now - months * 30.4 * 86400, now - 60)
+    counters = {c.year: c.last for c in ReferenceCounter.select()}
+    conn = database.connection()
+    insert_incident = (f"INSERT INTO incident ({', '.join(INCIDENT_COLUMNS)}) "
+                       f"VALUES ({', '.join('?' * len(INCIDENT_COLUMNS))})")
+    insert_history = (f"INSERT INTO history ({', '.join(HISTORY_COLUMNS)}) "
+                      f"VALUES ({', '.join('?' * len(HISTORY_COLUMNS))})")
+    history_total = 0
+    for start in range(0, count, BATCH):
+        with database.atomic():
+            next_id = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM incident").fetchone()[0]
+                       + 1)
+            incidents, history = [], []
+            for offset, received in enumerate(times[start:start + BATCH]):
+                year = time.localtime(received).tm_year
+                counters[year] = counters.get(year, 0) + 1
+                row, rows = gen.incident(next_id + offset, format_reference(year, counters[year]),
+                                         received)
+                incidents.append(row)
+                history.extend(rows)
+            conn.executemany(insert_incident, incidents)
+            conn.executemany(insert_history, history)
+            history_total += len(history)
+            for year, last in counters.items():
+                ReferenceCounter.insert(year=year, last=last).on_conflict(
+                    conflict_target=[ReferenceCounter.year],
+                    update={ReferenceCounter.last: last}).execute()
+        if progress:
+            progress(min(start + BATCH, count))
+    return DemoResult(count, history_total, time.perf_counter() - started)

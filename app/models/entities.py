@@ -1,0 +1,114 @@
+"""The peewee models: users, categories, incidents, their history and reference counters."""
+
+from __future__ import annotations
+
+import peewee as pw
+
+from app.models.db import BaseModel, UtcDateTimeField
+
+
+class AuditError(RuntimeError):
+    """Something tried to change or remove a history row."""
+
+
+class User(BaseModel):
+    """Somebody who logs, owns or changes incidents."""
+
+    username = pw.CharField(max_length=64, unique=True)
+    display_name = pw.CharField(max_length=100)
+    role = pw.CharField(max_length=20, default="advisor")
+    active = pw.BooleanField(default=True)
+    created_at = UtcDateTimeField()
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Category(BaseModel):
+    """A category (``parent`` is None) or a subcategory of the organisation's list."""
+
+    name = pw.CharField(max_length=80)
+    parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
+    position = pw.IntegerField(default=0)
+    active = pw.BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("parent", "name"), True),)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(BaseModel):
+    """One incident, from the call that reported it to its closure."""
+
+    reference = pw.CharField(max_length=20, unique=True)
+    received_at = UtcDateTimeField(index=True)
+    logged_at = UtcDateTimeField()
+    logged_by = pw.ForeignKeyField(User, backref="logged", on_delete="RESTRICT")
+    channel = pw.CharField(max_length=10)
+    caller_name = pw.CharField(max_length=120, index=True)
+    caller_phone = pw.CharField(max_length=30, default="")
+    caller_email = pw.CharField(max_length=254, default="")
+    caller_type = pw.CharField(max_length=12)
+    account_ref = pw.CharField(max_length=60, default="")
+    location = pw.CharField(max_length=200, default="")
+    summary = pw.CharField(max_length=200)
+    description = pw.TextField(default="")
+    category = pw.ForeignKeyField(Category, backref="+", on_delete="RESTRICT", index=True)
+    subcategory = pw.ForeignKeyField(Category, null=True, backref="+", on_delete="RESTRICT")
+    impact = pw.CharField(max_length=6)
+    urgency = pw.CharField(max_length=6)
+    priority = pw.SmallIntegerField(index=True)
+    status = pw.CharField(max_length=20, index=True)
+    owner = pw.ForeignKeyField(User, null=True, backref="owned", on_delete="RESTRICT",
+                               index=True)
+    details_confirmed = pw.BooleanField(default=False)
+    responded_at = UtcDateTimeField(null=True)
+    resolved_at = UtcDateTimeField(null=True)
+    closed_at = UtcDateTimeField(null=True)
+    resolution = pw.TextField(default="")
+    updated_at = UtcDateTimeField()
+    version = pw.IntegerField(default=1)
+
+
+class History(BaseModel):
+    """One append-only line of an incident's audit trail: who changed what, and when.
+
+    Rows are only ever inserted; the product refuses to update or delete them, and the
+    database's triggers refuse it too.
+    """
+
+    incident = pw.ForeignKeyField(Incident, backref="history", on_delete="RESTRICT")
+    at = UtcDateTimeField()
+    user = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    action = pw.CharField(max_length=20)
+    field = pw.CharField(max_length=40, null=True)
+    old_value = pw.TextField(null=True)
+    new_value = pw.TextField(null=True)
+
+    def save(self, *args, **kwargs):
+        if self.id is not None:
+            raise AuditError("History rows cannot be changed.")
+        return super().save(*args, **kwargs)
+
+    def delete_instance(self, *args, **kwargs):
+        raise AuditError("History rows cannot be deleted.")
+
+    @classmethod
+    def update(cls, *args, **kwargs):
+        raise AuditError("History rows cannot be changed.")
+
+    @classmethod
+    def delete(cls):
+        raise AuditError("History rows cannot be deleted.")
+
+
+class ReferenceCounter(BaseModel):
+    """The last reference number handed out in a year (``INC-2026-000123``)."""
+
+    year = pw.IntegerField(primary_key=True)
+    last = pw.IntegerField(default=0)
+
+
+ALL_MODELS = (User, Category, Incident, History, ReferenceCounter)

@@ -1,0 +1,175 @@
+"""The incident log as a query: filter, sort and read one page at a time, never the table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+import peewee as pw
+
+from app.models.clock import local_day_bounds_utc
+from app.models.entities import Category, Incident, User
+from app.models.lifecycle import Status
+
+OPEN_STATUSES = frozenset(s.value for s in Status if s.is_open)
+UNASSIGNED = 0  # owner filter value meaning "nobody owns it"
+
+
+class SortKey(StrEnum):
+    """The columns the log can be sorted by."""
+
+    REFERENCE = "reference"
+    RECEIVED = "received"
+    CALLER = "caller"
+    NATURE = "nature"
+    CATEGORY = "category"
+    PRIORITY = "priority"
+    STATUS = "status"
+    OWNER = "owner"
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What the log shows; an empty field does not filter."""
+
+    statuses: frozenset[str] = frozenset()
+    priorities: frozenset[int] = frozenset()
+    category_id: int | None = None
+    owner_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One row of the log, as shown."""
+
+    id: int
+    reference: str
+    received_at: datetime
+    caller_name: str
+    summary: str
+    category: str
+    priority: int
+    status: str
+    owner: str
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query from what the user typed: every word must match, as a prefix.
+
+    Words are quoted, so FTS5 syntax in the input (``AND``, ``*``, ``"``) is taken as text.
+    """
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{w}"*' for w in words)
+
+
+def _sort_expression(key: SortKey):
+    return {
+        SortKey.REFERENCE: Incident.id,  # references increase with ids
+        SortKey.RECEIVED: Incident.received_at,
+        SortKey.CALLER: Incident.caller_name,
+        SortKey.NATURE: Incident.summary,
+        SortKey.CATEGORY: Category.name,
+        SortKey.PRIORITY: Incident.priority,
+        SortKey.STATUS: Incident.status,
+        SortKey.OWNER: User.display_name,
+    }[key]
+
+
+class IncidentLog:
+    """A filtered, sorted view of the incidents, read a page at a time."""
+
+    def __init__(self, log_filter: LogFilter | None = None, sort: SortKey = SortKey.RECEIVED,
+                 descending: bool = True):
+        self.filter = log_filter or LogFilter()
+        self.sort = sort
+        self.descending = descending
+        self._count: int | None = None
+
+    def _where(self, query: pw.ModelSelect) -> pw.ModelSelect:
+        f = self.filter
+        if f.statuses:
+            query = query.where(Incident.status.in_(sorted(f.statuses)))
+        if f.priorities:
+            query = query.where(Incident.priority.in_(sorted(f.priorities)))
+        if f.category_id is not None:
+            query = query.where(Incident.category == f.category_id)
+        if f.owner_id == UNASSIGNED:
+            query = query.where(Incident.owner.is_null())
+        elif f.owner_id is not None:
+            query = query.where(Incident.owner == f.owner_id)
+        if f.received_from or f.received_to:
+            first = f.received_from or date(2000, 1, 1)
+            last = f.received_to or date(9998, 12, 30)
+            start, end = local_day_bounds_utc(first, last)
+            query = query.where((Incident.received_at >= start) & (Incident.received_at < end))
+        match = fts_query(f.text)
+        if match:
+            matching = pw.SQL("(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)",
+                              (match,))
+            query = query.where(Incident.id.in_(matching))
+        return query
+
+    def count(self) -> int:
+        """How many incidents the filter lets through (cached until the log is re-made)."""
+        if self._count is None:
+            self._count = self._where(Incident.select(pw.fn.COUNT(Incident.id))).scalar()
+        return self._count
+
+    def _page_ids(self, offset: int, limit: int, descending: bool) -> list[int]:
+        query = Incident.select(Incident.id)
+        if self.sort == SortKey.CATEGORY:
+            query = query.join(Category, on=(Incident.category == Category.id))
+        elif self.sort == SortKey.OWNER:
+            query = query.join(User, pw.JOIN.LEFT_OUTER, on=(Incident.owner == User.id))
+        expr = _sort_expression(self.sort)
+        order = [expr.desc(), Incident.id.desc()] if descending else [expr.asc(),
+                                                                       Incident.id.asc()]
+        query = self._where(query).order_by(*order).limit(limit).offset(offset)
+        return [row[0] for row in query.tuples()]
+
+    def rows(self, offset: int, limit: int) -> list[LogRow]:
+        """Rows ``offset`` to ``offset + limit`` in the current order.
+
+        SQLite walks past every skipped row of an OFFSET, so a page in the second half is
+        read from the other end in reverse order: the walk is never more than half the log.
+        """
+        total = self.count()
+        offset = max(0, min(offset, total))
+        limit = max(0, min(limit, total - offset))
+        if limit == 0:
+            return []
+        if offset > total // 2:
+            back = total - offset - limit
+            ids = list(reversed(self._page_ids(back, limit, not self.descending)))
+        else:
+            ids = self._page_ids(offset, limit, self.descending)
+        return self._rows_for(ids)
+
+    @staticmethod
+    def _rows_for(ids: list[int]) -> list[LogRow]:
+        owner = User.alias()
+        query = (Incident
+                 .select(Incident.id, Incident.reference, Incident.received_at,
+                         Incident.caller_name, Incident.summary, Category.name,
+                         Incident.priority, Incident.status, owner.display_name)
+                 .join(Category, on=(Incident.category == Category.id))
+                 .join_from(Incident, owner, pw.JOIN.LEFT_OUTER,
+                            on=(Incident.owner == owner.id))
+                 .where(Incident.id.in_(ids)))
+        by_id = {row[0]: LogRow(*row[:8], owner=row[8] or "") for row in query.tuples()}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def position_of(self, incident_id: int) -> int | None:
+        """The row at which ``incident_id`` stands in the current order, if it passes."""
+        total = self.count()
+        step = 1000
+        for offset in range(0, min(total, 20 * step), step):
+            ids = self._page_ids(offset, step, self.descending)
+            if incident_id in ids:
+                return offset + ids.index(incident_id)
+        return None

@@ -1,0 +1,202 @@
+"""Operations on incidents: log, edit, change status. Each is one transaction with its history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from app.models.clock import now_utc, to_local
+from app.models.db import database
+from app.models.entities import Category, History, Incident, ReferenceCounter, User
+from app.models.lifecycle import Status, check_transition
+from app.models.priority import compute_priority
+from app.models.validation import IncidentDraft, ValidationError, validate_draft
+
+REFERENCE_PREFIX = "INC"
+
+
+class StaleIncidentError(RuntimeError):
+    """The incident was changed by someone else since it was opened."""
+
+
+class IncidentNotFoundError(LookupError):
+    """No incident has that id."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation changed, for views to refresh just that."""
+
+    incident_id: int
+    created: bool = False
+    fields: tuple[str, ...] = ()
+
+
+def format_reference(year: int, number: int) -> str:
+    """``INC-2026-000123``."""
+    return f"{REFERENCE_PREFIX}-{year}-{number:06d}"
+
+
+def next_reference(when: datetime) -> str:
+    """The next free reference for the local year of ``when``; call inside a transaction."""
+    year = to_local(when).year
+    ReferenceCounter.insert(year=year, last=0).on_conflict_ignore().execute()
+    ReferenceCounter.update(last=ReferenceCounter.last + 1).where(
+        ReferenceCounter.year == year).execute()
+    number = ReferenceCounter.get_by_id(year).last
+    return format_reference(year, number)
+
+
+def get_incident(incident_id: int) -> Incident:
+    incident = Incident.get_or_none(Incident.id == incident_id)
+    if incident is None:
+        raise IncidentNotFoundError(f"There is no incident with id {incident_id}.")
+    return incident
+
+
+def draft_from_incident(incident: Incident) -> IncidentDraft:
+    """The editable fields of a stored incident, as the form shows them."""
+    return IncidentDraft(**{
+        f.name: getattr(incident, f.name) for f in fields(IncidentDraft)
+    })
+
+
+def _audit_text(name: str, value) -> str | None:
+    """How a field's value is written into history: names rather than ids."""
+    if value is None:
+        return None
+    if name in ("category_id", "subcategory_id"):
+        return Category.get_by_id(value).name
+    if name == "owner_id":
+        return User.get_by_id(value).display_name
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _record(incident: Incident, by: User, at: datetime, action: str, field: str | None = None,
+            old=None, new=None) -> None:
+    History.create(incident=incident, at=at, user=by, action=action, field=field,
+                   old_value=_audit_text(field or "", old), new_value=_audit_text(field or "",
+                                                                                    new))
+
+
+def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None) -> Incident:
+    """Log a new incident from ``draft``, with its reference and first history row.
+
+    Raises:
+        ValidationError: the draft is not valid; nothing was written.
+    """
+    now = now or now_utc()
+    draft = draft.cleaned()
+    errors = validate_draft(draft, now)
+    if errors:
+        raise ValidationError(errors)
+    values = {f.name: getattr(draft, f.name) for f in fields(IncidentDraft)}
+    with database.atomic():
+        status = Status.ASSIGNED if draft.owner_id else Status.NEW
+        incident = Incident.create(
+            reference=next_reference(now),
+            logged_at=now,
+            logged_by=by,
+            priority=compute_priority(draft.impact, draft.urgency),
+            status=status,
+            updated_at=now,
+            **values,
+        )
+        _record(incident, by, now, "created", new=incident.reference)
+    return incident
+
+
+def update_incident(incident_id: int, draft: IncidentDraft, by: User, expected_version: int,
+                    now: datetime | None = None) -> Change:
+    """Save an edit: every changed field gets a history row with its old and new value.
+
+    Raises:
+        ValidationError: the draft is not valid; nothing was written.
+        StaleIncidentError: someone saved the incident since ``expected_version``.
+    """
+    now = now or now_utc()
+    draft = draft.cleaned()
+    with database.atomic():
+        incident = get_incident(incident_id)
+        errors = validate_draft(draft, now)
+        if errors:
+            raise ValidationError(errors)
+        if incident.version != expected_version:
+            raise StaleIncidentError(
+                f"{incident.reference} was changed by someone else since you opened it.")
+        changed = []
+        for f in fields(IncidentDraft):
+            old, new = getattr(incident, f.name), getattr(draft, f.name)
+            if old != new:
+                changed.append(f.name)
+                _record(incident, by, now, "changed", f.name, old, new)
+                setattr(incident, f.name, new)
+        priority = compute_priority(incident.impact, incident.urgency)
+        if priority != incident.priority:
+            changed.append("priority")
+            _record(incident, by, now, "changed", "priority", incident.priority, priority)
+            incident.priority = priority
+        if changed:
+            incident.updated_at = now
+            incident.version += 1
+            incident.save()
+    return Change(incident_id, fields=tuple(changed))
+
+
+def change_status(incident_id: int, target: Status | str, by: User, note: str = "",
+                  now: datetime | None = None) -> Change:
+    """Move an incident along its lifecycle, recording the move and its note.
+
+    Raises:
+        TransitionError: the lifecycle does not allow the move (or it lacks a note).
+    """
+    now = now or now_utc()
+    target = Status(target)
+    note = note.strip()
+    with database.atomic():
+        incident = get_incident(incident_id)
+        current = Status(incident.status)
+        check_transition(current, target, note)
+        _record(incident, by, now, "status", "status", current.value, target.value)
+        if note:
+            _record(incident, by, now, "note", new=note)
+        incident.status = target
+        if incident.responded_at is None and target != Status.RESOLVED:
+            incident.responded_at = now
+        if target == Status.RESOLVED:
+            incident.resolved_at = now
+            incident.resolution = note
+            incident.responded_at = incident.responded_at or now
+        elif target == Status.CLOSED:
+            incident.closed_at = now
+        elif target == Status.REOPENED:
+            incident.resolved_at = None
+            incident.closed_at = None
+        incident.updated_at = now
+        incident.version += 1
+        incident.save()
+    return Change(incident_id, fields=("status",))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of an incident's audit trail, ready to show."""
+
+    at: datetime
+    user: str
+    action: str
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+
+
+def incident_history(incident_id: int) -> list[HistoryEntry]:
+    """The audit trail of an incident, oldest first."""
+    query = (History.select(History, User.display_name)
+             .join(User).where(History.incident == incident_id).order_by(History.id))
+    return [HistoryEntry(h.at, h.user.display_name, h.action, h.field, h.old_value,
+                         h.new_value) for h in query]

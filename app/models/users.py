@@ -1,0 +1,36 @@
+"""Who is using the application: the operating-system user until sign-in exists."""
+
+from __future__ import annotations
+
+import getpass
+import os
+
+from app.models.clock import now_utc
+from app.models.entities import User
+
+
+def current_username() -> str:
+    """The operating-system account name of whoever runs the application."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name: a service account or a container
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "unknown"
+
+
+def ensure_user(username: str, display_name: str | None = None) -> User:
+    """The user called ``username``, created on first use."""
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        user = User.create(username=username, display_name=display_name or username,
+                           created_at=now_utc())
+    return user
+
+
+def current_user() -> User:
+    """The signed-in user (for now, the operating-system user)."""
+    return ensure_user(current_username())
+
+
+def active_users() -> list[User]:
+    """Users who can own incidents, by name."""
+    return list(User.select().where(User.active).order_by(User.display_name))

@@ -1,0 +1,71 @@
+"""The fixed vocabularies of an incident record: channels, caller types, impact and urgency."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """How the incident reached the contact centre."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    CHAT = "chat"
+    SOCIAL = "social"
+    RADIO = "radio"
+    WALK_IN = "walk_in"
+
+    @property
+    def label(self) -> str:
+        return _CHANNEL_LABELS[self]
+
+
+_CHANNEL_LABELS = {
+    Channel.PHONE: "Phone",
+    Channel.EMAIL: "Email",
+    Channel.CHAT: "Chat",
+    Channel.SOCIAL: "Social media",
+    Channel.RADIO: "Radio",
+    Channel.WALK_IN: "Walk-in",
+}
+
+
+class CallerType(StrEnum):
+    """Who is reporting the incident."""
+
+    CUSTOMER = "customer"
+    COLLEAGUE = "colleague"
+    THIRD_PARTY = "third_party"
+    PUBLIC = "public"
+
+    @property
+    def label(self) -> str:
+        return _CALLER_TYPE_LABELS[self]
+
+
+_CALLER_TYPE_LABELS = {
+    CallerType.CUSTOMER: "Customer",
+    CallerType.COLLEAGUE: "Colleague",
+    CallerType.THIRD_PARTY: "Third party",
+    CallerType.PUBLIC: "Member of the public",
+}
+
+
+class Level(StrEnum):
+    """A three-step scale, used for both impact and urgency."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+PRIORITY_NAMES = {1: "Critical", 2: "High", 3: "Moderate", 4: "Low", 5: "Planning"}
+
+
+def priority_label(priority: int) -> str:
+    """``P1 Critical`` for 1, and so on."""
+    return f"P{priority} {PRIORITY_NAMES[priority]}"
