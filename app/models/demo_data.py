@@ -165,11 +165,12 @@ class _Generator:
         template = rng.choice(SUMMARIES.get(cat_name, ["{system} problem"]))
         summary = template.format(system=rng.choice(SYSTEMS), site=rng.choice(SITES),
                                   place=rng.choice(PLACES))
+        summary = summary[0].upper() + summary[1:]
         description = f"{rng.choice(WORDS)} {summary[0].lower()}{summary[1:]}; " \
                       f"{rng.choice(DETAIL)}."
         location = f"{rng.choice(PLACES)}, {rng.choice(SITES)}"
-        impact = rng.choices(list(Level), weights=(8, 32, 60))[0]
-        urgency = rng.choices(list(Level), weights=(14, 46, 40))[0]
+        impact = rng.choices(list(Level), weights=(9, 36, 55))[0]
+        urgency = rng.choices(list(Level), weights=(18, 52, 30))[0]
         if cat_name == "Safety" and rng.random() < 0.5:
             impact = urgency = Level.HIGH
         priority = compute_priority(impact, urgency)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from datetime import datetime
 
+from app.models.audit import record
 from app.models.clock import now_utc, to_local
 from app.models.db import database
-from app.models.entities import Category, History, Incident, ReferenceCounter, User
+from app.models.entities import Incident, ReferenceCounter, User
 from app.models.lifecycle import Status, check_transition
 from app.models.priority import compute_priority
 from app.models.validation import IncidentDraft, ValidationError, validate_draft
@@ -61,28 +62,6 @@ def draft_from_incident(incident: Incident) -> IncidentDraft:
     })
 
 
-def _audit_text(name: str, value) -> str | None:
-    """How a field's value is written into history: names rather than ids."""
-    if value is None:
-        return None
-    if name in ("category_id", "subcategory_id"):
-        return Category.get_by_id(value).name
-    if name == "owner_id":
-        return User.get_by_id(value).display_name
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)
-
-
-def _record(incident: Incident, by: User, at: datetime, action: str, field: str | None = None,
-            old=None, new=None) -> None:
-    History.create(incident=incident, at=at, user=by, action=action, field=field,
-                   old_value=_audit_text(field or "", old), new_value=_audit_text(field or "",
-                                                                                    new))
-
-
 def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None) -> Incident:
     """Log a new incident from ``draft``, with its reference and first history row.
 
@@ -106,7 +85,7 @@ def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None)
             updated_at=now,
             **values,
         )
-        _record(incident, by, now, "created", new=incident.reference)
+        record(incident, by, now, "created", new=incident.reference)
     return incident
 
 
@@ -133,12 +112,12 @@ def update_incident(incident_id: int, draft: IncidentDraft, by: User, expected_v
             old, new = getattr(incident, f.name), getattr(draft, f.name)
             if old != new:
                 changed.append(f.name)
-                _record(incident, by, now, "changed", f.name, old, new)
+                record(incident, by, now, "changed", f.name, old, new)
                 setattr(incident, f.name, new)
         priority = compute_priority(incident.impact, incident.urgency)
         if priority != incident.priority:
             changed.append("priority")
-            _record(incident, by, now, "changed", "priority", incident.priority, priority)
+            record(incident, by, now, "changed", "priority", incident.priority, priority)
             incident.priority = priority
         if changed:
             incident.updated_at = now
@@ -161,9 +140,9 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
         incident = get_incident(incident_id)
         current = Status(incident.status)
         check_transition(current, target, note)
-        _record(incident, by, now, "status", "status", current.value, target.value)
+        record(incident, by, now, "status", "status", current.value, target.value)
         if note:
-            _record(incident, by, now, "note", new=note)
+            record(incident, by, now, "note", new=note)
         incident.status = target
         if incident.responded_at is None and target != Status.RESOLVED:
             incident.responded_at = now
@@ -180,23 +159,3 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
         incident.version += 1
         incident.save()
     return Change(incident_id, fields=("status",))
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One line of an incident's audit trail, ready to show."""
-
-    at: datetime
-    user: str
-    action: str
-    field: str | None
-    old_value: str | None
-    new_value: str | None
-
-
-def incident_history(incident_id: int) -> list[HistoryEntry]:
-    """The audit trail of an incident, oldest first."""
-    query = (History.select(History, User.display_name)
-             .join(User).where(History.incident == incident_id).order_by(History.id))
-    return [HistoryEntry(h.at, h.user.display_name, h.action, h.field, h.old_value,
-                         h.new_value) for h in query]

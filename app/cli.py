@@ -1,0 +1,99 @@
+"""The command line: open the window, or work headless (demo data, version)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app import APP_NAME, __version__
+
+
+def _count(text: str) -> int:
+    from app.models.demo_data import MAX_COUNT
+
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_COUNT:,}, not {value:,}")
+    return value
+
+
+def _months(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 120:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 120, not {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the database file (default: incident-desk.sqlite in your "
+                             "data folder)")
+    parser = argparse.ArgumentParser(
+        prog="incident-desk", parents=[common],
+        description=f"{APP_NAME}: log, prioritise and follow contact-centre incidents. "
+                    "With no command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    demo = commands.add_parser(
+        "demo-data", parents=[common], help="fill a database with realistic demo incidents",
+        description="Add realistic, varied demo incidents (with their history) to a database.")
+    demo.add_argument("--count", type=_count, required=True, metavar="N",
+                      help="how many incidents to add")
+    demo.add_argument("--seed", type=int, default=None, metavar="S",
+                      help="random seed, for the same data every time")
+    demo.add_argument("--months", type=_months, default=12, metavar="M",
+                      help="spread incidents over the last M months (default 12)")
+    return parser
+
+
+def _database_path(args: argparse.Namespace) -> tuple[Path, bool]:
+    """The chosen path, and whether its folder may be created (only for the default)."""
+    from app.models.db import default_database_path
+
+    if getattr(args, "db", None):
+        return Path(args.db), False
+    return default_database_path(), True
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from app.models.db import close_database, open_database
+    from app.models.demo_data import generate
+
+    path, create_folder = _database_path(args)
+    open_database(path, create_folder=create_folder)
+    try:
+        def progress(done: int) -> None:
+            if args.count >= 100_000:
+                print(f"  {done:,} / {args.count:,}", file=sys.stderr, flush=True)
+
+        result = generate(args.count, seed=args.seed, months=args.months, progress=progress)
+    finally:
+        close_database()
+    print(f"Added {result.incidents:,} incidents and {result.history_rows:,} history rows "
+          f"to {path} in {result.seconds:.1f} s.")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    from app.models.db import DatabaseOpenError
+
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "demo-data":
+            return _demo_data(args)
+        from app.views.application import run_gui
+
+        path, create_folder = _database_path(args)
+        return run_gui(path, create_folder=create_folder)
+    except DatabaseOpenError as exc:
+        print(f"incident-desk: error: {exc}", file=sys.stderr)
+        return 1

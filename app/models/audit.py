@@ -1,0 +1,84 @@
+"""The audit trail: append a history row, read an incident's history, say what a row means."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.models.clock import format_local
+from app.models.entities import Category, History, Incident, User
+from app.models.lifecycle import Status
+from app.models.validation import FIELD_LABELS
+from app.models.vocabulary import CallerType, Channel, Level, priority_label
+
+
+def _stored_text(field: str, value) -> str | None:
+    """How a value is written into history: names rather than ids, UTC ISO times."""
+    if value is None:
+        return None
+    if field in ("category_id", "subcategory_id"):
+        return Category.get_by_id(value).name
+    if field == "owner_id":
+        return User.get_by_id(value).display_name
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def record(incident: Incident, by: User, at: datetime, action: str, field: str | None = None,
+           old=None, new=None) -> None:
+    """Append one history row; call inside the transaction that makes the change."""
+    History.create(incident=incident, at=at, user=by, action=action, field=field,
+                   old_value=_stored_text(field or "", old),
+                   new_value=_stored_text(field or "", new))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of an incident's audit trail."""
+
+    at: datetime
+    user: str
+    action: str
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+
+
+def incident_history(incident_id: int) -> list[HistoryEntry]:
+    """The audit trail of an incident, oldest first."""
+    query = (History.select(History, User)
+             .join(User).where(History.incident == incident_id).order_by(History.id))
+    return [HistoryEntry(h.at, h.user.display_name, h.action, h.field, h.old_value,
+                         h.new_value) for h in query]
+
+
+_VOCABULARIES = {"status": Status, "channel": Channel, "caller_type": CallerType,
+                 "impact": Level, "urgency": Level}
+
+
+def _readable(field: str | None, value: str | None) -> str:
+    if value is None:
+        return ""
+    vocabulary = _VOCABULARIES.get(field or "")
+    if vocabulary is not None and value in {v.value for v in vocabulary}:
+        return vocabulary(value).label
+    if field == "priority" and value.isdigit() and 1 <= int(value) <= 5:
+        return priority_label(int(value))
+    if field == "received_at":
+        return format_local(datetime.fromisoformat(value))
+    return value
+
+
+def describe(entry: HistoryEntry) -> tuple[str, str, str]:
+    """(what happened, from, to) in words, for the history table and reports."""
+    if entry.action == "created":
+        return "Logged", "", entry.new_value or ""
+    if entry.action == "note":
+        return "Note", "", entry.new_value or ""
+    what = "Status" if entry.action == "status" else FIELD_LABELS.get(entry.field or "",
+                                                                      entry.field or "")
+    return what, _readable(entry.field, entry.old_value), _readable(entry.field,
+                                                                    entry.new_value)

@@ -1,0 +1,1 @@
+"""Files the application loads at run time (icons), read with importlib.resources."""

@@ -1,0 +1,1 @@
+"""The Qt interface: thin widgets over the operations of :mod:`app.models`."""

@@ -1,0 +1,230 @@
+"""The selected incident: its details, a status change, and its history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.audit import incident_history
+from app.models.clock import format_local
+from app.models.entities import Category, Incident, User
+from app.models.incidents import get_incident
+from app.models.lifecycle import NOTE_REQUIRED, Status, TransitionError, allowed_next
+from app.models.vocabulary import CallerType, Channel, Level
+from app.views.history_table_model import HistoryTableModel
+from app.views.operations import IncidentOperations
+from app.views.text import PRIORITY_COLOURS, priority_text, status_text
+
+DETAIL_FIELDS = (
+    ("received", "Received"), ("logged", "Logged"), ("channel", "Channel"),
+    ("caller", "Caller"), ("phone", "Phone / caller ID"), ("email", "Email"),
+    ("account", "Account or asset no."), ("location", "Location"),
+    ("category", "Category"), ("impact", "Impact / urgency"), ("owner", "Owner"),
+    ("confirmed", "Confirmed back"), ("responded", "Responded"), ("resolved", "Resolved"),
+    ("closed", "Closed"), ("resolution", "Resolution"),
+)
+
+
+class DetailPane(QWidget):
+    """Shows one incident; lets the user move it along its lifecycle."""
+
+    edit_requested = Signal(int)
+
+    def __init__(self, operations: IncidentOperations, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._operations = operations
+        self._incident_id: int | None = None
+
+        self.title = QLabel()
+        self.title.setObjectName("detailTitle")
+        self.title.setStyleSheet("font-size: 15pt; font-weight: 600;")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.priority_badge = QLabel()
+        self.priority_badge.setMargin(4)
+        self.status_label = QLabel()
+        self.status_label.setObjectName("statusLabel")
+        self.status_label.setStyleSheet("font-weight: 600;")
+        self.edit_button = QPushButton(self.tr("&Edit…"))
+        self.edit_button.clicked.connect(self.on_edit_clicked)
+        badges = QHBoxLayout()
+        badges.addWidget(self.priority_badge)
+        badges.addWidget(self.status_label)
+        badges.addStretch(1)
+        badges.addWidget(self.edit_button)
+
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 11pt;")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setTextFormat(Qt.TextFormat.PlainText)
+        self.description.setStyleSheet("color: palette(dark); font-style: italic;")
+
+        self.values: dict[str, QLabel] = {}
+        form = QFormLayout()
+        for key, label in DETAIL_FIELDS:
+            value = QLabel()
+            value.setTextFormat(Qt.TextFormat.PlainText)
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[key] = value
+            form.addRow(self.tr(label) + ":", value)
+
+        self.next_status = QComboBox()
+        self.next_status.setObjectName("nextStatus")
+        self.next_status.currentIndexChanged.connect(self.on_next_status_changed)
+        self.status_note = QLineEdit()
+        self.status_note.setObjectName("statusNote")
+        self.status_note.returnPressed.connect(self.on_apply_status)
+        self.apply_status = QPushButton(self.tr("Apply"))
+        self.apply_status.setObjectName("applyStatus")
+        self.apply_status.clicked.connect(self.on_apply_status)
+        self.status_message = QLabel()
+        self.status_message.setObjectName("statusMessage")
+        self.status_message.setWordWrap(True)
+        self.status_message.setStyleSheet("color: #b71c1c;")
+        move = QGroupBox(self.tr("Change status"))
+        move_layout = QFormLayout(move)
+        move_layout.addRow(self.tr("Move to:"), self.next_status)
+        move_layout.addRow(self.tr("Note:"), self.status_note)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status_message, 1)
+        buttons.addWidget(self.apply_status)
+        move_layout.addRow(buttons)
+
+        details = QWidget()
+        details_layout = QVBoxLayout(details)
+        details_layout.addWidget(self.title)
+        details_layout.addLayout(badges)
+        details_layout.addWidget(self.summary)
+        details_layout.addWidget(self.description)
+        details_layout.addLayout(form)
+        details_layout.addWidget(move)
+        details_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(details)
+
+        self.history_model = HistoryTableModel(self)
+        self.history_view = QTableView()
+        self.history_view.setObjectName("historyView")
+        self.history_view.setModel(self.history_model)
+        self.history_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history_view.verticalHeader().hide()
+        self.history_view.setWordWrap(False)
+        self.history_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.history_view.horizontalHeader().setStretchLastSection(True)
+        history = QGroupBox(self.tr("History"))
+        history_layout = QVBoxLayout(history)
+        history_layout.addWidget(self.history_view)
+
+        self.placeholder = QLabel(self.tr("Select an incident in the log to see it here."))
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(history)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.splitter)
+        self.show_incident(None)
+
+    @property
+    def incident_id(self) -> int | None:
+        return self._incident_id
+
+    def show_incident(self, incident_id: int | None) -> None:
+        """Show ``incident_id`` (None: nothing selected), read afresh from the database."""
+        self._incident_id = incident_id
+        self.placeholder.setVisible(incident_id is None)
+        self.splitter.setVisible(incident_id is not None)
+        if incident_id is None:
+            return
+        incident = get_incident(incident_id)
+        self._fill(incident)
+        self.history_model.set_entries(incident_history(incident_id))
+        self.history_view.scrollToBottom()
+
+    def _fill(self, inc: Incident) -> None:
+        self.title.setText(inc.reference)
+        background, foreground = PRIORITY_COLOURS[inc.priority]
+        self.priority_badge.setText(priority_text(inc.priority))
+        self.priority_badge.setStyleSheet(
+            f"background: {background.name()}; color: {foreground.name()}; "
+            "border-radius: 3px; font-weight: 600;")
+        self.status_label.setText(status_text(inc.status))
+        self.summary.setText(inc.summary)
+        self.description.setText(inc.description)
+        self.description.setVisible(bool(inc.description))
+        owner = User.get_or_none(User.id == inc.owner_id) if inc.owner_id else None
+        category = Category.get_by_id(inc.category_id).name
+        if inc.subcategory_id:
+            category += " › " + Category.get_by_id(inc.subcategory_id).name
+        logged_by = User.get_by_id(inc.logged_by_id).display_name
+        texts = {
+            "received": format_local(inc.received_at),
+            "logged": f"{format_local(inc.logged_at)} by {logged_by}",
+            "channel": Channel(inc.channel).label,
+            "caller": f"{inc.caller_name} ({CallerType(inc.caller_type).label.lower()})",
+            "phone": inc.caller_phone, "email": inc.caller_email,
+            "account": inc.account_ref, "location": inc.location, "category": category,
+            "impact": f"{Level(inc.impact).label} / {Level(inc.urgency).label}",
+            "owner": owner.display_name if owner else self.tr("(unassigned)"),
+            "confirmed": self.tr("Yes") if inc.details_confirmed else self.tr("No"),
+            "responded": format_local(inc.responded_at),
+            "resolved": format_local(inc.resolved_at),
+            "closed": format_local(inc.closed_at), "resolution": inc.resolution,
+        }
+        for key, label in self.values.items():
+            label.setText(texts[key] or "—")
+        self.next_status.blockSignals(True)
+        self.next_status.clear()
+        for status in allowed_next(inc.status):
+            self.next_status.addItem(status_text(status), status.value)
+        self.next_status.blockSignals(False)
+        self.status_note.clear()
+        self.status_message.clear()
+        self.on_next_status_changed()
+
+    @Slot()
+    def on_next_status_changed(self) -> None:
+        value = self.next_status.currentData()
+        needed = NOTE_REQUIRED.get(Status(value)) if value else None
+        self.status_note.setPlaceholderText(
+            self.tr("Required: ") + needed if needed else self.tr("Optional note"))
+
+    @Slot()
+    def on_apply_status(self) -> None:
+        if self._incident_id is None or self.next_status.currentData() is None:
+            return
+        target = Status(self.next_status.currentData())
+        try:
+            self._operations.change_status(self._incident_id, target, self.status_note.text())
+        except TransitionError as exc:
+            self.status_message.setText(str(exc))
+            self.status_note.setFocus()
+
+    @Slot()
+    def on_edit_clicked(self) -> None:
+        if self._incident_id is not None:
+            self.edit_requested.emit(self._incident_id)

@@ -1,0 +1,340 @@
+"""The logging form: new incidents and edits, in the order a call goes, checked as typed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from itertools import pairwise
+
+from PySide6.QtCore import QDateTime, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.clock import local_from_naive, now_utc, to_local
+from app.models.entities import Category
+from app.models.incidents import StaleIncidentError, draft_from_incident, get_incident
+from app.models.priority import compute_priority
+from app.models.users import active_users
+from app.models.validation import FIELD_LABELS, IncidentDraft, ValidationError, validate_draft
+from app.models.vocabulary import CallerType, Channel, Level
+from app.views.dialogs import Dialogs
+from app.views.operations import IncidentOperations
+from app.views.text import PRIORITY_COLOURS, priority_text
+
+IMPACT_HINTS = {
+    Level.HIGH: "High: many people or a whole service; safety, money, regulation at stake",
+    Level.MEDIUM: "Medium: a team, a site or a group of customers",
+    Level.LOW: "Low: one person, with little harm",
+}
+URGENCY_HINTS = {
+    Level.HIGH: "High: getting worse fast, no workaround, a deadline today",
+    Level.MEDIUM: "Medium: can wait hours; a poor workaround exists",
+    Level.LOW: "Low: can wait days; a good workaround exists",
+}
+
+
+class IncidentForm(QDialog):
+    """Log a new incident (``incident_id`` None) or edit one; saves through ``operations``."""
+
+    def __init__(self, operations: IncidentOperations, dialogs: Dialogs,
+                 incident_id: int | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._operations = operations
+        self._dialogs = dialogs
+        self._incident_id = incident_id
+        self._version = 0
+        self._touched: set[str] = set()
+        self.saved_incident_id: int | None = None
+        self.setObjectName("incidentForm")
+        self.setSizeGripEnabled(True)
+
+        self.received_at = QDateTimeEdit()
+        self.received_at.setCalendarPopup(True)
+        self.received_at.setDisplayFormat("dd/MM/yyyy HH:mm")
+        self.channel = self._combo([(c.label, c.value) for c in Channel])
+        self.caller_name = QLineEdit()
+        self.caller_name.setPlaceholderText(self.tr("Full name, or 'Anonymous'"))
+        self.caller_phone = QLineEdit()
+        self.caller_phone.setPlaceholderText(self.tr("e.g. 0161 496 0000"))
+        self.caller_email = QLineEdit()
+        self.caller_email.setPlaceholderText(self.tr("name@example.org"))
+        self.caller_type = self._combo([(c.label, c.value) for c in CallerType])
+        self.account_ref = QLineEdit()
+        self.location = QLineEdit()
+        self.location.setPlaceholderText(self.tr("Where it is happening"))
+        self.summary = QLineEdit()
+        self.summary.setPlaceholderText(self.tr("What is happening, in a line"))
+        self.description = QPlainTextEdit()
+        self.description.setTabChangesFocus(True)
+        self.description.setPlaceholderText(self.tr("In the caller's own words"))
+        self.description.setMinimumHeight(70)
+        categories = (Category.select().where(Category.parent.is_null(), Category.active)
+                      .order_by(Category.position, Category.name))
+        self.category_id = self._combo([(c.name, c.id) for c in categories],
+                                       placeholder=self.tr("Choose a category…"))
+        self.subcategory_id = QComboBox()
+        self.impact = self._combo([(IMPACT_HINTS[v], v.value) for v in Level],
+                                  placeholder=self.tr("How much is affected?"))
+        self.urgency = self._combo([(URGENCY_HINTS[v], v.value) for v in Level],
+                                   placeholder=self.tr("How fast must it be fixed?"))
+        self.priority = QLabel()
+        self.priority.setObjectName("priorityPreview")
+        self.priority.setMargin(4)
+        self.owner_id = self._combo([(u.display_name, u.id) for u in active_users()],
+                                    placeholder=self.tr("(unassigned)"))
+        self.details_confirmed = QCheckBox(
+            self.tr("I have read the details back to the caller and they confirmed them"))
+
+        self.errors: dict[str, QLabel] = {}
+        call = self._group(self.tr("Call"), ["received_at", "channel"])
+        caller = self._group(self.tr("Caller"), ["caller_name", "caller_phone", "caller_email",
+                                                 "caller_type", "account_ref", "location"])
+        incident = self._group(self.tr("Incident"), ["summary", "description", "category_id",
+                                                     "subcategory_id"])
+        priority = self._group(self.tr("Priority and owner"), ["impact", "urgency"])
+        priority.layout().addRow(self.tr("Priority:"), self.priority)
+        self._add_row(priority.layout(), "owner_id")
+
+        self.form_message = QLabel()
+        self.form_message.setObjectName("formMessage")
+        self.form_message.setWordWrap(True)
+        self.form_message.setStyleSheet("color: #b71c1c; font-weight: 600;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
+        self.buttons.accepted.connect(self.on_save)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.on_save)
+
+        grid = QGridLayout()
+        grid.addWidget(call, 0, 0)
+        grid.addWidget(caller, 1, 0)
+        grid.addWidget(incident, 0, 1, 2, 1)
+        grid.addWidget(priority, 2, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.details_confirmed)
+        layout.addWidget(self.form_message)
+        layout.addWidget(self.buttons)
+
+        self._set_tab_order()
+        self.category_id.currentIndexChanged.connect(self.on_category_changed)
+        for name in ("impact", "urgency"):
+            self.field(name).currentIndexChanged.connect(self.on_priority_inputs_changed)
+        self._load()
+        self._connect_validation()
+        self._initial = self.draft()
+        self.resize(980, 640)
+        self.caller_name.setFocus()
+
+    # --- building ------------------------------------------------------------------------
+    def _combo(self, items, placeholder: str | None = None) -> QComboBox:
+        combo = QComboBox()
+        if placeholder is not None:
+            combo.addItem(placeholder, None)
+        for text, value in items:
+            combo.addItem(self.tr(text), value)
+        return combo
+
+    def _group(self, title: str, names: list[str]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for name in names:
+            self._add_row(form, name)
+        return box
+
+    def _add_row(self, form: QFormLayout, name: str) -> None:
+        widget = self.field(name)
+        widget.setObjectName(name)
+        error = QLabel()
+        error.setObjectName(f"{name}Error")
+        error.setStyleSheet("color: #b71c1c;")
+        error.setWordWrap(True)
+        error.hide()
+        self.errors[name] = error
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(widget)
+        column.addWidget(error)
+        label = QLabel(self.tr(FIELD_LABELS[name]) + ":")
+        label.setBuddy(widget)
+        form.addRow(label, holder)
+
+    def field(self, name: str) -> QWidget:
+        return getattr(self, name)
+
+    TAB_ORDER = ("received_at", "channel", "caller_name", "caller_phone", "caller_email",
+                 "caller_type", "account_ref", "location", "summary", "description",
+                 "category_id", "subcategory_id", "impact", "urgency", "owner_id",
+                 "details_confirmed")
+
+    def _set_tab_order(self) -> None:
+        widgets = [self.field(n) for n in self.TAB_ORDER] + [
+            self.save_button, self.buttons.button(QDialogButtonBox.StandardButton.Cancel)]
+        for first, second in pairwise(widgets):
+            QWidget.setTabOrder(first, second)
+
+    def _load(self) -> None:
+        if self._incident_id is None:
+            self.setWindowTitle(self.tr("New incident"))
+            draft = IncidentDraft(received_at=now_utc(), owner_id=self._operations.user.id)
+        else:
+            incident = get_incident(self._incident_id)
+            self._version = incident.version
+            self.setWindowTitle(self.tr("Edit {reference}").format(
+                reference=incident.reference))
+            draft = draft_from_incident(incident)
+        local = to_local(draft.received_at).replace(tzinfo=None)
+        self.received_at.setDateTime(QDateTime(local))
+        for name in ("channel", "caller_type", "category_id", "impact", "urgency", "owner_id"):
+            combo = self.field(name)
+            combo.setCurrentIndex(max(combo.findData(getattr(draft, name)), 0))
+        self.on_category_changed()
+        self.subcategory_id.setCurrentIndex(
+            max(self.subcategory_id.findData(draft.subcategory_id), 0))
+        for name in ("caller_name", "caller_phone", "caller_email", "account_ref", "location",
+                     "summary"):
+            self.field(name).setText(getattr(draft, name))
+        self.description.setPlainText(draft.description)
+        self.details_confirmed.setChecked(draft.details_confirmed)
+        self.on_priority_inputs_changed()
+
+    def _connect_validation(self) -> None:
+        for name in self.errors:
+            widget = self.field(name)
+            if isinstance(widget, QLineEdit):
+                widget.editingFinished.connect(lambda n=name: self.on_field_edited(n))
+                widget.textEdited.connect(lambda _t, n=name: self.on_field_edited(n, quiet=True))
+            elif isinstance(widget, QComboBox):
+                widget.activated.connect(lambda _i, n=name: self.on_field_edited(n))
+            elif isinstance(widget, QDateTimeEdit):
+                widget.editingFinished.connect(lambda n=name: self.on_field_edited(n))
+
+    # --- reading ---------------------------------------------------------------------------
+    def draft(self) -> IncidentDraft:
+        received: datetime = self.received_at.dateTime().toPython()
+        return IncidentDraft(
+            received_at=local_from_naive(received.replace(second=0, microsecond=0)),
+            channel=self.channel.currentData(),
+            caller_type=self.caller_type.currentData(),
+            caller_name=self.caller_name.text(),
+            caller_phone=self.caller_phone.text(),
+            caller_email=self.caller_email.text(),
+            account_ref=self.account_ref.text(),
+            location=self.location.text(),
+            summary=self.summary.text(),
+            description=self.description.toPlainText(),
+            category_id=self.category_id.currentData(),
+            subcategory_id=self.subcategory_id.currentData(),
+            impact=self.impact.currentData() or "",
+            urgency=self.urgency.currentData() or "",
+            owner_id=self.owner_id.currentData(),
+            details_confirmed=self.details_confirmed.isChecked(),
+        ).cleaned()
+
+    def is_dirty(self) -> bool:
+        return self.draft() != self._initial
+
+    # --- showing errors --------------------------------------------------------------------
+    def show_errors(self, errors: dict[str, str], only: set[str] | None = None) -> None:
+        for name, label in self.errors.items():
+            message = errors.get(name) if only is None or name in only else None
+            label.setText(message or "")
+            label.setVisible(bool(message))
+        if only is None and errors:
+            names = ", ".join(FIELD_LABELS.get(n, n) for n in self.TAB_ORDER if n in errors)
+            self.form_message.setText(self.tr("Not saved. Please check: {fields}.").format(
+                fields=names))
+        elif not errors or only is not None:
+            self.form_message.clear()
+
+    @Slot()
+    def on_field_edited(self, name: str, quiet: bool = False) -> None:
+        """Check the fields touched so far; while typing, only clear errors, never add."""
+        if (quiet and name not in self._touched) or not self.isVisible():
+            return  # focus leaves the fields as the form closes: nothing to check then
+        self._touched.add(name)
+        errors = validate_draft(self.draft(), now_utc())
+        if quiet:
+            errors = {k: v for k, v in errors.items() if self.errors[k].isVisible()}
+        self.show_errors(errors, only=self._touched)
+
+    @Slot()
+    def on_category_changed(self) -> None:
+        self.subcategory_id.clear()
+        self.subcategory_id.addItem(self.tr("(none)"), None)
+        parent_id = self.category_id.currentData()
+        if parent_id is not None:
+            for sub in (Category.select()
+                        .where(Category.parent == parent_id, Category.active)
+                        .order_by(Category.position, Category.name)):
+                self.subcategory_id.addItem(sub.name, sub.id)
+
+    @Slot()
+    def on_priority_inputs_changed(self) -> None:
+        impact, urgency = self.impact.currentData(), self.urgency.currentData()
+        if impact and urgency:
+            priority = compute_priority(impact, urgency)
+            background, foreground = PRIORITY_COLOURS[priority]
+            self.priority.setText(priority_text(priority))
+            self.priority.setStyleSheet(f"background: {background.name()}; color: "
+                                        f"{foreground.name()}; font-weight: 600;")
+        else:
+            self.priority.setText(self.tr("Set impact and urgency"))
+            self.priority.setStyleSheet("color: palette(dark);")
+
+    # --- saving ----------------------------------------------------------------------------
+    @Slot()
+    def on_save(self) -> None:
+        draft = self.draft()
+        errors = validate_draft(draft, now_utc())
+        if errors:
+            self._refuse(errors)
+            return
+        try:
+            if self._incident_id is None:
+                self.saved_incident_id = self._operations.create(draft).id
+            else:
+                self._operations.update(self._incident_id, draft, self._version)
+                self.saved_incident_id = self._incident_id
+        except ValidationError as exc:
+            self._refuse(exc.errors)
+            return
+        except StaleIncidentError as exc:
+            self._dialogs.error(self, self.tr("Not saved"), str(exc) + " " + self.tr(
+                "Close the form and open the incident again to see the changes."))
+            return
+        self._initial = draft
+        self.accept()
+
+    def _refuse(self, errors: dict[str, str]) -> None:
+        self._touched.update(errors)
+        self.show_errors(errors)
+        first = next(n for n in self.TAB_ORDER if n in errors)
+        self.field(first).setFocus()
+
+    def reject(self) -> None:
+        if self.is_dirty() and not self._dialogs.confirm(
+                self, self.tr("Discard changes?"),
+                self.tr("This incident has changes that are not saved. Discard them?")):
+            return
+        super().reject()

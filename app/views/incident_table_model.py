@@ -1,0 +1,142 @@
+"""The incident log as a Qt table model, read from the database one page at a time."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from app.models.clock import format_local
+from app.models.incident_log import IncidentLog, LogFilter, LogRow, SortKey
+from app.views.text import PRIORITY_COLOURS, priority_text, status_text, tr
+
+IncidentIdRole = Qt.ItemDataRole.UserRole + 1
+PriorityRole = Qt.ItemDataRole.UserRole + 2
+
+COLUMNS: tuple[tuple[SortKey, str], ...] = (
+    (SortKey.REFERENCE, "Reference"),
+    (SortKey.RECEIVED, "Received"),
+    (SortKey.CALLER, "Caller"),
+    (SortKey.NATURE, "Nature"),
+    (SortKey.CATEGORY, "Category"),
+    (SortKey.PRIORITY, "Priority"),
+    (SortKey.STATUS, "Status"),
+    (SortKey.OWNER, "Owner"),
+)
+PRIORITY_COLUMN = 5
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class IncidentTableModel(QAbstractTableModel):
+    """Rows come from :class:`IncidentLog` in pages of ``PAGE_SIZE``; a few pages are kept."""
+
+    PAGE_SIZE = 100
+    PAGES_KEPT = 40
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._log = IncidentLog()
+        self._pages: OrderedDict[int, list[LogRow]] = OrderedDict()
+
+    # --- what is shown ---------------------------------------------------------------
+    @property
+    def log_filter(self) -> LogFilter:
+        return self._log.filter
+
+    def set_filter(self, log_filter: LogFilter) -> None:
+        self._remake(log_filter, self._log.sort, self._log.descending)
+
+    def refresh(self) -> None:
+        """Read again from the database (after a change, or on request)."""
+        self._remake(self._log.filter, self._log.sort, self._log.descending)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._remake(self._log.filter, COLUMNS[column][0],
+                     order == Qt.SortOrder.DescendingOrder)
+
+    def _remake(self, log_filter: LogFilter, sort: SortKey, descending: bool) -> None:
+        self.beginResetModel()
+        self._log = IncidentLog(log_filter, sort, descending)
+        self._pages.clear()
+        self.endResetModel()
+
+    def _row(self, row: int) -> LogRow | None:
+        page_no = row // self.PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self._log.rows(page_no * self.PAGE_SIZE, self.PAGE_SIZE)
+            self._pages[page_no] = page
+            if len(self._pages) > self.PAGES_KEPT:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        offset = row - page_no * self.PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def incident_id(self, row: int) -> int | None:
+        if not 0 <= row < self.rowCount():
+            return None
+        log_row = self._row(row)
+        return log_row.id if log_row else None
+
+    def row_of(self, incident_id: int) -> int | None:
+        """The row showing ``incident_id``, if the filter lets it through."""
+        for page_no, page in self._pages.items():
+            for offset, log_row in enumerate(page):
+                if log_row.id == incident_id:
+                    return page_no * self.PAGE_SIZE + offset
+        return self._log.position_of(incident_id)
+
+    # --- QAbstractTableModel -----------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._log.count()
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole):
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(COLUMNS)):
+            return tr("IncidentTableModel", COLUMNS[section][1])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or index.row() >= self.rowCount():
+            return None
+        log_row = self._row(index.row())
+        if log_row is None:
+            return None
+        key = COLUMNS[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self._text(log_row, key)
+        if role == IncidentIdRole:
+            return log_row.id
+        if role == PriorityRole:
+            return log_row.priority
+        if key == SortKey.PRIORITY and role == Qt.ItemDataRole.BackgroundRole:
+            return PRIORITY_COLOURS[log_row.priority][0]
+        if key == SortKey.PRIORITY and role == Qt.ItemDataRole.ForegroundRole:
+            return PRIORITY_COLOURS[log_row.priority][1]
+        return None
+
+    @staticmethod
+    def _text(log_row: LogRow, key: SortKey) -> str:
+        if key == SortKey.REFERENCE:
+            return log_row.reference
+        if key == SortKey.RECEIVED:
+            return format_local(log_row.received_at)
+        if key == SortKey.CALLER:
+            return log_row.caller_name
+        if key == SortKey.NATURE:
+            return log_row.summary
+        if key == SortKey.CATEGORY:
+            return log_row.category
+        if key == SortKey.PRIORITY:
+            return priority_text(log_row.priority)
+        if key == SortKey.STATUS:
+            return status_text(log_row.status)
+        return log_row.owner

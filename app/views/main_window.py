@@ -1,0 +1,218 @@
+"""The main window: the incident log with its filters, and the selected incident beside it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import APP_NAME
+from app.models.incident_log import LogFilter
+from app.models.incidents import Change
+from app.views.detail_pane import DetailPane
+from app.views.dialogs import Dialogs
+from app.views.filter_bar import FilterBar
+from app.views.incident_form import IncidentForm
+from app.views.incident_table_model import IncidentTableModel
+from app.views.operations import IncidentOperations
+
+COLUMN_WIDTHS = (122, 112, 135, 250, 140, 100, 170, 110)
+
+
+class MainWindow(QMainWindow):
+    """The log on the left, the selected incident on the right."""
+
+    def __init__(self, operations: IncidentOperations, dialogs: Dialogs, settings: QSettings,
+                 database_path: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._operations = operations
+        self._dialogs = dialogs
+        self._settings = settings
+        self.form: IncidentForm | None = None
+        self.setWindowTitle(f"{APP_NAME} — {database_path.name}")
+
+        self.filter_bar = FilterBar(operations.user.id)
+        self.model = IncidentTableModel(self)
+        self.model.set_filter(self.filter_bar.current_filter())
+        self.table = QTableView()
+        self.table.setObjectName("incidentLog")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        # Fixed heights: with a million rows the view must not measure each one.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setStretchLastSection(True)
+        self.table.setSortingEnabled(True)
+        self.table.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
+        self.table.doubleClicked.connect(self.on_edit)
+
+        self.detail = DetailPane(operations)
+        self.detail.edit_requested.connect(self.open_form)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.filter_bar)
+        left_layout.addWidget(self.table)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.setCentralWidget(self.splitter)
+
+        self.count_label = QLabel()
+        self.count_label.setObjectName("countLabel")
+        self.statusBar().addWidget(self.count_label)
+        self.statusBar().addPermanentWidget(QLabel(str(database_path)))
+
+        self._make_actions()
+        self.filter_bar.filter_changed.connect(self.on_filter_changed)
+        operations.changed.connect(self.on_incident_changed)
+        self.model.modelReset.connect(self.on_model_reset)
+        self.on_model_reset()
+        self._restore_layout()
+
+    def _make_actions(self) -> None:
+        def action(text: str, shortcut, slot, tip: str = "") -> QAction:
+            act = QAction(text, self)
+            act.setShortcut(QKeySequence(shortcut))
+            act.setToolTip(f"{tip or text.replace('&', '').rstrip('…')} "
+                           f"({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
+            act.triggered.connect(slot)
+            return act
+
+        self.new_action = action(self.tr("&New incident…"), QKeySequence.StandardKey.New,
+                                 self.on_new)
+        self.edit_action = action(self.tr("&Edit incident…"), "Ctrl+E", self.on_edit)
+        self.refresh_action = action(self.tr("&Refresh"), QKeySequence.StandardKey.Refresh,
+                                     self.on_refresh)
+        self.find_action = action(self.tr("&Find"), QKeySequence.StandardKey.Find, self.on_find)
+        self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.quit_action)
+        incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
+        incident_menu.addActions([self.new_action, self.edit_action])
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu.addActions([self.find_action, self.refresh_action])
+        toolbar = self.addToolBar(self.tr("Incidents"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addActions([self.new_action, self.edit_action, self.refresh_action])
+
+    # --- layout kept between sessions ---------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 860)
+        splitter = self._settings.value("window/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        else:
+            self.splitter.setSizes([950, 550])
+
+    def closeEvent(self, event) -> None:
+        if self.form is not None and self.form.isVisible():
+            self.form.reject()
+            if self.form.isVisible():
+                event.ignore()
+                return
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/splitter", self.splitter.saveState())
+        super().closeEvent(event)
+
+    # --- selection -------------------------------------------------------------------------
+    def select_incident(self, incident_id: int) -> None:
+        """Select ``incident_id`` in the log if it is shown; show it in the pane either way."""
+        row = self.model.row_of(incident_id)
+        if row is not None:
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(index)
+        else:
+            self.table.selectionModel().clearSelection()
+        self.detail.show_incident(incident_id)
+
+    @Slot()
+    def on_current_row_changed(self, current, _previous=None) -> None:
+        incident_id = self.model.incident_id(current.row()) if current.isValid() else None
+        if incident_id is not None:
+            self.detail.show_incident(incident_id)
+
+    @Slot()
+    def on_model_reset(self) -> None:
+        count = self.model.rowCount()
+        self.count_label.setText(self.tr("{count} incidents").format(count=f"{count:,}")
+                                 if count != 1 else self.tr("1 incident"))
+
+    # --- actions ---------------------------------------------------------------------------
+    @Slot()
+    def on_new(self) -> None:
+        self.open_form(None)
+
+    @Slot()
+    def on_edit(self) -> None:
+        incident_id = self.detail.incident_id
+        if incident_id is not None:
+            self.open_form(incident_id)
+
+    @Slot(object)
+    def open_form(self, incident_id: int | None) -> IncidentForm:
+        """Open the logging form (window-modal, so the log stays visible behind it)."""
+        if self.form is not None and self.form.isVisible():
+            self.form.raise_()
+            self.form.activateWindow()
+            return self.form
+        self.form = IncidentForm(self._operations, self._dialogs, incident_id, self)
+        self.form.open()
+        return self.form
+
+    @Slot()
+    def on_refresh(self) -> None:
+        selected = self.detail.incident_id
+        self.filter_bar.reload_owners()
+        self.model.refresh()
+        if selected is not None:
+            self.select_incident(selected)
+
+    @Slot()
+    def on_find(self) -> None:
+        self.filter_bar.search.setFocus()
+        self.filter_bar.search.selectAll()
+
+    @Slot(object)
+    def on_filter_changed(self, log_filter: LogFilter) -> None:
+        selected = self.detail.incident_id
+        self.model.set_filter(log_filter)
+        if selected is not None and self.model.row_of(selected) is not None:
+            self.select_incident(selected)
+
+    @Slot(object)
+    def on_incident_changed(self, change: Change) -> None:
+        self.model.refresh()
+        self.select_incident(change.incident_id)

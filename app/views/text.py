@@ -1,0 +1,32 @@
+"""User-visible words from the model layer, passed through Qt's translation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from app.models.lifecycle import Status
+from app.models.vocabulary import PRIORITY_NAMES
+
+
+def tr(context: str, text: str) -> str:
+    return QCoreApplication.translate(context, text)
+
+
+def status_text(status: str) -> str:
+    return tr("Status", Status(status).label)
+
+
+def priority_text(priority: int) -> str:
+    return f"P{priority} {tr('Priority', PRIORITY_NAMES[priority])}"
+
+
+# Background, foreground per priority; the text ("P1 Critical") always goes with the colour,
+# so the priority never rests on colour alone.
+PRIORITY_COLOURS = {
+    1: (QColor("#c62828"), QColor("#ffffff")),
+    2: (QColor("#ef6c00"), QColor("#ffffff")),
+    3: (QColor("#fbc02d"), QColor("#1a1a1a")),
+    4: (QColor("#90caf9"), QColor("#1a1a1a")),
+    5: (QColor("#e0e0e0"), QColor("#1a1a1a")),
+}
