@@ -11,6 +11,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from app.models.clock import now_utc
 from app.models.db import database
@@ -241,14 +242,16 @@ class _Generator:
 
 
 def generate(count: int, seed: int | None = None, months: int = 12,
-             progress: Callable[[int], None] | None = None) -> DemoResult:
-    """Add ``count`` demo incidents, received over the last ``months`` months, to the open
-    database. References continue from those already handed out."""
+             progress: Callable[[int], None] | None = None,
+             now: datetime | None = None) -> DemoResult:
+    """Add ``count`` demo incidents, received over the ``months`` months before ``now``, to
+    the open database. References continue from those already handed out; the same seed
+    and ``now`` give the same incidents."""
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT:,}; got {count:,}.")
     started = time.perf_counter()
     rng = random.Random(seed)
-    now = now_utc().timestamp()
+    now = (now or now_utc()).timestamp()
     users = [ensure_user(u, name) for u, name, _ in DEMO_USERS]
     for user, (_, _, role) in zip(users, DEMO_USERS, strict=True):
         if user.role != role:

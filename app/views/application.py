@@ -34,14 +34,19 @@ def make_window(database_path: Path, dialogs: Dialogs | None = None,
     return window
 
 
-def run_gui(database_path: Path, create_folder: bool = False) -> int:
-    """Open the window on ``database_path``; returns the exit code."""
+def run_gui(database_path: Path, create_folder: bool = False,
+            dialogs: Dialogs | None = None) -> int:
+    """Open the window on ``database_path``; returns the exit code.
+
+    Raises:
+        DatabaseOpenError: after telling the user, in a message box, why it cannot open.
+    """
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())
-    dialogs = Dialogs()
+    dialogs = dialogs or Dialogs()
     try:
         open_database(database_path, create_folder=create_folder)
     except DatabaseOpenError as exc:

@@ -1,0 +1,78 @@
+"""Demo data: varied, consistent with the rules, repeatable, and continuing references."""
+
+from collections import Counter
+
+import pytest
+
+from app.models.audit import incident_history
+from app.models.demo_data import MAX_COUNT, generate
+from app.models.entities import History, Incident, ReferenceCounter
+from app.models.incidents import create_incident, draft_from_incident
+from app.models.lifecycle import TRANSITIONS, Status
+from app.models.priority import compute_priority
+from app.models.validation import validate_draft
+from tests.conftest import NOW, make_draft
+
+
+def test_demo_incidents_are_varied(db):
+    result = generate(2000, seed=3, now=NOW)
+    assert result.incidents == Incident.select().count() == 2000
+    assert result.history_rows == History.select().count()
+    incidents = list(Incident.select())
+    assert len(Counter(i.status for i in incidents)) >= 6
+    assert set(Counter(i.priority for i in incidents)) == {1, 2, 3, 4, 5}
+    assert len(Counter(i.category_id for i in incidents)) == 7
+    assert len(Counter(i.channel for i in incidents)) == 6
+    months = Counter((i.received_at.year, i.received_at.month) for i in incidents)
+    assert len(months) >= 12
+
+
+def test_demo_incidents_obey_the_rules(db):
+    generate(500, seed=4, now=NOW)
+    for incident in Incident.select():
+        assert validate_draft(draft_from_incident(incident), NOW) == {}, incident.reference
+        assert incident.priority == compute_priority(incident.impact, incident.urgency)
+        trail = incident_history(incident.id)
+        assert trail[0].action == "created" and trail[0].new_value == incident.reference
+        status = Status.NEW
+        for entry in trail:
+            assert entry.at <= NOW
+            if entry.action == "status":
+                assert entry.old_value == status
+                assert Status(entry.new_value) in TRANSITIONS[status]
+                status = Status(entry.new_value)
+        assert incident.status == status
+        if status in (Status.RESOLVED, Status.CLOSED):
+            assert incident.resolved_at and incident.resolution
+        if status == Status.CLOSED:
+            assert incident.closed_at >= incident.resolved_at
+
+
+def test_same_seed_same_data(tmp_path):
+    from app.models.db import close_database, open_database
+
+    def snapshot(name):
+        open_database(tmp_path / name)
+        try:
+            generate(300, seed=99, now=NOW)
+            return [(i.reference, i.caller_name, i.summary, i.status, i.priority)
+                    for i in Incident.select().order_by(Incident.id)]
+        finally:
+            close_database()
+
+    assert snapshot("a.sqlite") == snapshot("b.sqlite")
+
+
+def test_references_continue_after_existing_ones(db, advisor):
+    create_incident(make_draft(), advisor, now=NOW)
+    generate(50, seed=1, months=1, now=NOW)
+    after = create_incident(make_draft(), advisor, now=NOW)
+    refs = [i.reference for i in Incident.select()]
+    assert len(set(refs)) == len(refs) == 52
+    assert after.reference == f"INC-2026-{ReferenceCounter.get_by_id(2026).last:06d}"
+
+
+@pytest.mark.parametrize("count", [0, MAX_COUNT + 1])
+def test_count_is_bounded(db, count):
+    with pytest.raises(ValueError, match="count must be between"):
+        generate(count)

@@ -1,0 +1,187 @@
+"""The paged log query: filters, search, sorting and pages read from either end."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from app.models.clock import to_local
+from app.models.demo_data import generate
+from app.models.entities import Category, Incident, User
+from app.models.incident_log import (
+    OPEN_STATUSES,
+    UNASSIGNED,
+    IncidentLog,
+    LogFilter,
+    SortKey,
+    fts_query,
+)
+from app.models.incidents import create_incident
+from tests.conftest import NOW, make_draft
+
+COUNT = 640
+
+
+@pytest.fixture
+def incidents(db):
+    generate(COUNT, seed=11, months=3, now=NOW)
+    return list(Incident.select())
+
+
+def _all_ids(log: IncidentLog, page: int = 37) -> list[int]:
+    ids = []
+    for offset in range(0, log.count(), page):
+        ids.extend(row.id for row in log.rows(offset, page))
+    return ids
+
+
+def test_default_order_is_newest_first(incidents):
+    log = IncidentLog()
+    expected = [i.id for i in sorted(incidents, key=lambda i: (i.received_at, i.id),
+                                     reverse=True)]
+    assert log.count() == COUNT
+    assert _all_ids(log) == expected
+
+
+def _sort_values(incidents, key):
+    categories = {c.id: c.name for c in Category.select()}
+    owners = {u.id: u.display_name for u in User.select()}
+    return {i.id: {
+        SortKey.REFERENCE: i.id,
+        SortKey.RECEIVED: i.received_at,
+        SortKey.CALLER: i.caller_name,
+        SortKey.NATURE: i.summary,
+        SortKey.CATEGORY: categories[i.category_id],
+        SortKey.PRIORITY: i.priority,
+        SortKey.STATUS: i.status,
+        SortKey.OWNER: owners.get(i.owner_id, ""),
+    }[key] for i in incidents}
+
+
+@pytest.mark.parametrize("key", list(SortKey))
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_sort_key_reads_the_same_from_both_ends(incidents, key, descending):
+    """Pages in the second half are read backwards from the end; the order must hold."""
+    log = IncidentLog(sort=key, descending=descending)
+    ids = _all_ids(log)
+    assert sorted(ids) == sorted(i.id for i in incidents)  # nothing skipped or repeated
+    by_id = _sort_values(incidents, key)
+    values = [by_id[i] for i in ids]
+    assert values == sorted(values, reverse=descending)
+    # ties are broken by id, in the same direction
+    keyed = [(by_id[i], i) for i in ids]
+    assert keyed == sorted(keyed, reverse=descending)
+
+
+def test_rows_carry_what_the_log_shows(db, advisor):
+    incident = create_incident(make_draft(owner_id=advisor.id), advisor, now=NOW)
+    (row,) = IncidentLog().rows(0, 10)
+    assert row.id == incident.id
+    assert row.reference == "INC-2026-000001"
+    assert row.received_at == datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+    assert (row.caller_name, row.category, row.priority, row.status, row.owner) == (
+        "Olivia Taylor", "IT system failure", 2, "assigned", "Sam Advisor")
+
+
+def test_reading_past_the_end_gives_nothing(incidents):
+    log = IncidentLog()
+    assert log.rows(COUNT, 50) == []
+    assert len(log.rows(COUNT - 5, 50)) == 5
+
+
+def test_status_priority_category_owner_filters(incidents):
+    some = incidents[17]
+    log_filter = LogFilter(statuses=frozenset({some.status}),
+                           priorities=frozenset({some.priority}),
+                           category_id=some.category_id, owner_id=some.owner_id)
+    expected = {i.id for i in incidents if (i.status, i.priority, i.category_id,
+                                            i.owner_id) == (some.status, some.priority,
+                                                            some.category_id, some.owner_id)}
+    log = IncidentLog(log_filter)
+    assert log.count() == len(expected) >= 1
+    assert set(_all_ids(log)) == expected
+
+
+def test_open_statuses_filter(incidents):
+    log = IncidentLog(LogFilter(statuses=OPEN_STATUSES))
+    expected = {i.id for i in incidents if i.status not in ("resolved", "closed")}
+    assert 0 < log.count() < COUNT
+    assert set(_all_ids(log)) == expected
+
+
+def test_unassigned_filter(incidents):
+    log = IncidentLog(LogFilter(owner_id=UNASSIGNED))
+    assert set(_all_ids(log)) == {i.id for i in incidents if i.owner_id is None}
+
+
+def test_date_range_is_in_local_days(db, advisor):
+    # 23:30 UTC on 30 June is 00:30 on 1 July in London (summer time).
+    late = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)
+    early = datetime(2026, 6, 30, 22, 30, tzinfo=UTC)
+    ids = {when: create_incident(make_draft(received_at=when), advisor, now=NOW).id
+           for when in (late, early)}
+    july = IncidentLog(LogFilter(received_from=date(2026, 7, 1), received_to=date(2026, 7, 1)))
+    assert _all_ids(july) == [ids[late]]
+    june = IncidentLog(LogFilter(received_to=date(2026, 6, 30)))
+    assert _all_ids(june) == [ids[early]]
+
+
+def test_date_range_matches_python(incidents):
+    first, last = date(2026, 10, 1), date(2026, 10, 15)
+    log = IncidentLog(LogFilter(received_from=first, received_to=last))
+    expected = {i.id for i in incidents if first <= to_local(i.received_at).date() <= last}
+    assert log.count() == len(expected) > 0
+    assert set(_all_ids(log)) == expected
+
+
+@pytest.mark.parametrize(("typed", "field"), [
+    ("taylor", "caller_name"), ("TAYL", "caller_name"), ("olivia taylor", "caller_name"),
+    ("INC-2026-000002", "reference"), ("billing", "summary"), ("0161 496 0999", "caller_phone"),
+])
+def test_search_finds_by_caller_reference_phone_and_nature(db, advisor, typed, field):
+    create_incident(make_draft(caller_name="Jack Brown", caller_phone="07700 900111",
+                               summary="Lift out of order"), advisor, now=NOW)
+    target = create_incident(make_draft(caller_phone="0161 496 0999"), advisor, now=NOW)
+    log = IncidentLog(LogFilter(text=typed))
+    assert [r.id for r in log.rows(0, 10)] == [target.id], field
+
+
+def test_search_keeps_up_with_edits(db, advisor):
+    incident = create_incident(make_draft(), advisor, now=NOW)
+    Incident.update(caller_name="Harriet Quinn").where(Incident.id == incident.id).execute()
+    assert IncidentLog(LogFilter(text="quinn")).count() == 1
+    assert IncidentLog(LogFilter(text="taylor")).count() == 0
+
+
+@pytest.mark.parametrize("typed", ['"', "AND", "*", "NEAR(", "o'brien", "-", "(x OR"])
+def test_search_syntax_in_what_is_typed_is_just_text(db, advisor, typed):
+    create_incident(make_draft(caller_name="Aoife O'Brien"), advisor, now=NOW)
+    IncidentLog(LogFilter(text=typed)).count()  # must not raise
+    assert IncidentLog(LogFilter(text="o'brien")).count() == 1
+
+
+def test_fts_query_quotes_every_word():
+    assert fts_query('smith "broadband') == '"smith"* "broadband"*'
+    assert fts_query("  ") == ""
+
+
+def test_search_with_filters_and_sorting(incidents):
+    caller = incidents[3].caller_name.split()[-1]
+    log = IncidentLog(LogFilter(text=caller, statuses=OPEN_STATUSES), sort=SortKey.PRIORITY)
+    expected = [i for i in incidents if caller in i.caller_name and i.status in OPEN_STATUSES]
+    ids = _all_ids(log, page=5)
+    assert set(ids) == {i.id for i in expected}
+    priorities = [Incident.get_by_id(i).priority for i in ids]
+    assert priorities == sorted(priorities)
+
+
+def test_position_of(incidents):
+    log = IncidentLog()
+    ids = _all_ids(log)
+    assert log.position_of(ids[0]) == 0
+    assert log.position_of(ids[500]) == 500
+    newest = max(incidents, key=lambda i: i.received_at)
+    assert IncidentLog(LogFilter(statuses=frozenset({"no-such"}))).position_of(newest.id) is None
+
+
+def test_demo_times_fall_in_the_window(incidents):
+    assert all(NOW - timedelta(days=95) <= i.received_at <= NOW for i in incidents)

@@ -1,0 +1,59 @@
+"""The command line, run as a user runs it: a separate process, real files."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from app import __version__
+
+ROOT = Path(__file__).parent.parent
+
+
+def run(*args, cwd=ROOT):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_version():
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"Incident Desk {__version__}"
+
+
+def test_demo_data_fills_a_new_database(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    result = run("demo-data", "--db", str(path), "--count", "250", "--seed", "5")
+    assert result.returncode == 0, result.stderr
+    assert "Added 250 incidents" in result.stdout
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT COUNT(*) FROM incident").fetchone()[0] == 250
+    assert conn.execute("SELECT COUNT(DISTINCT reference) FROM incident").fetchone()[0] == 250
+    conn.close()
+
+
+def test_db_may_come_before_the_command(tmp_path):
+    path = tmp_path / "demo.sqlite"
+    result = run("--db", str(path), "demo-data", "--count", "3")
+    assert result.returncode == 0, result.stderr
+    assert path.exists()
+
+
+def test_bad_count_is_named(tmp_path):
+    for bad, why in (("lots", "'lots' is not a whole number"), ("0", "must be between 1 and 10,000,000, not 0")):
+        result = run("demo-data", "--db", str(tmp_path / "x.sqlite"), "--count", bad)
+        assert result.returncode == 2
+        assert f"argument --count: {why}" in result.stderr
+    assert not (tmp_path / "x.sqlite").exists()
+
+
+def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("keep me")
+    result = run("demo-data", "--db", str(path), "--count", "5")
+    assert result.returncode == 1
+    assert "is not an Incident Desk database" in result.stderr
+    assert str(path) in result.stderr
+    assert path.read_text() == "keep me"
