@@ -42,7 +42,8 @@ def test_db_may_come_before_the_command(tmp_path):
 
 
 def test_bad_count_is_named(tmp_path):
-    for bad, why in (("lots", "'lots' is not a whole number"), ("0", "must be between 1 and 10,000,000, not 0")):
+    for bad, why in (("lots", "'lots' is not a whole number"),
+                     ("0", "must be between 1 and 10,000,000, not 0")):
         result = run("demo-data", "--db", str(tmp_path / "x.sqlite"), "--count", bad)
         assert result.returncode == 2
         assert f"argument --count: {why}" in result.stderr

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, ORGANISATION, __version__
 from app.models.db import DatabaseOpenError, close_database, open_database
+from app.models.entities import User
 from app.models.users import current_user
 from app.views.dialogs import Dialogs
 from app.views.main_window import MainWindow
@@ -25,9 +26,9 @@ def application_icon() -> QIcon:
 
 
 def make_window(database_path: Path, dialogs: Dialogs | None = None,
-                settings: QSettings | None = None) -> MainWindow:
+                settings: QSettings | None = None, user: User | None = None) -> MainWindow:
     """The main window over the database already opened at ``database_path``."""
-    operations = IncidentOperations(current_user())
+    operations = IncidentOperations(user or current_user())
     window = MainWindow(operations, dialogs or Dialogs(), settings or QSettings(),
                         database_path)
     operations.setParent(window)

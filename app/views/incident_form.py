@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -93,6 +94,7 @@ class IncidentForm(QDialog):
         self.priority = QLabel()
         self.priority.setObjectName("priorityPreview")
         self.priority.setMargin(4)
+        self.priority.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self.owner_id = self._combo([(u.display_name, u.id) for u in active_users()],
                                     placeholder=self.tr("(unassigned)"))
         self.details_confirmed = QCheckBox(

@@ -27,7 +27,11 @@ from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
 from app.views.operations import IncidentOperations
 
-COLUMN_WIDTHS = (122, 112, 135, 250, 140, 100, 170, 110)
+# Each column wide enough for a typical value in the table's own font; nature gets the rest.
+COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "",
+                  "Security or data breach", "P3 Moderate", "On hold: awaiting customer",
+                  "Kwame Mensah")
+NATURE_WIDTH = 300
 
 
 class MainWindow(QMainWindow):
@@ -60,7 +64,9 @@ class MainWindow(QMainWindow):
         vertical.setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
-        for column, width in enumerate(COLUMN_WIDTHS):
+        metrics = self.table.fontMetrics()
+        for column, sample in enumerate(COLUMN_SAMPLES):
+            width = metrics.horizontalAdvance(sample) + 20 if sample else NATURE_WIDTH
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.setSortingEnabled(True)
@@ -132,7 +138,7 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([950, 550])
+            self.splitter.setSizes([1120, 560])
 
     def closeEvent(self, event) -> None:
         if self.form is not None and self.form.isVisible():

@@ -1,0 +1,71 @@
+"""Take the screenshots in docs/ from a seeded demo database, offscreen.
+
+    uv run python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from app.models.db import close_database, open_database  # noqa: E402
+from app.models.demo_data import generate  # noqa: E402
+from app.models.entities import Category, Incident, User  # noqa: E402
+from app.views.application import make_window  # noqa: E402
+from app.views.dialogs import Dialogs  # noqa: E402
+
+DOCS = ROOT / "docs"
+
+
+def main() -> None:
+    app = QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "demo.sqlite"
+        open_database(path)
+        generate(50_000, seed=2026, now=datetime.now(UTC))
+        user = User.get(User.username == "priya.shah")
+        settings = QSettings(str(Path(folder) / "s.ini"), QSettings.Format.IniFormat)
+        window = make_window(path, Dialogs(), settings, user=user)
+        window.resize(1680, 920)
+        window.show()
+        app.processEvents()
+        target = (Incident.select().where(Incident.status == "in_progress",
+                                          Incident.priority == 2)
+                  .order_by(Incident.received_at.desc()).get())
+        window.select_incident(target.id)
+        app.processEvents()
+        window.grab().save(str(DOCS / "main-window.png"))
+
+        form = window.open_form(None)
+        form.caller_name.setText("Olivia Taylor")
+        form.caller_phone.setText("0161 496 0123")
+        form.caller_email.setText("olivia.taylor@example")
+        form.location.setText("Manchester, head office, floor 2")
+        form.summary.setText("Billing system not loading for the whole team")
+        form.description.setPlainText("Nobody on the billing team can open the billing "
+                                      "system since 9 o'clock; customers are waiting.")
+        category = Category.get(Category.name == "IT system failure")
+        form.category_id.setCurrentIndex(form.category_id.findData(category.id))
+        form.impact.setCurrentIndex(form.impact.findData("medium"))
+        form.urgency.setCurrentIndex(form.urgency.findData("high"))
+        form.on_field_edited("caller_email")
+        app.processEvents()
+        form.grab().save(str(DOCS / "logging-form.png"))
+        form.done(0)
+        window.close()
+        close_database()
+    print(f"Saved {DOCS / 'main-window.png'} and {DOCS / 'logging-form.png'}")
+
+
+if __name__ == "__main__":
+    main()
