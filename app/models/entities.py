@@ -71,6 +71,10 @@ class Incident(BaseModel):
     updated_at = UtcDateTimeField()
     version = pw.IntegerField(default=1)
 
+    class Meta:
+        # The log's usual filter (priority + status + received), answered by the index.
+        indexes = ((("priority", "status", "received_at"), False),)
+
 
 class History(BaseModel):
     """One append-only line of an incident's audit trail: who changed what, and when.

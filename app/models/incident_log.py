@@ -13,6 +13,7 @@ from app.models.clock import local_day_bounds_utc
 from app.models.entities import Category, Incident, User
 from app.models.lifecycle import Status
 
+REFERENCE_PATTERN = re.compile(r"INC-\d{4}-\d{6}", re.IGNORECASE)
 OPEN_STATUSES = frozenset(s.value for s in Status if s.is_open)
 UNASSIGNED = 0  # owner filter value meaning "nobody owns it"
 
@@ -107,8 +108,11 @@ class IncidentLog:
             last = f.received_to or date(9998, 12, 30)
             start, end = local_day_bounds_utc(first, last)
             query = query.where((Incident.received_at >= start) & (Incident.received_at < end))
+        reference = REFERENCE_PATTERN.fullmatch(f.text.strip())
         match = fts_query(f.text)
-        if match:
+        if reference:  # a whole reference: the unique index answers at once
+            query = query.where(Incident.reference == reference.group(0).upper())
+        elif match:
             matching = pw.SQL("(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)",
                               (match,))
             query = query.where(Incident.id.in_(matching))
@@ -117,7 +121,7 @@ class IncidentLog:
     def count(self) -> int:
         """How many incidents the filter lets through (cached until the log is re-made)."""
         if self._count is None:
-            self._count = self._where(Incident.select(pw.fn.COUNT(Incident.id))).scalar()
+            self._count = self._where(Incident.select(pw.fn.COUNT(pw.SQL("*")))).scalar()
         return self._count
 
     def _page_ids(self, offset: int, limit: int, descending: bool) -> list[int]:

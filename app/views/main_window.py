@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QSettings, Qt, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -164,8 +164,8 @@ class MainWindow(QMainWindow):
             self.table.selectionModel().clearSelection()
         self.detail.show_incident(incident_id)
 
-    @Slot()
-    def on_current_row_changed(self, current, _previous=None) -> None:
+    @Slot(QModelIndex, QModelIndex)
+    def on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         incident_id = self.model.incident_id(current.row()) if current.isValid() else None
         if incident_id is not None:
             self.detail.show_incident(incident_id)

@@ -135,7 +135,8 @@ def test_date_range_matches_python(incidents):
 
 @pytest.mark.parametrize(("typed", "field"), [
     ("taylor", "caller_name"), ("TAYL", "caller_name"), ("olivia taylor", "caller_name"),
-    ("INC-2026-000002", "reference"), ("billing", "summary"), ("0161 496 0999", "caller_phone"),
+    ("INC-2026-000002", "reference"), ("inc-2026-000002", "reference"), ("000002", "reference"),
+    ("billing", "summary"), ("0161 496 0999", "caller_phone"),
 ])
 def test_search_finds_by_caller_reference_phone_and_nature(db, advisor, typed, field):
     create_incident(make_draft(caller_name="Jack Brown", caller_phone="07700 900111",

@@ -105,6 +105,10 @@ def up(migrator, db):
         updated_at = pw.DateTimeField()
         version = pw.IntegerField(default=1)
 
+        class Meta:
+            # The log's usual filter (priority + status + received), answered by the index.
+            indexes = ((("priority", "status", "received_at"), False),)
+
     class History(Base):
         incident = pw.ForeignKeyField(Incident, on_delete="RESTRICT")
         at = pw.DateTimeField()
