@@ -77,7 +77,8 @@ def _sort_expression(key: SortKey):
         SortKey.CATEGORY: Category.name,
         SortKey.PRIORITY: Incident.priority,
         SortKey.STATUS: Incident.status,
-        SortKey.OWNER: User.display_name,
+        # No NULLs in a sort key, so "comes before" is a plain comparison (see position_of).
+        SortKey.OWNER: pw.fn.COALESCE(User.display_name, ""),
     }[key]
 
 
@@ -124,17 +125,20 @@ class IncidentLog:
             self._count = self._where(Incident.select(pw.fn.COUNT(pw.SQL("*")))).scalar()
         return self._count
 
-    def _page_ids(self, offset: int, limit: int, descending: bool) -> list[int]:
-        query = Incident.select(Incident.id)
+    def _ordered(self, query: pw.ModelSelect) -> pw.ModelSelect:
+        """``query`` joined to what the sort key needs."""
         if self.sort == SortKey.CATEGORY:
             query = query.join(Category, on=(Incident.category == Category.id))
         elif self.sort == SortKey.OWNER:
             query = query.join(User, pw.JOIN.LEFT_OUTER, on=(Incident.owner == User.id))
+        return self._where(query)
+
+    def _page_ids(self, offset: int, limit: int, descending: bool) -> list[int]:
         expr = _sort_expression(self.sort)
         order = [expr.desc(), Incident.id.desc()] if descending else [expr.asc(),
                                                                        Incident.id.asc()]
-        query = self._where(query).order_by(*order).limit(limit).offset(offset)
-        return [row[0] for row in query.tuples()]
+        query = self._ordered(Incident.select(Incident.id)).order_by(*order)
+        return [row[0] for row in query.limit(limit).offset(offset).tuples()]
 
     def rows(self, offset: int, limit: int) -> list[LogRow]:
         """Rows ``offset`` to ``offset + limit`` in the current order.
@@ -169,11 +173,19 @@ class IncidentLog:
         return [by_id[i] for i in ids if i in by_id]
 
     def position_of(self, incident_id: int) -> int | None:
-        """The row at which ``incident_id`` stands in the current order, if it passes."""
-        total = self.count()
-        step = 1000
-        for offset in range(0, min(total, 20 * step), step):
-            ids = self._page_ids(offset, step, self.descending)
-            if incident_id in ids:
-                return offset + ids.index(incident_id)
-        return None
+        """The row at which ``incident_id`` stands in the current order, if it passes.
+
+        Counted in SQL as the rows that sort before it, so it costs one indexed count
+        wherever the incident stands.
+        """
+        expr = _sort_expression(self.sort)
+        found = (self._ordered(Incident.select(expr)).where(Incident.id == incident_id)
+                 .tuples().first())
+        if found is None:
+            return None
+        value = found[0]
+        if self.descending:
+            before = (expr > value) | ((expr == value) & (Incident.id > incident_id))
+        else:
+            before = (expr < value) | ((expr == value) & (Incident.id < incident_id))
+        return self._ordered(Incident.select(pw.fn.COUNT(pw.SQL("*")))).where(before).scalar()

@@ -221,21 +221,31 @@ class IncidentForm(QDialog):
         self.on_priority_inputs_changed()
 
     def _connect_validation(self) -> None:
+        # Bound methods, not lambdas: Qt drops the connection when the form is destroyed,
+        # so focus leaving a field as the form goes cannot call into a deleted form.
         for name in self.errors:
             widget = self.field(name)
             if isinstance(widget, QLineEdit):
-                widget.editingFinished.connect(lambda n=name: self.on_field_edited(n))
-                widget.textEdited.connect(lambda _t, n=name: self.on_field_edited(n, quiet=True))
+                widget.editingFinished.connect(self.on_widget_edited)
+                widget.textEdited.connect(self.on_widget_typed)
             elif isinstance(widget, QComboBox):
-                widget.activated.connect(lambda _i, n=name: self.on_field_edited(n))
+                widget.activated.connect(self.on_widget_edited)
             elif isinstance(widget, QDateTimeEdit):
-                widget.editingFinished.connect(lambda n=name: self.on_field_edited(n))
+                widget.editingFinished.connect(self.on_widget_edited)
+
+    @Slot()
+    def on_widget_edited(self) -> None:
+        self.on_field_edited(self.sender().objectName())
+
+    @Slot()
+    def on_widget_typed(self) -> None:
+        self.on_field_edited(self.sender().objectName(), quiet=True)
 
     # --- reading ---------------------------------------------------------------------------
     def draft(self) -> IncidentDraft:
         received: datetime = self.received_at.dateTime().toPython()
         return IncidentDraft(
-            received_at=local_from_naive(received.replace(second=0, microsecond=0)),
+            received_at=local_from_naive(received.replace(microsecond=0)),
             channel=self.channel.currentData(),
             caller_type=self.caller_type.currentData(),
             caller_name=self.caller_name.text(),
@@ -258,16 +268,21 @@ class IncidentForm(QDialog):
 
     # --- showing errors --------------------------------------------------------------------
     def show_errors(self, errors: dict[str, str], only: set[str] | None = None) -> None:
+        """Show ``errors`` under their fields (those in ``only``, if given).
+
+        The line above the buttons appears when a save is refused (``only`` None) and then
+        follows the fields as they are corrected, until none is left.
+        """
         for name, label in self.errors.items():
             message = errors.get(name) if only is None or name in only else None
             label.setText(message or "")
             label.setVisible(bool(message))
-        if only is None and errors:
+        if not errors:
+            self.form_message.clear()
+        elif only is None or self.form_message.text():
             names = ", ".join(FIELD_LABELS.get(n, n) for n in self.TAB_ORDER if n in errors)
             self.form_message.setText(self.tr("Not saved. Please check: {fields}.").format(
                 fields=names))
-        elif not errors or only is not None:
-            self.form_message.clear()
 
     @Slot()
     def on_field_edited(self, name: str, quiet: bool = False) -> None:

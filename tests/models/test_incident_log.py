@@ -70,6 +70,9 @@ def test_every_sort_key_reads_the_same_from_both_ends(incidents, key, descending
     # ties are broken by id, in the same direction
     keyed = [(by_id[i], i) for i in ids]
     assert keyed == sorted(keyed, reverse=descending)
+    # and position_of agrees with where each row was read
+    for row in (0, 1, 319, 320, 500, COUNT - 1):
+        assert log.position_of(ids[row]) == row
 
 
 def test_rows_carry_what_the_log_shows(db, advisor):
