@@ -96,7 +96,7 @@ INCIDENT_COLUMNS = (
     "caller_phone", "caller_email", "caller_type", "account_ref", "location", "summary",
     "description", "category_id", "subcategory_id", "impact", "urgency", "priority", "status",
     "owner_id", "details_confirmed", "responded_at", "resolved_at", "closed_at", "resolution",
-    "updated_at", "version",
+    "updated_at", "version", "prioritisation", "priority_rationale", "priority_override_reason",
 )
 HISTORY_COLUMNS = ("incident_id", "at", "user_id", "action", "field", "old_value", "new_value")
 
@@ -235,7 +235,7 @@ class _Generator:
             description, cat_id, sub_id, impact.value, urgency.value, priority, status.value,
             owner, rng.random() < 0.95, responded and _utc_text(responded),
             resolved and _utc_text(resolved), closed and _utc_text(closed), resolution,
-            _utc_text(at), len(history),
+            _utc_text(at), len(history), "", "", "",
         )
         history = [(h[0], _utc_text(h[1]), *h[2:]) for h in history]
         return row, history

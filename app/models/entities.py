@@ -70,6 +70,13 @@ class Incident(BaseModel):
     resolution = pw.TextField(default="")
     updated_at = UtcDateTimeField()
     version = pw.IntegerField(default=1)
+    response_due = UtcDateTimeField(null=True)
+    resolution_due = UtcDateTimeField(null=True, index=True)
+    response_met = pw.BooleanField(null=True)
+    resolution_met = pw.BooleanField(null=True)
+    prioritisation = pw.TextField(default="")  # the wizard's answers, as JSON
+    priority_rationale = pw.TextField(default="")
+    priority_override_reason = pw.TextField(default="")
 
     class Meta:
         # The log's usual filter (priority + status + received), answered by the index.
@@ -115,4 +122,57 @@ class ReferenceCounter(BaseModel):
     last = pw.IntegerField(default=0)
 
 
-ALL_MODELS = (User, Category, Incident, History, ReferenceCounter)
+class PriorityRule(BaseModel):
+    """One cell of the priority matrix: impact x urgency -> priority."""
+
+    impact = pw.CharField(max_length=6)
+    urgency = pw.CharField(max_length=6)
+    priority = pw.SmallIntegerField()
+
+    class Meta:
+        indexes = ((("impact", "urgency"), True),)
+
+
+class SlaTarget(BaseModel):
+    """How soon a priority must be responded to and resolved, and on which clock."""
+
+    priority = pw.SmallIntegerField(primary_key=True)
+    respond_minutes = pw.IntegerField()
+    resolve_minutes = pw.IntegerField()
+    around_the_clock = pw.BooleanField(default=False)
+
+
+class ServiceHours(BaseModel):
+    """Opening hours of one weekday (0 = Monday); no times means closed all day."""
+
+    weekday = pw.SmallIntegerField(primary_key=True)
+    opens = pw.CharField(max_length=5, null=True)
+    closes = pw.CharField(max_length=5, null=True)
+
+
+class ClosedDay(BaseModel):
+    """A day the organisation is closed besides weekends and bank holidays."""
+
+    day = pw.DateField(primary_key=True)
+    reason = pw.CharField(max_length=100, default="")
+
+
+class Setting(BaseModel):
+    """An organisation-wide setting kept with the data (shared by every workstation)."""
+
+    key = pw.CharField(max_length=60, primary_key=True)
+    value = pw.TextField()
+
+
+class SlaPause(BaseModel):
+    """A time an incident spent on hold, which its resolution clock does not count."""
+
+    incident = pw.ForeignKeyField(Incident, backref="pauses", on_delete="RESTRICT",
+                                  index=True)
+    reason = pw.CharField(max_length=20)
+    started_at = UtcDateTimeField()
+    ended_at = UtcDateTimeField(null=True)
+
+
+ALL_MODELS = (User, Category, Incident, History, ReferenceCounter, PriorityRule, SlaTarget,
+              ServiceHours, ClosedDay, Setting, SlaPause)

@@ -26,6 +26,14 @@ def test_new_database_is_created_with_durable_settings(db, db_path):
     assert Category.select().where(Category.parent.is_null()).count() == 7
 
 
+def test_every_migration_keeps_the_triggers(db):
+    """A migration that rebuilds a table on SQLite silently drops its triggers."""
+    triggers = {row[0] for row in db.execute_sql(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert triggers == {"incident_fts_insert", "incident_fts_delete", "incident_fts_update",
+                        "history_no_update", "history_no_delete"}
+
+
 def test_reopening_keeps_the_data(db_path):
     open_database(db_path)
     create_incident(make_draft(), ensure_user("sam"), now=NOW)
@@ -120,7 +128,7 @@ def test_a_version_1_database_opens_and_upgrades(tmp_path, monkeypatch):
     """A database made by release 1 opens in a later release that adds a migration."""
     migrations = tmp_path / "migrations"
     shutil.copytree(schema.MIGRATIONS_DIR, migrations)
-    (migrations / "0002_incident_tags.py").write_text(
+    (migrations / "0099_incident_tags.py").write_text(
         "import peewee as pw\n\n"
         "def up(migrator, db):\n"
         "    migrator.migrate(migrator.add_column('incident', 'tags', "
@@ -133,7 +141,9 @@ def test_a_version_1_database_opens_and_upgrades(tmp_path, monkeypatch):
     try:
         columns = {c.name for c in db.get_columns("incident")}
         assert "tags" in columns
-        assert schema.applied_migrations(db) == ["0001_initial", "0002_incident_tags"]
+        applied = schema.applied_migrations(db)
+        assert applied == schema.known_migrations()  # read from the patched folder
+        assert applied[0] == "0001_initial" and applied[-1] == "0099_incident_tags"
         assert db.execute_sql("SELECT COUNT(*) FROM incident").fetchone()[0] == 3
         assert db.execute_sql("SELECT tags FROM incident").fetchone()[0] == ""
     finally:
@@ -146,7 +156,10 @@ def test_the_version_1_fixture_is_current(tmp_path):
     shutil.copy(V1_DATABASE, path)
     db = open_database(path)
     try:
-        assert schema.applied_migrations(db)[0] == "0001_initial"
+        assert schema.applied_migrations(db) == schema.known_migrations()
         assert Incident.select().count() == 3
+        test_every_migration_keeps_the_triggers(db)
+        assert {c.name for c in db.get_columns("incident")} >= {"response_due",
+                                                                 "priority_rationale"}
     finally:
         close_database()
