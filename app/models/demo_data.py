@@ -19,6 +19,7 @@ from app.models.entities import Category, ReferenceCounter
 from app.models.incidents import format_reference
 from app.models.lifecycle import Status
 from app.models.priority import compute_priority
+from app.models.service_levels import load_matrix
 from app.models.users import ensure_user
 from app.models.vocabulary import CallerType, Channel, Level
 
@@ -147,6 +148,7 @@ class _Generator:
             self.categories[parent.name] = (parent.id, children)
         self.category_names = list(self.categories)
         self.category_weights = [CATEGORY_WEIGHTS.get(n, 4) for n in self.category_names]
+        self.matrix = load_matrix()
 
     def incident(self, incident_id: int, reference: str, received: float):
         rng = self.rng
@@ -174,7 +176,7 @@ class _Generator:
         urgency = rng.choices(list(Level), weights=(18, 52, 30))[0]
         if cat_name == "Safety" and rng.random() < 0.5:
             impact = urgency = Level.HIGH
-        priority = compute_priority(impact, urgency)
+        priority = compute_priority(impact, urgency, self.matrix)
         logger = rng.choice(self.users)
         logged = received + rng.randrange(20, 300)
 

@@ -1,24 +1,21 @@
-"""Impact x urgency gives a priority: the one place that knows the matrix."""
+"""Impact x urgency gives a priority: the one place that reads the matrix."""
 
 from __future__ import annotations
 
+from app.models.entities import PriorityRule
 from app.models.vocabulary import Level
 
-# The default matrix of domain.md. Until the matrix is editable data, this table is the
-# single source: nothing else in the code maps impact and urgency to a priority.
-DEFAULT_MATRIX: dict[tuple[Level, Level], int] = {
-    (Level.HIGH, Level.HIGH): 1,
-    (Level.HIGH, Level.MEDIUM): 2,
-    (Level.HIGH, Level.LOW): 3,
-    (Level.MEDIUM, Level.HIGH): 2,
-    (Level.MEDIUM, Level.MEDIUM): 3,
-    (Level.MEDIUM, Level.LOW): 4,
-    (Level.LOW, Level.HIGH): 3,
-    (Level.LOW, Level.MEDIUM): 4,
-    (Level.LOW, Level.LOW): 5,
-}
 
+def compute_priority(impact: Level | str, urgency: Level | str,
+                     matrix: dict[tuple[Level, Level], int] | None = None) -> int:
+    """The priority (1 = critical .. 5 = planning) for an impact and an urgency.
 
-def compute_priority(impact: Level | str, urgency: Level | str) -> int:
-    """The priority (1 = critical .. 5 = planning) for an impact and an urgency."""
-    return DEFAULT_MATRIX[(Level(impact), Level(urgency))]
+    Read from the organisation's matrix in the database, or from ``matrix`` (as returned
+    by :func:`app.models.service_levels.load_matrix`) when many are computed at once.
+    """
+    impact, urgency = Level(impact), Level(urgency)
+    if matrix is not None:
+        return matrix[(impact, urgency)]
+    return (PriorityRule.select(PriorityRule.priority)
+            .where(PriorityRule.impact == impact, PriorityRule.urgency == urgency)
+            .scalar())
