@@ -67,7 +67,7 @@ def _readable(field: str | None, value: str | None) -> str:
         return vocabulary(value).label
     if field == "priority" and value.isdigit() and 1 <= int(value) <= 5:
         return priority_label(int(value))
-    if field == "received_at":
+    if field in ("received_at", "response_due", "resolution_due"):
         return format_local(datetime.fromisoformat(value))
     return value
 

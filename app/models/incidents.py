@@ -8,9 +8,10 @@ from datetime import datetime
 from app.models.audit import record
 from app.models.clock import now_utc, to_local
 from app.models.db import database
-from app.models.entities import Incident, ReferenceCounter, User
+from app.models.entities import Incident, ReferenceCounter, SlaPause, User
 from app.models.lifecycle import Status, check_transition
 from app.models.priority import compute_priority
+from app.models.service_levels import due_times
 from app.models.validation import IncidentDraft, ValidationError, validate_draft
 
 REFERENCE_PREFIX = "INC"
@@ -62,6 +63,25 @@ def draft_from_incident(incident: Incident) -> IncidentDraft:
     })
 
 
+def _refresh_sla(incident: Incident, by: User | None = None,
+                 now: datetime | None = None) -> None:
+    """Recompute due times from the original start, with the pauses so far, and whether
+    each target was met. With ``by``, changed due times are written to history."""
+    pauses = [(p.started_at, p.ended_at) for p in
+              SlaPause.select().where(SlaPause.incident == incident).order_by(SlaPause.id)]
+    due = due_times(incident.priority, incident.received_at, pauses)
+    for name in ("response_due", "resolution_due"):
+        old, new = getattr(incident, name), getattr(due, name)
+        if old != new:
+            if by is not None and old is not None:
+                record(incident, by, now, "changed", name, old, new)
+            setattr(incident, name, new)
+    incident.response_met = (None if incident.responded_at is None
+                             else incident.responded_at <= incident.response_due)
+    incident.resolution_met = (None if incident.resolved_at is None or incident.resolution_due
+                               is None else incident.resolved_at <= incident.resolution_due)
+
+
 def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None) -> Incident:
     """Log a new incident from ``draft``, with its reference and first history row.
 
@@ -85,6 +105,8 @@ def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None)
             updated_at=now,
             **values,
         )
+        _refresh_sla(incident)
+        incident.save()
         record(incident, by, now, "created", new=incident.reference)
     return incident
 
@@ -120,6 +142,7 @@ def update_incident(incident_id: int, draft: IncidentDraft, by: User, expected_v
             record(incident, by, now, "changed", "priority", incident.priority, priority)
             incident.priority = priority
         if changed:
+            _refresh_sla(incident, by, now)
             incident.updated_at = now
             incident.version += 1
             incident.save()
@@ -143,6 +166,11 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
         record(incident, by, now, "status", "status", current.value, target.value)
         if note:
             record(incident, by, now, "note", new=note)
+        if current.is_on_hold:
+            (SlaPause.update(ended_at=now)
+             .where(SlaPause.incident == incident, SlaPause.ended_at.is_null()).execute())
+        if target.is_on_hold:
+            SlaPause.create(incident=incident, reason=target.value, started_at=now)
         incident.status = target
         if incident.responded_at is None and target != Status.RESOLVED:
             incident.responded_at = now
@@ -155,6 +183,7 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
         elif target == Status.REOPENED:
             incident.resolved_at = None
             incident.closed_at = None
+        _refresh_sla(incident, by, now)
         incident.updated_at = now
         incident.version += 1
         incident.save()

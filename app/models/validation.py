@@ -37,6 +37,8 @@ FIELD_LABELS = {
     "status": "Status",
     "priority": "Priority",
     "resolution": "Resolution",
+    "response_due": "Response due",
+    "resolution_due": "Resolution due",
 }
 
 MAX_LENGTHS = {

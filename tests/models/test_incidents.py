@@ -82,10 +82,14 @@ def test_edit_writes_one_history_row_per_changed_field(db, advisor, colleague):
         ("impact", "medium", "high"),
         ("owner_id", None, "Alex Colleague"),
         ("priority", "2", "1"),
+        # received Friday 09:30: P2 on the service calendar, P1 on the 24x7 clock
+        ("response_due", "2026-11-20T10:00:00+00:00", "2026-11-20T09:45:00+00:00"),
+        ("resolution_due", "2026-11-20T17:30:00+00:00", "2026-11-20T13:30:00+00:00"),
     ]
     described = [describe(e) for e in incident_history(incident.id)[1:]]
     assert described[1] == ("Impact", "Medium", "High")
     assert described[3] == ("Priority", "P2 High", "P1 Critical")
+    assert described[5] == ("Resolution due", "20/11/2026 17:30", "20/11/2026 13:30")
     stored = Incident.get_by_id(incident.id)
     assert (stored.priority, stored.version, stored.updated_at) == (1, 2, later)
 
@@ -188,3 +192,37 @@ def test_an_incident_with_history_cannot_be_deleted(db, advisor):
     with pytest.raises(peewee.IntegrityError):
         incident.delete_instance()
     assert Incident.select().count() == 1
+
+
+def test_logging_sets_due_times_from_the_received_time(db, advisor):
+    incident = create_incident(make_draft(), advisor, now=NOW)  # P2, Friday 09:30
+    assert incident.response_due == datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    assert incident.resolution_due == datetime(2026, 11, 20, 17, 30, tzinfo=UTC)
+    assert incident.response_met is None and incident.resolution_met is None
+
+
+def test_on_hold_time_does_not_count(db, advisor):
+    # received Monday 23 Nov 09:00, P2: 8 business hours -> due 17:00
+    monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    incident = create_incident(make_draft(received_at=monday), advisor, now=monday)
+    assert incident.resolution_due == datetime(2026, 11, 23, 17, tzinfo=UTC)
+    change_status(incident.id, Status.ON_HOLD_CUSTOMER, advisor, note="Asked for screenshot",
+                  now=monday + timedelta(hours=1))
+    assert Incident.get_by_id(incident.id).resolution_due is None  # the clock is stopped
+    change_status(incident.id, Status.IN_PROGRESS, advisor,
+                  now=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    stored = Incident.get_by_id(incident.id)
+    # one hour counted on Monday, seven from Tuesday 09:00
+    assert stored.resolution_due == datetime(2026, 11, 24, 16, tzinfo=UTC)
+    assert stored.response_due == datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+    assert stored.response_met is False  # first moved an hour in, past 09:30
+
+
+def test_targets_met_or_missed_are_recorded(db, advisor):
+    monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    incident = create_incident(make_draft(received_at=monday), advisor, now=monday)
+    change_status(incident.id, Status.IN_PROGRESS, advisor, now=monday + timedelta(minutes=10))
+    change_status(incident.id, Status.RESOLVED, advisor, note="Fixed",
+                  now=monday + timedelta(hours=9))
+    stored = Incident.get_by_id(incident.id)
+    assert (stored.response_met, stored.resolution_met) == (True, False)

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QDialog, QLineEdit, QWidget
 
-from app.models.clock import now_utc
+from app.models.clock import format_local, now_utc
 from app.models.entities import History, Incident
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
@@ -507,12 +507,21 @@ def test_edit_an_incident_records_old_and_new_values(qtbot, log_three, open_wind
     stored = reload(incident)
     assert stored.summary == "Billing system down for every team"
     assert (stored.impact, stored.priority, stored.version) == ("high", 1, 2)
-    assert history_rows(window) == [
+    rows = history_rows(window)
+    assert rows[:4] == [
         ("Logged", "", incident.reference),
         ("Nature of incident", "Billing system not loading for the whole team",
          "Billing system down for every team"),
         ("Impact", "Medium", "High"),
         ("Priority", "P2 High", "P1 Critical"),
+    ]
+    # the new priority's clock moves both due times, and the history says so
+    stored = Incident.get_by_id(incident.id)
+    assert rows[4:] == [
+        ("Response due", format_local(incident.response_due),
+         format_local(stored.response_due)),
+        ("Resolution due", format_local(incident.resolution_due),
+         format_local(stored.resolution_due)),
     ]
     row = log_row_of_reference(window, incident.reference)
     assert window.model.data(window.model.index(row, NATURE)) == (

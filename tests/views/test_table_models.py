@@ -409,7 +409,9 @@ def test_history_model_reads_the_audit_trail_in_words(known, advisor, colleague)
     draft = make_draft(received_at=incident.received_at, caller_name="Bartholomew Quince",
                        summary="Car park lights out", category_id=category("Facilities").id,
                        subcategory_id=None, impact="high", urgency="low")
+    before = Incident.get_by_id(incident.id)
     update_incident(incident.id, draft, advisor, expected_version=2)
+    after = Incident.get_by_id(incident.id)
     model = HistoryTableModel()
     model.set_entries(incident_history(incident.id))
     assert model.columnCount() == 5
@@ -423,8 +425,12 @@ def test_history_model_reads_the_audit_trail_in_words(known, advisor, colleague)
          "Car park lights out"],
         ["Sam Advisor", "Impact", "Low", "High"],
         ["Sam Advisor", "Priority", "P5 Planning", "P3 Moderate"],
+        ["Sam Advisor", "Response due", format_local(before.response_due),
+         format_local(after.response_due)],
+        ["Sam Advisor", "Resolution due", format_local(before.resolution_due),
+         format_local(after.resolution_due)],
     ]
     when = model.data(model.index(0, 0), DISPLAY)
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", when)
     assert model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole) == "Logged"
-    assert model.data(model.index(6, 0), DISPLAY) is None
+    assert model.data(model.index(8, 0), DISPLAY) is None
