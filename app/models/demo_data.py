@@ -11,7 +11,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from app.models.clock import now_utc
 from app.models.db import database
@@ -19,7 +19,8 @@ from app.models.entities import Category, ReferenceCounter
 from app.models.incidents import format_reference
 from app.models.lifecycle import Status
 from app.models.priority import compute_priority
-from app.models.service_levels import load_matrix
+from app.models.service_levels import load_calendar, load_matrix, load_targets
+from app.models.sla import due_time
 from app.models.users import ensure_user
 from app.models.vocabulary import CallerType, Channel, Level
 
@@ -98,6 +99,7 @@ INCIDENT_COLUMNS = (
     "description", "category_id", "subcategory_id", "impact", "urgency", "priority", "status",
     "owner_id", "details_confirmed", "responded_at", "resolved_at", "closed_at", "resolution",
     "updated_at", "version", "prioritisation", "priority_rationale", "priority_override_reason",
+    "response_due", "resolution_due", "response_met", "resolution_met",
 )
 HISTORY_COLUMNS = ("incident_id", "at", "user_id", "action", "field", "old_value", "new_value")
 
@@ -149,6 +151,8 @@ class _Generator:
         self.category_names = list(self.categories)
         self.category_weights = [CATEGORY_WEIGHTS.get(n, 4) for n in self.category_names]
         self.matrix = load_matrix()
+        self.targets = load_targets()
+        self.calendar = load_calendar()
 
     def incident(self, incident_id: int, reference: str, received: float):
         rng = self.rng
@@ -207,6 +211,7 @@ class _Generator:
                         rng.choice((Status.ON_HOLD_CUSTOMER, Status.ON_HOLD_THIRD_PARTY))]
         status = Status.NEW
         at = logged
+        pauses: list[list[float | None]] = []
         end = received + resolve_after if Status.RESOLVED in path else self.now
         for step in path:
             if step == Status.RESOLVED:
@@ -219,6 +224,10 @@ class _Generator:
                 at = min(at + rng.randrange(60, 3600), max(at + 30, end - 30))
             who = owner if step != Status.ASSIGNED else rng.choice([*self.leaders, logger])
             history.append((incident_id, at, who, "status", "status", status.value, step.value))
+            if status.is_on_hold:
+                pauses[-1][1] = at
+            if step.is_on_hold:
+                pauses.append([at, None, step.value])
             if step in NOTES:
                 note = NOTES[step].format(n=rng.randrange(10**5), fix=rng.choice(FIXES))
                 history.append((incident_id, at, who, "note", None, None, note))
@@ -231,6 +240,13 @@ class _Generator:
             status = step
         if status == Status.NEW:
             owner = None
+        target = self.targets[priority]
+        calendar = None if target.around_the_clock else self.calendar
+        start = datetime.fromtimestamp(received, UTC)
+        response_due = due_time(start, target.respond, calendar)
+        resolution_due = due_time(start, target.resolve, calendar, [
+            (datetime.fromtimestamp(a, UTC), b and datetime.fromtimestamp(b, UTC))
+            for a, b, _ in pauses])
         row = (
             incident_id, reference, _utc_text(received), _utc_text(logged), logger,
             channel.value, name, phone, email, caller_type.value, account, location, summary,
@@ -238,9 +254,16 @@ class _Generator:
             owner, rng.random() < 0.95, responded and _utc_text(responded),
             resolved and _utc_text(resolved), closed and _utc_text(closed), resolution,
             _utc_text(at), len(history), "", "", "",
+            _utc_text(response_due.timestamp()),
+            resolution_due and _utc_text(resolution_due.timestamp()),
+            None if responded is None else responded <= response_due.timestamp(),
+            None if resolved is None or resolution_due is None
+            else resolved <= resolution_due.timestamp(),
         )
         history = [(h[0], _utc_text(h[1]), *h[2:]) for h in history]
-        return row, history
+        pause_rows = [(incident_id, reason, _utc_text(a), b and _utc_text(b))
+                      for a, b, reason in pauses]
+        return row, history, pause_rows
 
 
 def generate(count: int, seed: int | None = None, months: int = 12,
@@ -273,16 +296,19 @@ def generate(count: int, seed: int | None = None, months: int = 12,
         with database.atomic():
             next_id = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM incident").fetchone()[0]
                        + 1)
-            incidents, history = [], []
+            incidents, history, pauses = [], [], []
             for offset, received in enumerate(times[start:start + BATCH]):
                 year = time.localtime(received).tm_year
                 counters[year] = counters.get(year, 0) + 1
-                row, rows = gen.incident(next_id + offset, format_reference(year, counters[year]),
-                                         received)
+                row, rows, pause_rows = gen.incident(
+                    next_id + offset, format_reference(year, counters[year]), received)
                 incidents.append(row)
                 history.extend(rows)
+                pauses.extend(pause_rows)
             conn.executemany(insert_incident, incidents)
             conn.executemany(insert_history, history)
+            conn.executemany("INSERT INTO sla_pause (incident_id, reason, started_at, ended_at) "
+                             "VALUES (?, ?, ?, ?)", pauses)
             history_total += len(history)
             for year, last in counters.items():
                 ReferenceCounter.insert(year=year, last=last).on_conflict(

@@ -76,3 +76,31 @@ def test_references_continue_after_existing_ones(db, advisor):
 def test_count_is_bounded(db, count):
     with pytest.raises(ValueError, match="count must be between"):
         generate(count)
+
+
+def test_demo_due_times_match_the_sla_engine(db):
+    from app.models.entities import SlaPause
+    from app.models.service_levels import due_times
+
+    generate(300, seed=8, now=NOW)
+    assert SlaPause.select().count() > 10
+    for incident in Incident.select():
+        trail = incident_history(incident.id)
+        pauses, opened = [], None
+        for entry in trail:
+            if entry.action != "status":
+                continue
+            if Status(entry.old_value).is_on_hold:
+                pauses.append((opened, entry.at))
+            if Status(entry.new_value).is_on_hold:
+                opened = entry.at
+        if Status(incident.status).is_on_hold:
+            pauses.append((opened, None))
+        stored = [(p.started_at, p.ended_at) for p in
+                  SlaPause.select().where(SlaPause.incident == incident).order_by(SlaPause.id)]
+        assert stored == pauses, incident.reference
+        due = due_times(incident.priority, incident.received_at, pauses)
+        assert incident.response_due == due.response_due, incident.reference
+        assert incident.resolution_due == due.resolution_due, incident.reference
+        if incident.resolved_at and incident.resolution_due:
+            assert incident.resolution_met == (incident.resolved_at <= incident.resolution_due)
