@@ -19,7 +19,12 @@ from app.models.entities import Category, ReferenceCounter
 from app.models.incidents import format_reference
 from app.models.lifecycle import Status
 from app.models.priority import compute_priority
-from app.models.service_levels import load_calendar, load_matrix, load_targets
+from app.models.service_levels import (
+    AT_RISK_SHARE,
+    load_calendar,
+    load_matrix,
+    load_targets,
+)
 from app.models.sla import due_time
 from app.models.users import ensure_user
 from app.models.vocabulary import CallerType, Channel, Level
@@ -99,7 +104,8 @@ INCIDENT_COLUMNS = (
     "description", "category_id", "subcategory_id", "impact", "urgency", "priority", "status",
     "owner_id", "details_confirmed", "responded_at", "resolved_at", "closed_at", "resolution",
     "updated_at", "version", "prioritisation", "priority_rationale", "priority_override_reason",
-    "response_due", "resolution_due", "response_met", "resolution_met",
+    "response_due", "resolution_due", "response_met", "resolution_met", "response_warn_at",
+    "resolution_warn_at",
 )
 HISTORY_COLUMNS = ("incident_id", "at", "user_id", "action", "field", "old_value", "new_value")
 
@@ -243,10 +249,13 @@ class _Generator:
         target = self.targets[priority]
         calendar = None if target.around_the_clock else self.calendar
         start = datetime.fromtimestamp(received, UTC)
+        pause_times = [(datetime.fromtimestamp(a, UTC), b and datetime.fromtimestamp(b, UTC))
+                       for a, b, _ in pauses]
         response_due = due_time(start, target.respond, calendar)
-        resolution_due = due_time(start, target.resolve, calendar, [
-            (datetime.fromtimestamp(a, UTC), b and datetime.fromtimestamp(b, UTC))
-            for a, b, _ in pauses])
+        resolution_due = due_time(start, target.resolve, calendar, pause_times)
+        response_warn = due_time(start, target.respond * AT_RISK_SHARE, calendar)
+        resolution_warn = due_time(start, target.resolve * AT_RISK_SHARE, calendar,
+                                   pause_times)
         row = (
             incident_id, reference, _utc_text(received), _utc_text(logged), logger,
             channel.value, name, phone, email, caller_type.value, account, location, summary,
@@ -259,6 +268,8 @@ class _Generator:
             None if responded is None else responded <= response_due.timestamp(),
             None if resolved is None or resolution_due is None
             else resolved <= resolution_due.timestamp(),
+            _utc_text(response_warn.timestamp()),
+            resolution_warn and _utc_text(resolution_warn.timestamp()),
         )
         history = [(h[0], _utc_text(h[1]), *h[2:]) for h in history]
         pause_rows = [(incident_id, reason, _utc_text(a), b and _utc_text(b))

@@ -72,6 +72,8 @@ class Incident(BaseModel):
     version = pw.IntegerField(default=1)
     response_due = UtcDateTimeField(null=True)
     resolution_due = UtcDateTimeField(null=True, index=True)
+    response_warn_at = UtcDateTimeField(null=True)  # 75% of the target passed: at risk
+    resolution_warn_at = UtcDateTimeField(null=True)
     response_met = pw.BooleanField(null=True)
     resolution_met = pw.BooleanField(null=True)
     prioritisation = pw.TextField(default="")  # the wizard's answers, as JSON

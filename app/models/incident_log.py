@@ -9,9 +9,10 @@ from enum import StrEnum
 
 import peewee as pw
 
-from app.models.clock import local_day_bounds_utc
+from app.models.clock import local_day_bounds_utc, now_utc
 from app.models.entities import Category, Incident, User
 from app.models.lifecycle import Status
+from app.models.sla import ClockReading, ClockState, clock_reading
 
 REFERENCE_PATTERN = re.compile(r"INC-\d{4}-\d{6}", re.IGNORECASE)
 OPEN_STATUSES = frozenset(s.value for s in Status if s.is_open)
@@ -29,6 +30,7 @@ class SortKey(StrEnum):
     PRIORITY = "priority"
     STATUS = "status"
     OWNER = "owner"
+    SLA = "sla"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class LogFilter:
     received_from: date | None = None
     received_to: date | None = None
     text: str = ""
+    sla: ClockState | None = None  # AT_RISK or BREACHED: open incidents in that state
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class LogRow:
     priority: int
     status: str
     owner: str
+    clock: ClockReading
 
 
 def fts_query(text: str) -> str:
@@ -66,6 +70,21 @@ def fts_query(text: str) -> str:
     """
     words = re.findall(r"\w+", text)
     return " ".join(f'"{w}"*' for w in words)
+
+
+def _next(response_field, resolution_field):
+    """The response deadline until someone responds, then the resolution one."""
+    return pw.Case(None, ((Incident.responded_at.is_null(), response_field),),
+                   resolution_field)
+
+
+NEXT_DUE = _next(Incident.response_due, Incident.resolution_due)
+NEXT_WARN = _next(Incident.response_warn_at, Incident.resolution_warn_at)
+IS_OPEN = Incident.status.in_(sorted(OPEN_STATUSES))
+# Most pressing first when ascending: open incidents by their next deadline, then those on
+# hold (no deadline), then the resolved and closed.
+SLA_ORDER = pw.Case(None, ((IS_OPEN, pw.fn.COALESCE(NEXT_DUE, "9999-12-30")),),
+                    "9999-12-31")
 
 
 def _sort_expression(key: SortKey):
@@ -79,6 +98,7 @@ def _sort_expression(key: SortKey):
         SortKey.STATUS: Incident.status,
         # No NULLs in a sort key, so "comes before" is a plain comparison (see position_of).
         SortKey.OWNER: pw.fn.COALESCE(User.display_name, ""),
+        SortKey.SLA: SLA_ORDER,
     }[key]
 
 
@@ -86,10 +106,11 @@ class IncidentLog:
     """A filtered, sorted view of the incidents, read a page at a time."""
 
     def __init__(self, log_filter: LogFilter | None = None, sort: SortKey = SortKey.RECEIVED,
-                 descending: bool = True):
+                 descending: bool = True, now: datetime | None = None):
         self.filter = log_filter or LogFilter()
         self.sort = sort
         self.descending = descending
+        self.now = now or now_utc()
         self._count: int | None = None
 
     def _where(self, query: pw.ModelSelect) -> pw.ModelSelect:
@@ -109,6 +130,16 @@ class IncidentLog:
             last = f.received_to or date(9998, 12, 30)
             start, end = local_day_bounds_utc(first, last)
             query = query.where((Incident.received_at >= start) & (Incident.received_at < end))
+        if f.sla is not None:
+            # compared as stored text; the expressions must stay on the left for peewee
+            now = Incident.response_due.db_value(self.now)
+            if f.sla == ClockState.BREACHED:
+                query = query.where(IS_OPEN & (NEXT_DUE < now))  # noqa: SIM300
+            elif f.sla == ClockState.AT_RISK:
+                query = query.where(IS_OPEN & (NEXT_WARN <= now)  # noqa: SIM300
+                                    & (NEXT_DUE >= now))  # noqa: SIM300
+            else:
+                raise ValueError(f"the log filters on at-risk or breached, not {f.sla}")
         reference = REFERENCE_PATTERN.fullmatch(f.text.strip())
         match = fts_query(f.text)
         if reference:  # a whole reference: the unique index answers at once
@@ -158,18 +189,24 @@ class IncidentLog:
             ids = self._page_ids(offset, limit, self.descending)
         return self._rows_for(ids)
 
-    @staticmethod
-    def _rows_for(ids: list[int]) -> list[LogRow]:
+    def _rows_for(self, ids: list[int]) -> list[LogRow]:
         owner = User.alias()
         query = (Incident
                  .select(Incident.id, Incident.reference, Incident.received_at,
                          Incident.caller_name, Incident.summary, Category.name,
-                         Incident.priority, Incident.status, owner.display_name)
+                         Incident.priority, Incident.status, owner.display_name,
+                         Incident.responded_at, Incident.response_due,
+                         Incident.response_warn_at, Incident.resolution_due,
+                         Incident.resolution_warn_at, Incident.resolution_met)
                  .join(Category, on=(Incident.category == Category.id))
                  .join_from(Incident, owner, pw.JOIN.LEFT_OUTER,
                             on=(Incident.owner == owner.id))
                  .where(Incident.id.in_(ids)))
-        by_id = {row[0]: LogRow(*row[:8], owner=row[8] or "") for row in query.tuples()}
+        by_id = {}
+        for row in query.tuples():
+            clock = clock_reading(row[7] in OPEN_STATUSES, row[9] is not None, *row[10:15],
+                                  now=self.now)
+            by_id[row[0]] = LogRow(*row[:8], owner=row[8] or "", clock=clock)
         return [by_id[i] for i in ids if i in by_id]
 
     def position_of(self, incident_id: int) -> int | None:

@@ -76,6 +76,8 @@ def _refresh_sla(incident: Incident, by: User | None = None,
             if by is not None and old is not None:
                 record(incident, by, now, "changed", name, old, new)
             setattr(incident, name, new)
+    incident.response_warn_at = due.response_warn_at
+    incident.resolution_warn_at = due.resolution_warn_at
     incident.response_met = (None if incident.responded_at is None
                              else incident.responded_at <= incident.response_due)
     incident.resolution_met = (None if incident.resolved_at is None or incident.resolution_due

@@ -125,10 +125,15 @@ def save_calendar(hours: tuple[tuple[time, time] | None, ...], zone: str,
 
 
 # --- due times for an incident --------------------------------------------------------------
+AT_RISK_SHARE = 0.75  # past this share of a target, an incident is at risk
+
+
 @dataclass(frozen=True)
 class DueTimes:
     response_due: datetime
     resolution_due: datetime | None  # None while an open pause stops the clock
+    response_warn_at: datetime
+    resolution_warn_at: datetime | None
 
 
 def due_times(priority: int, start: datetime,
@@ -140,4 +145,6 @@ def due_times(priority: int, start: datetime,
     target = load_targets()[priority]
     calendar = None if target.around_the_clock else load_calendar()
     return DueTimes(due_time(start, target.respond, calendar),
-                    due_time(start, target.resolve, calendar, pauses))
+                    due_time(start, target.resolve, calendar, pauses),
+                    due_time(start, target.respond * AT_RISK_SHARE, calendar),
+                    due_time(start, target.resolve * AT_RISK_SHARE, calendar, pauses))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -198,3 +199,70 @@ def counted_time(start: datetime, until: datetime, calendar: ServiceCalendar | N
         if window[1] >= until:
             break
     return total
+
+
+# --- where an incident's clock stands -------------------------------------------------------
+class ClockState(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"  # past 75% of the target
+    BREACHED = "breached"
+    PAUSED = "paused"  # on hold: the resolution clock is stopped
+    MET = "met"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """An incident's next SLA deadline as of ``now``: its state and when it falls due."""
+
+    state: ClockState
+    due: datetime | None
+    target: str  # "response" or "resolution"
+
+    def text(self, now: datetime) -> str:
+        """``2h 15m left``, ``Breached 35m ago``, ``On hold``, ``Met``, ``Missed``."""
+        if self.state == ClockState.PAUSED:
+            return "On hold"
+        if self.state in (ClockState.MET, ClockState.MISSED):
+            return "Met" if self.state == ClockState.MET else "Missed"
+        assert self.due is not None
+        left = self.due - to_utc(now)
+        prefix = "Respond" if self.target == "response" else "Resolve"
+        if left < timedelta(0):
+            return f"{prefix}: breached {span_text(-left)} ago"
+        return f"{prefix}: {span_text(left)} left"
+
+
+def span_text(span: timedelta) -> str:
+    """A duration as an advisor reads it: ``3d 4h``, ``2h 15m``, ``12m``."""
+    minutes = int(span.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes:02d}m"
+    return f"{minutes}m"
+
+
+def clock_reading(is_open: bool, responded: bool, response_due: datetime | None,
+                  response_warn_at: datetime | None, resolution_due: datetime | None,
+                  resolution_warn_at: datetime | None, resolution_met: bool | None,
+                  now: datetime) -> ClockReading:
+    """Where the incident's next deadline stands: the response until someone responds,
+    then the resolution. The log's SLA filters select by the same rule in SQL."""
+    now = to_utc(now)
+    if not is_open:
+        return ClockReading(ClockState.MISSED if resolution_met is False else ClockState.MET,
+                            resolution_due, "resolution")
+    if responded:
+        target, due, warn = "resolution", resolution_due, resolution_warn_at
+    else:
+        target, due, warn = "response", response_due, response_warn_at
+    if due is None:
+        return ClockReading(ClockState.PAUSED, None, target)
+    if now > due:
+        return ClockReading(ClockState.BREACHED, due, target)
+    if warn is not None and now >= warn:
+        return ClockReading(ClockState.AT_RISK, due, target)
+    return ClockReading(ClockState.ON_TRACK, due, target)

@@ -102,5 +102,7 @@ def test_demo_due_times_match_the_sla_engine(db):
         due = due_times(incident.priority, incident.received_at, pauses)
         assert incident.response_due == due.response_due, incident.reference
         assert incident.resolution_due == due.resolution_due, incident.reference
+        assert incident.response_warn_at == due.response_warn_at, incident.reference
+        assert incident.resolution_warn_at == due.resolution_warn_at, incident.reference
         if incident.resolved_at and incident.resolution_due:
             assert incident.resolution_met == (incident.resolved_at <= incident.resolution_due)

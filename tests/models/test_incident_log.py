@@ -1,5 +1,6 @@
 """The paged log query: filters, search, sorting and pages read from either end."""
 
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -15,7 +16,9 @@ from app.models.incident_log import (
     SortKey,
     fts_query,
 )
-from app.models.incidents import create_incident
+from app.models.incidents import change_status, create_incident
+from app.models.lifecycle import Status
+from app.models.sla import ClockState
 from tests.conftest import NOW, make_draft
 
 COUNT = 640
@@ -54,7 +57,16 @@ def _sort_values(incidents, key):
         SortKey.PRIORITY: i.priority,
         SortKey.STATUS: i.status,
         SortKey.OWNER: owners.get(i.owner_id, ""),
+        SortKey.SLA: _sla_order(i),
     }[key] for i in incidents}
+
+
+def _sla_order(incident) -> str:
+    """Open incidents by next deadline as stored text, then on hold, then closed."""
+    if incident.status not in OPEN_STATUSES:
+        return "9999-12-31"
+    due = incident.response_due if incident.responded_at is None else incident.resolution_due
+    return "9999-12-30" if due is None else Incident.response_due.db_value(due)
 
 
 @pytest.mark.parametrize("key", list(SortKey))
@@ -189,3 +201,35 @@ def test_position_of(incidents):
 
 def test_demo_times_fall_in_the_window(incidents):
     assert all(NOW - timedelta(days=95) <= i.received_at <= NOW for i in incidents)
+
+
+@pytest.mark.parametrize("state", [ClockState.AT_RISK, ClockState.BREACHED])
+def test_sla_filters_agree_with_each_rows_clock(incidents, state):
+    """The SQL filter and the Python reading of each row apply one rule."""
+    everything = IncidentLog(now=NOW)
+    states = Counter(row.clock.state for row in everything.rows(0, COUNT))
+    assert states[ClockState.BREACHED] and states[ClockState.ON_TRACK]
+    log = IncidentLog(LogFilter(sla=state), now=NOW)
+    expected = {row.id for row in everything.rows(0, COUNT) if row.clock.state == state}
+    assert set(_all_ids(log)) == expected
+    assert all(row.clock.state == state for row in log.rows(0, COUNT))
+
+
+def test_at_risk_and_breached_move_with_time(db, advisor):
+    monday = datetime(2026, 11, 23, 9, tzinfo=UTC)  # P2: respond by 09:30, at risk 09:22:30
+    incident = create_incident(make_draft(received_at=monday), advisor, now=monday)
+
+    def state_at(minutes):
+        (row,) = IncidentLog(now=monday + timedelta(minutes=minutes)).rows(0, 5)
+        filtered = {s for s in (ClockState.AT_RISK, ClockState.BREACHED) if IncidentLog(
+            LogFilter(sla=s), now=monday + timedelta(minutes=minutes)).count()}
+        return row.clock.state, filtered, row.clock.text(monday + timedelta(minutes=minutes))
+
+    assert state_at(10) == (ClockState.ON_TRACK, set(), "Respond: 20m left")
+    assert state_at(25) == (ClockState.AT_RISK, {ClockState.AT_RISK}, "Respond: 5m left")
+    assert state_at(45) == (ClockState.BREACHED, {ClockState.BREACHED},
+                            "Respond: breached 15m ago")
+    change_status(incident.id, Status.IN_PROGRESS, advisor,
+                  now=monday + timedelta(minutes=50))
+    # responded: the resolution clock (due 17:00) is next
+    assert state_at(60) == (ClockState.ON_TRACK, set(), "Resolve: 7h 00m left")

@@ -7,7 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.models.sla import CalendarError, ServiceCalendar, counted_time, due_time
+from app.models.sla import (
+    CalendarError,
+    ClockState,
+    ServiceCalendar,
+    clock_reading,
+    counted_time,
+    due_time,
+    span_text,
+)
 
 LONDON = ZoneInfo("Europe/London")
 OFFICE = (time(8), time(18))
@@ -188,3 +196,20 @@ def test_pausing_never_makes_a_due_time_earlier(data, start, target, calendar):
 def test_a_longer_target_is_never_due_sooner(start, a, b, calendar):
     short, long_ = sorted((a, b))
     assert due_time(start, short, calendar) <= due_time(start, long_, calendar)
+
+
+@pytest.mark.parametrize(("span", "text"), [
+    (timedelta(minutes=12), "12m"), (timedelta(hours=2, minutes=5), "2h 05m"),
+    (timedelta(days=3, hours=4, minutes=59), "3d 4h"), (timedelta(seconds=59), "0m")])
+def test_span_text(span, text):
+    assert span_text(span) == text
+
+
+def test_clock_reading_of_closed_and_paused_incidents():
+    now = london(2026, 11, 23, 12)
+    due = london(2026, 11, 23, 17)
+    closed = clock_reading(False, True, due, due, due, due, False, now)
+    assert (closed.state, closed.text(now)) == (ClockState.MISSED, "Missed")
+    assert clock_reading(False, True, due, due, due, due, True, now).state == ClockState.MET
+    paused = clock_reading(True, True, due, due, None, None, None, now)
+    assert (paused.state, paused.text(now)) == (ClockState.PAUSED, "On hold")

@@ -62,6 +62,9 @@ def up(migrator, db):
     migrator.migrate(
         migrator.add_column("incident", "response_due", pw.DateTimeField(null=True)),
         migrator.add_column("incident", "resolution_due", pw.DateTimeField(null=True)),
+        # when 75% of each target has passed: "at risk" from then on
+        migrator.add_column("incident", "response_warn_at", pw.DateTimeField(null=True)),
+        migrator.add_column("incident", "resolution_warn_at", pw.DateTimeField(null=True)),
         migrator.add_column("incident", "response_met", pw.BooleanField(null=True)),
         migrator.add_column("incident", "resolution_met", pw.BooleanField(null=True)),
         migrator.add_index("incident", ("resolution_due",), False),
