@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from app.models.entities import Category
 from app.models.incident_log import OPEN_STATUSES, UNASSIGNED, LogFilter
 from app.models.lifecycle import Status
+from app.models.sla import ClockState
 from app.models.users import active_users
 from app.views.text import priority_text, status_text
 
@@ -68,6 +69,12 @@ class FilterBar(QWidget):
                          .order_by(Category.position, Category.name)):
             self.category.addItem(category.name, category.id)
 
+        self.sla = QComboBox()
+        self.sla.setObjectName("slaFilter")
+        self.sla.addItem(self.tr("Any SLA"), ANY)
+        self.sla.addItem(self.tr("At risk"), ClockState.AT_RISK)
+        self.sla.addItem(self.tr("Breached"), ClockState.BREACHED)
+
         self.owner = QComboBox()
         self.owner.setObjectName("ownerFilter")
         self.reload_owners()
@@ -86,7 +93,7 @@ class FilterBar(QWidget):
         self.use_dates.toggled.connect(self.date_to.setEnabled)
         self.use_dates.toggled.connect(self.on_changed)
 
-        for combo in (self.status, self.priority, self.category, self.owner):
+        for combo in (self.status, self.priority, self.category, self.owner, self.sla):
             combo.currentIndexChanged.connect(self.on_changed)
 
         filters = QHBoxLayout()
@@ -94,6 +101,7 @@ class FilterBar(QWidget):
         filters.addWidget(self.priority)
         filters.addWidget(self.category)
         filters.addWidget(self.owner)
+        filters.addWidget(self.sla)
         filters.addStretch(1)
         filters.addWidget(self.use_dates)
         filters.addWidget(self.date_from)
@@ -103,6 +111,15 @@ class FilterBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addLayout(filters)
+
+    def show_mine_at_risk(self) -> None:
+        """Filter to my open incidents that are at risk (the banner's link)."""
+        for combo, value in ((self.owner, MINE), (self.sla, ClockState.AT_RISK),
+                             (self.status, OPEN)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(value))
+            combo.blockSignals(False)
+        self.on_changed()
 
     def reload_owners(self) -> None:
         """Fill the owner list afresh (users appear as they first log in)."""
@@ -132,6 +149,7 @@ class FilterBar(QWidget):
             else None,
             received_to=self.date_to.date().toPython() if self.use_dates.isChecked() else None,
             text=self.search.text().strip(),
+            sla=self.sla.currentData(),
         )
 
     @Slot()

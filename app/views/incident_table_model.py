@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
-from app.models.clock import format_local
+from app.models.clock import format_local, now_utc
 from app.models.incident_log import IncidentLog, LogFilter, LogRow, SortKey
+from app.models.sla import ClockState
 from app.views.text import PRIORITY_COLOURS, priority_text, status_text, tr
 
 IncidentIdRole = Qt.ItemDataRole.UserRole + 1
@@ -22,8 +24,17 @@ COLUMNS: tuple[tuple[SortKey, str], ...] = (
     (SortKey.PRIORITY, "Priority"),
     (SortKey.STATUS, "Status"),
     (SortKey.OWNER, "Owner"),
+    (SortKey.SLA, "SLA"),
 )
 PRIORITY_COLUMN = 5
+SLA_COLUMN = 8
+
+# At risk: amber; breached or missed: red. Text always says which.
+CLOCK_COLOURS = {
+    ClockState.AT_RISK: (QColor("#ffe082"), QColor("#1a1a1a")),
+    ClockState.BREACHED: (QColor("#c62828"), QColor("#ffffff")),
+    ClockState.MISSED: (QColor("#ffcdd2"), QColor("#1a1a1a")),
+}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -62,6 +73,21 @@ class IncidentTableModel(QAbstractTableModel):
         self._log = IncidentLog(log_filter, sort, descending)
         self._pages.clear()
         self.endResetModel()
+
+    def tick(self) -> None:
+        """Move the SLA clocks on to now: re-read the rows shown, same rows, same order.
+
+        Where the filter or sort depends on the clocks, the set of rows itself moves on,
+        so the log is read afresh.
+        """
+        if self._log.filter.sla is not None or self._log.sort == SortKey.SLA:
+            self.refresh()
+            return
+        self._log.now = now_utc()
+        self._pages.clear()
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, SLA_COLUMN),
+                                  self.index(self.rowCount() - 1, SLA_COLUMN))
 
     def _row(self, row: int) -> LogRow | None:
         page_no = row // self.PAGE_SIZE
@@ -121,10 +147,15 @@ class IncidentTableModel(QAbstractTableModel):
             return PRIORITY_COLOURS[log_row.priority][0]
         if key == SortKey.PRIORITY and role == Qt.ItemDataRole.ForegroundRole:
             return PRIORITY_COLOURS[log_row.priority][1]
+        if key == SortKey.SLA and log_row.clock.state in CLOCK_COLOURS:
+            background, foreground = CLOCK_COLOURS[log_row.clock.state]
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return background
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return foreground
         return None
 
-    @staticmethod
-    def _text(log_row: LogRow, key: SortKey) -> str:
+    def _text(self, log_row: LogRow, key: SortKey) -> str:
         if key == SortKey.REFERENCE:
             return log_row.reference
         if key == SortKey.RECEIVED:
@@ -139,4 +170,6 @@ class IncidentTableModel(QAbstractTableModel):
             return priority_text(log_row.priority)
         if key == SortKey.STATUS:
             return status_text(log_row.status)
+        if key == SortKey.SLA:
+            return tr("IncidentTableModel", log_row.clock.text(self._log.now))
         return log_row.owner

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.models.incident_log import LogFilter
+from app.models.incident_log import IncidentLog, LogFilter
 from app.models.incidents import Change
+from app.models.sla import ClockState
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
 from app.views.filter_bar import FilterBar
@@ -30,7 +31,8 @@ from app.views.operations import IncidentOperations
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
 COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "",
                   "Security or data breach", "P3 Moderate", "On hold: awaiting customer",
-                  "Kwame Mensah")
+                  "Kwame Mensah", "Resolve: breached 23h 59m ago")
+CLOCK_TICK_MS = 30_000  # the SLA column moves on twice a minute
 NATURE_WIDTH = 300
 
 
@@ -47,6 +49,13 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {database_path.name}")
 
         self.filter_bar = FilterBar(operations.user.id)
+        self.banner = QLabel()
+        self.banner.setObjectName("slaBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #ffe082; color: #1a1a1a; padding: 6px; "
+                                  "font-weight: 600;")
+        self.banner.linkActivated.connect(self.on_banner_link)
+        self.banner.hide()
         self.model = IncidentTableModel(self)
         self.model.set_filter(self.filter_bar.current_filter())
         self.table = QTableView()
@@ -78,6 +87,7 @@ class MainWindow(QMainWindow):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.addWidget(self.banner)
         left_layout.addWidget(self.filter_bar)
         left_layout.addWidget(self.table)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -98,6 +108,11 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self.on_model_reset)
         self.on_model_reset()
         self._restore_layout()
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(CLOCK_TICK_MS)
+        self.clock_timer.timeout.connect(self.on_clock_tick)
+        self.clock_timer.start()
+        self.update_banner()
 
     def _make_actions(self) -> None:
         def action(text: str, shortcut, slot, tip: str = "") -> QAction:
@@ -222,3 +237,32 @@ class MainWindow(QMainWindow):
     def on_incident_changed(self, change: Change) -> None:
         self.model.refresh()
         self.select_incident(change.incident_id)
+        self.update_banner()
+
+    @Slot()
+    def on_clock_tick(self) -> None:
+        """Move the SLA clocks on: the column, the selection kept, the banner."""
+        selected = self.detail.incident_id
+        self.model.tick()
+        if selected is not None and not self.table.selectionModel().hasSelection():
+            self.select_incident(selected)
+        self.update_banner()
+
+    def update_banner(self) -> None:
+        """Warn when incidents I own are at risk of breaching, or have breached."""
+        mine = self._operations.user.id
+        at_risk = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.AT_RISK)).count()
+        breached = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.BREACHED)).count()
+        parts = []
+        if at_risk:
+            parts.append(self.tr("%n of your incidents about to breach", "", at_risk))
+        if breached:
+            parts.append(self.tr("%n breached", "", breached))
+        self.banner.setVisible(bool(parts))
+        if parts:
+            self.banner.setText("⚠ " + ", ".join(parts) + ". "
+                                + self.tr("<a href='mine-at-risk'>Show them</a>"))
+
+    @Slot(str)
+    def on_banner_link(self, _link: str) -> None:
+        self.filter_bar.show_mine_at_risk()

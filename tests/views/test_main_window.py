@@ -12,6 +12,7 @@ from app.models.clock import format_local, now_utc
 from app.models.entities import History, Incident
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
+from app.models.sla import ClockState
 from app.models.users import current_user
 from app.views.application import make_window
 from app.views.dialogs import Dialogs
@@ -805,3 +806,39 @@ def test_closing_the_window_saves_its_layout(qtbot, open_window, tmp_path):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     assert settings.value("window/splitter") == state
     assert settings.value("window/geometry") == window.saveGeometry()
+
+
+# --- SLA clocks ------------------------------------------------------------------------------
+def model_ids(model) -> list[int]:
+    return [model.incident_id(row) for row in range(model.rowCount())]
+
+
+def test_sla_banner_warns_of_my_incidents_and_filters_to_them(qtbot, db, open_window):
+    me = current_user()
+    now = now_utc()
+    # both P1 (24x7 clock: 15 minutes to respond), so the time of day the tests run at
+    # does not matter
+    p1 = {"impact": "high", "urgency": "high", "owner_id": me.id}
+    breached = create_incident(make_draft(received_at=now - timedelta(hours=3),
+                                          caller_name="Late Larry", **p1), me, now=now)
+    at_risk = create_incident(make_draft(received_at=now - timedelta(minutes=12),
+                                         caller_name="Risky Rita", **p1), me, now=now)
+    window = open_window()
+    assert window.banner.isVisible()
+    assert "1 of your incidents about to breach" in window.banner.text()
+    assert "1 breached" in window.banner.text()
+
+    window.banner.linkActivated.emit("mine-at-risk")
+    assert window.filter_bar.sla.currentData() == ClockState.AT_RISK
+    assert model_ids(window.model) == [at_risk.id]
+    sla_text = window.model.data(window.model.index(0, 8))
+    assert sla_text.startswith("Respond: ") and sla_text.endswith("m left")
+
+    window.filter_bar.sla.setCurrentIndex(window.filter_bar.sla.findData(ClockState.BREACHED))
+    assert model_ids(window.model) == [breached.id]
+    assert window.model.data(window.model.index(0, 8)).startswith("Respond: breached 2h")
+
+    # responding to the breached one clears it from the banner's count of breaches
+    change_status(breached.id, Status.IN_PROGRESS, me)
+    window.on_clock_tick()
+    assert "breached" not in window.banner.text().replace("about to breach", "")

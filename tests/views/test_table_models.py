@@ -11,11 +11,12 @@ from PySide6.QtGui import QColor
 
 from app.models import demo_data
 from app.models.audit import incident_history
-from app.models.clock import format_local, to_local
+from app.models.clock import format_local, now_utc, to_local
 from app.models.entities import Category, Incident, User
 from app.models.incident_log import OPEN_STATUSES, UNASSIGNED, LogFilter
 from app.models.incidents import change_status, create_incident, update_incident
 from app.models.lifecycle import Status
+from app.models.sla import ClockState
 from app.views.history_table_model import HistoryTableModel
 from app.views.incident_table_model import (
     COLUMNS,
@@ -31,9 +32,11 @@ pytestmark = pytest.mark.gui
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 BACKGROUND = Qt.ItemDataRole.BackgroundRole
-REFERENCE, RECEIVED, CALLER, NATURE, CATEGORY, PRIORITY, STATUS, OWNER = range(len(COLUMNS))
+REFERENCE, RECEIVED, CALLER, NATURE, CATEGORY, PRIORITY, STATUS, OWNER, SLA = range(len(COLUMNS))
 HEADERS = ["Reference", "Received", "Caller", "Nature", "Category", "Priority", "Status",
-           "Owner"]
+           "Owner", "SLA"]
+# Columns whose text depends only on the record (the SLA column also on the time now).
+RECORD_COLUMNS = range(SLA)
 RECEIVED_AT = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
 
 
@@ -43,7 +46,8 @@ def text(model, row: int, column: int) -> str:
 
 
 def row_texts(model, row: int) -> list[str]:
-    return [text(model, row, column) for column in range(model.columnCount())]
+    """The texts of the columns that depend on the record alone (not the SLA clock)."""
+    return [text(model, row, column) for column in RECORD_COLUMNS]
 
 
 def model_ids(model: IncidentTableModel) -> list[int]:
@@ -157,8 +161,8 @@ def test_history_model_passes_the_model_tester(qtmodeltester, known, advisor, fo
 
 def test_headers_name_the_columns(db):
     model = log_model()
-    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(8)] == HEADERS
-    assert model.headerData(8, Qt.Orientation.Horizontal) is None
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(9)] == HEADERS
+    assert model.headerData(9, Qt.Orientation.Horizontal) is None
     assert model.headerData(0, Qt.Orientation.Vertical) is None
 
 
@@ -275,7 +279,7 @@ def _sort_value(column: int, incident: Incident, shown: list[str]):
 
 @pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder],
                          ids=["ascending", "descending"])
-@pytest.mark.parametrize("column", range(len(COLUMNS)), ids=HEADERS)
+@pytest.mark.parametrize("column", RECORD_COLUMNS, ids=HEADERS[:SLA])
 def test_sort_orders_rows_like_python_sorts_the_data(demo, column, order):
     descending = order == Qt.SortOrder.DescendingOrder
     shown = {i.id: shown_texts(i) for i in demo}
@@ -366,7 +370,7 @@ def test_row_of_finds_incidents_on_any_page(big_log):
 
 @pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder],
                          ids=["ascending", "descending"])
-@pytest.mark.parametrize("column", range(len(COLUMNS)), ids=HEADERS)
+@pytest.mark.parametrize("column", RECORD_COLUMNS, ids=HEADERS[:SLA])
 def test_row_of_agrees_with_the_rows_in_every_sort(big_log, column, order):
     reader = log_model()
     reader.sort(column, order)
@@ -434,3 +438,34 @@ def test_history_model_reads_the_audit_trail_in_words(known, advisor, colleague)
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d:\d\d", when)
     assert model.data(model.index(0, 2), Qt.ItemDataRole.ToolTipRole) == "Logged"
     assert model.data(model.index(8, 0), DISPLAY) is None
+
+
+def test_sla_column_reads_the_clock_and_colours_breaches(qtbot, db, advisor):
+    now = now_utc()
+    breached = create_incident(make_draft(received_at=now - timedelta(days=3)), advisor,
+                               now=now)
+    fresh = create_incident(make_draft(received_at=now, impact="low", urgency="low"),
+                            advisor, now=now)
+    model = log_model()
+    old_row, new_row = model.row_of(breached.id), model.row_of(fresh.id)
+    assert text(model, old_row, SLA).startswith("Respond: breached ")
+    assert model.data(model.index(old_row, SLA), BACKGROUND) == QColor("#c62828")
+    assert text(model, new_row, SLA).startswith("Respond: ")
+    assert text(model, new_row, SLA).endswith(" left")
+    assert model.data(model.index(new_row, SLA), BACKGROUND) is None
+    with qtbot.waitSignal(model.dataChanged) as blocker:
+        model.tick()
+    assert (blocker.args[0].column(), blocker.args[1].column()) == (SLA, SLA)
+    assert blocker.args[1].row() == model.rowCount() - 1
+
+
+def test_sla_filter_and_tick_reread_the_log(qtbot, db, advisor):
+    now = now_utc()
+    create_incident(make_draft(received_at=now - timedelta(days=3)), advisor, now=now)
+    create_incident(make_draft(received_at=now), advisor, now=now)
+    model = log_model()
+    model.set_filter(LogFilter(sla=ClockState.BREACHED))
+    assert model.rowCount() == 1
+    with qtbot.waitSignal(model.modelReset):
+        model.tick()
+    assert model.rowCount() == 1
