@@ -35,7 +35,8 @@ DETAIL_FIELDS = (
     ("caller", "Caller"), ("phone", "Phone / caller ID"), ("email", "Email"),
     ("account", "Account or asset no."), ("location", "Location"),
     ("category", "Category"), ("impact", "Impact / urgency"), ("owner", "Owner"),
-    ("confirmed", "Confirmed back"), ("responded", "Responded"), ("resolved", "Resolved"),
+    ("confirmed", "Confirmed back"), ("respond_by", "Respond by"),
+    ("resolve_by", "Resolve by"), ("responded", "Responded"), ("resolved", "Resolved"),
     ("closed", "Closed"), ("resolution", "Resolution"),
 )
 
@@ -191,6 +192,10 @@ class DetailPane(QWidget):
             "impact": f"{Level(inc.impact).label} / {Level(inc.urgency).label}",
             "owner": owner.display_name if owner else self.tr("(unassigned)"),
             "confirmed": self.tr("Yes") if inc.details_confirmed else self.tr("No"),
+            "respond_by": self._due_text(inc.response_due, inc.response_met),
+            "resolve_by": self._due_text(inc.resolution_due, inc.resolution_met)
+            if inc.resolution_due or not Status(inc.status).is_on_hold
+            else self.tr("clock stopped while on hold"),
             "responded": format_local(inc.responded_at),
             "resolved": format_local(inc.resolved_at),
             "closed": format_local(inc.closed_at), "resolution": inc.resolution,
@@ -205,6 +210,12 @@ class DetailPane(QWidget):
         self.status_note.clear()
         self.status_message.clear()
         self.on_next_status_changed()
+
+    def _due_text(self, due, met: bool | None) -> str:
+        if due is None:
+            return ""
+        outcome = {True: self.tr(" (met)"), False: self.tr(" (missed)")}.get(met, "")
+        return format_local(due) + outcome
 
     @Slot()
     def on_next_status_changed(self) -> None:

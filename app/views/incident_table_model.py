@@ -22,12 +22,12 @@ COLUMNS: tuple[tuple[SortKey, str], ...] = (
     (SortKey.NATURE, "Nature"),
     (SortKey.CATEGORY, "Category"),
     (SortKey.PRIORITY, "Priority"),
+    (SortKey.SLA, "SLA"),
     (SortKey.STATUS, "Status"),
     (SortKey.OWNER, "Owner"),
-    (SortKey.SLA, "SLA"),
 )
 PRIORITY_COLUMN = 5
-SLA_COLUMN = 8
+SLA_COLUMN = 6
 
 # At risk: amber; breached or missed: red. Text always says which.
 CLOCK_COLOURS = {

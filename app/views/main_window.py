@@ -30,8 +30,8 @@ from app.views.operations import IncidentOperations
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
 COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "",
-                  "Security or data breach", "P3 Moderate", "On hold: awaiting customer",
-                  "Kwame Mensah", "Resolve: breached 23h 59m ago")
+                  "Security or data breach", "P3 Moderate", "Resolve: breached 23h 59m ago",
+                  "On hold: awaiting customer", "Kwame Mensah")
 CLOCK_TICK_MS = 30_000  # the SLA column moves on twice a minute
 NATURE_WIDTH = 300
 

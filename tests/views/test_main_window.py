@@ -25,7 +25,7 @@ pytestmark = pytest.mark.gui
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 NO_MODIFIER = Qt.KeyboardModifier.NoModifier
-REFERENCE, RECEIVED, CALLER, NATURE, CATEGORY, PRIORITY, STATUS, OWNER = range(8)
+REFERENCE, RECEIVED, CALLER, NATURE, CATEGORY, PRIORITY, SLA, STATUS, OWNER = range(9)
 # Received a few days before the test runs, so never "in the future".
 RECEIVED_AT = (now_utc() - timedelta(days=3)).replace(hour=9, minute=30, second=0)
 
@@ -831,12 +831,12 @@ def test_sla_banner_warns_of_my_incidents_and_filters_to_them(qtbot, db, open_wi
     window.banner.linkActivated.emit("mine-at-risk")
     assert window.filter_bar.sla.currentData() == ClockState.AT_RISK
     assert model_ids(window.model) == [at_risk.id]
-    sla_text = window.model.data(window.model.index(0, 8))
+    sla_text = window.model.data(window.model.index(0, SLA))
     assert sla_text.startswith("Respond: ") and sla_text.endswith("m left")
 
     window.filter_bar.sla.setCurrentIndex(window.filter_bar.sla.findData(ClockState.BREACHED))
     assert model_ids(window.model) == [breached.id]
-    assert window.model.data(window.model.index(0, 8)).startswith("Respond: breached 2h")
+    assert window.model.data(window.model.index(0, SLA)).startswith("Respond: breached 2h")
 
     # responding to the breached one clears it from the banner's count of breaches
     change_status(breached.id, Status.IN_PROGRESS, me)
