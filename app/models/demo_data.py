@@ -19,13 +19,7 @@ from app.models.entities import Category, ReferenceCounter
 from app.models.incidents import format_reference
 from app.models.lifecycle import Status
 from app.models.priority import compute_priority
-from app.models.service_levels import (
-    AT_RISK_SHARE,
-    load_calendar,
-    load_matrix,
-    load_targets,
-)
-from app.models.sla import due_time
+from app.models.service_levels import due_times, load_calendar, load_matrix, load_targets
 from app.models.users import ensure_user
 from app.models.vocabulary import CallerType, Channel, Level
 
@@ -246,16 +240,11 @@ class _Generator:
             status = step
         if status == Status.NEW:
             owner = None
-        target = self.targets[priority]
-        calendar = None if target.around_the_clock else self.calendar
         start = datetime.fromtimestamp(received, UTC)
         pause_times = [(datetime.fromtimestamp(a, UTC), b and datetime.fromtimestamp(b, UTC))
                        for a, b, _ in pauses]
-        response_due = due_time(start, target.respond, calendar)
-        resolution_due = due_time(start, target.resolve, calendar, pause_times)
-        response_warn = due_time(start, target.respond * AT_RISK_SHARE, calendar)
-        resolution_warn = due_time(start, target.resolve * AT_RISK_SHARE, calendar,
-                                   pause_times)
+        due = due_times(priority, start, pause_times, self.targets, self.calendar)
+        response_due, resolution_due = due.response_due, due.resolution_due
         row = (
             incident_id, reference, _utc_text(received), _utc_text(logged), logger,
             channel.value, name, phone, email, caller_type.value, account, location, summary,
@@ -268,8 +257,8 @@ class _Generator:
             None if responded is None else responded <= response_due.timestamp(),
             None if resolved is None or resolution_due is None
             else resolved <= resolution_due.timestamp(),
-            _utc_text(response_warn.timestamp()),
-            resolution_warn and _utc_text(resolution_warn.timestamp()),
+            _utc_text(due.response_warn_at.timestamp()),
+            due.resolution_warn_at and _utc_text(due.resolution_warn_at.timestamp()),
         )
         history = [(h[0], _utc_text(h[1]), *h[2:]) for h in history]
         pause_rows = [(incident_id, reason, _utc_text(a), b and _utc_text(b))

@@ -137,13 +137,20 @@ class DueTimes:
 
 
 def due_times(priority: int, start: datetime,
-              pauses: list[tuple[datetime, datetime | None]]) -> DueTimes:
+              pauses: list[tuple[datetime, datetime | None]],
+              targets: dict[int, Target] | None = None,
+              calendar: ServiceCalendar | None = None) -> DueTimes:
     """Response and resolution due times for ``priority`` counted from ``start``.
 
-    On-hold pauses stop the resolution clock; the response clock is not paused.
+    On-hold pauses stop the resolution clock; the response clock is not paused. The
+    targets and calendar are read from the database unless given (when many incidents
+    are computed at once).
     """
-    target = load_targets()[priority]
-    calendar = None if target.around_the_clock else load_calendar()
+    target = (targets or load_targets())[priority]
+    if target.around_the_clock:
+        calendar = None
+    elif calendar is None:
+        calendar = load_calendar()
     return DueTimes(due_time(start, target.respond, calendar),
                     due_time(start, target.resolve, calendar, pauses),
                     due_time(start, target.respond * AT_RISK_SHARE, calendar),
