@@ -8,6 +8,7 @@ from datetime import datetime
 from app.models.clock import format_local
 from app.models.entities import Category, History, Incident, User
 from app.models.lifecycle import Status
+from app.models.prioritisation import describe_answers
 from app.models.validation import FIELD_LABELS
 from app.models.vocabulary import CallerType, Channel, Level, priority_label
 
@@ -66,6 +67,10 @@ def _readable(field: str | None, value: str | None) -> str:
     if vocabulary is not None and value in {v.value for v in vocabulary}:
         return vocabulary(value).label
     if field == "priority" and value.isdigit() and 1 <= int(value) <= 5:
+        return priority_label(int(value))
+    if field == "prioritisation":
+        return describe_answers(value)
+    if field == "priority_override" and value.isdigit():
         return priority_label(int(value))
     if field in ("received_at", "response_due", "resolution_due"):
         return format_local(datetime.fromisoformat(value))

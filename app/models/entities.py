@@ -31,6 +31,8 @@ class Category(BaseModel):
     parent = pw.ForeignKeyField("self", null=True, backref="children", on_delete="RESTRICT")
     position = pw.IntegerField(default=0)
     active = pw.BooleanField(default=True)
+    priority_hint = pw.TextField(default="")  # shown by the wizard when it is chosen
+    implied_harm = pw.CharField(max_length=20, default="")  # an answer it pre-sets
 
     class Meta:
         indexes = ((("parent", "name"), True),)
@@ -78,6 +80,7 @@ class Incident(BaseModel):
     resolution_met = pw.BooleanField(null=True)
     prioritisation = pw.TextField(default="")  # the wizard's answers, as JSON
     priority_rationale = pw.TextField(default="")
+    priority_override = pw.SmallIntegerField(null=True)  # chosen over the matrix's
     priority_override_reason = pw.TextField(default="")
 
     class Meta:
@@ -176,5 +179,14 @@ class SlaPause(BaseModel):
     ended_at = UtcDateTimeField(null=True)
 
 
+class ConfigChange(BaseModel):
+    """A change to the organisation's service-level settings: who, when, what."""
+
+    at = UtcDateTimeField()
+    user = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    area = pw.CharField(max_length=20)
+    summary = pw.TextField()
+
+
 ALL_MODELS = (User, Category, Incident, History, ReferenceCounter, PriorityRule, SlaTarget,
-              ServiceHours, ClosedDay, Setting, SlaPause)
+              ServiceHours, ClosedDay, Setting, SlaPause, ConfigChange)

@@ -15,6 +15,9 @@ from app.models.service_levels import due_times
 from app.models.validation import IncidentDraft, ValidationError, validate_draft
 
 REFERENCE_PREFIX = "INC"
+# what the prioritisation wizard stores, written to history when an incident is logged
+PRIORITISATION_FIELDS = ("prioritisation", "priority_rationale", "priority_override",
+                         "priority_override_reason")
 
 
 class StaleIncidentError(RuntimeError):
@@ -63,6 +66,11 @@ def draft_from_incident(incident: Incident) -> IncidentDraft:
     })
 
 
+def effective_priority(draft: IncidentDraft) -> int:
+    """The advisor's override if there is one, else the matrix's priority."""
+    return draft.priority_override or compute_priority(draft.impact, draft.urgency)
+
+
 def _refresh_sla(incident: Incident, by: User | None = None,
                  now: datetime | None = None) -> None:
     """Recompute due times from the original start, with the pauses so far, and whether
@@ -102,7 +110,7 @@ def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None)
             reference=next_reference(now),
             logged_at=now,
             logged_by=by,
-            priority=compute_priority(draft.impact, draft.urgency),
+            priority=effective_priority(draft),
             status=status,
             updated_at=now,
             **values,
@@ -110,6 +118,9 @@ def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None)
         _refresh_sla(incident)
         incident.save()
         record(incident, by, now, "created", new=incident.reference)
+        for name in PRIORITISATION_FIELDS:
+            if getattr(draft, name) not in ("", None):
+                record(incident, by, now, "changed", name, None, getattr(draft, name))
     return incident
 
 
@@ -138,7 +149,7 @@ def update_incident(incident_id: int, draft: IncidentDraft, by: User, expected_v
                 changed.append(f.name)
                 record(incident, by, now, "changed", f.name, old, new)
                 setattr(incident, f.name, new)
-        priority = compute_priority(incident.impact, incident.urgency)
+        priority = effective_priority(draft)
         if priority != incident.priority:
             changed.append("priority")
             record(incident, by, now, "changed", "priority", incident.priority, priority)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from app.models.clock import to_utc
 from app.models.entities import Category
-from app.models.vocabulary import CallerType, Channel, Level
+from app.models.vocabulary import PRIORITY_NAMES, CallerType, Channel, Level
 
 # Clocks on two workstations drift; a received time this far ahead is still "now".
 FUTURE_TOLERANCE = timedelta(minutes=2)
@@ -37,13 +38,17 @@ FIELD_LABELS = {
     "status": "Status",
     "priority": "Priority",
     "resolution": "Resolution",
+    "prioritisation": "Prioritisation answers",
+    "priority_rationale": "Priority rationale",
+    "priority_override": "Priority override",
+    "priority_override_reason": "Reason for override",
     "response_due": "Response due",
     "resolution_due": "Resolution due",
 }
 
 MAX_LENGTHS = {
     "caller_name": 120, "caller_phone": 30, "caller_email": 254, "account_ref": 60,
-    "location": 200, "summary": 200, "description": 10_000,
+    "location": 200, "summary": 200, "description": 10_000, "priority_override_reason": 2000,
 }
 
 
@@ -76,6 +81,11 @@ class IncidentDraft:
     urgency: str = ""
     owner_id: int | None = None
     details_confirmed: bool = False
+    # set by the prioritisation wizard (see app.models.prioritisation)
+    prioritisation: str = ""
+    priority_rationale: str = ""
+    priority_override: int | None = None
+    priority_override_reason: str = ""
 
     def cleaned(self) -> IncidentDraft:
         """A copy with text fields stripped of surrounding white space."""
@@ -141,6 +151,7 @@ def validate_draft(draft: IncidentDraft, now: datetime) -> dict[str, str]:
         if errors.get(name) is None and len(getattr(d, name)) > limit:
             errors[name] = f"at most {limit} characters (this has {len(getattr(d, name))})."
     errors.update(_category_errors(d.category_id, d.subcategory_id))
+    errors.update(_prioritisation_errors(d))
     return {k: v for k, v in errors.items() if v}
 
 
@@ -156,3 +167,26 @@ def _category_errors(category_id: int | None, subcategory_id: int | None) -> dic
             return {"subcategory_id": f"not a subcategory of {category.name}."}
     return {}
 
+
+
+def _prioritisation_errors(d: IncidentDraft) -> dict[str, str]:
+    """An override needs a reason; stored answers must agree with the impact and urgency."""
+    errors = {}
+    if d.priority_override is not None:
+        if d.priority_override not in PRIORITY_NAMES:
+            errors["priority_override"] = "choose a priority from P1 to P5."
+        elif not d.priority_override_reason:
+            errors["priority_override_reason"] = ("required: say why the priority differs "
+                                                  "from the matrix.")
+    if d.prioritisation:
+        try:
+            stored = json.loads(d.prioritisation)
+            levels = (stored["impact"], stored["urgency"])
+        except (ValueError, TypeError, KeyError):
+            return errors | {"prioritisation": "the stored answers cannot be read; "
+                                               "prioritise again."}
+        if levels != (d.impact, d.urgency):
+            errors["prioritisation"] = (
+                f"the answers give impact {levels[0]} and urgency {levels[1]}, not "
+                f"{d.impact or 'none'} and {d.urgency or 'none'}; prioritise again.")
+    return errors
