@@ -66,6 +66,12 @@ def draft_from_incident(incident: Incident) -> IncidentDraft:
     })
 
 
+def incident_pauses(incident_id: int) -> list[tuple[datetime, datetime | None]]:
+    """The on-hold periods of an incident, oldest first (the last may still be open)."""
+    return [(p.started_at, p.ended_at) for p in
+            SlaPause.select().where(SlaPause.incident == incident_id).order_by(SlaPause.id)]
+
+
 def effective_priority(draft: IncidentDraft) -> int:
     """The advisor's override if there is one, else the matrix's priority."""
     return draft.priority_override or compute_priority(draft.impact, draft.urgency)
@@ -75,9 +81,7 @@ def _refresh_sla(incident: Incident, by: User | None = None,
                  now: datetime | None = None) -> None:
     """Recompute due times from the original start, with the pauses so far, and whether
     each target was met. With ``by``, changed due times are written to history."""
-    pauses = [(p.started_at, p.ended_at) for p in
-              SlaPause.select().where(SlaPause.incident == incident).order_by(SlaPause.id)]
-    due = due_times(incident.priority, incident.received_at, pauses)
+    due = due_times(incident.priority, incident.received_at, incident_pauses(incident.id))
     for name in ("response_due", "resolution_due"):
         old, new = getattr(incident, name), getattr(due, name)
         if old != new:

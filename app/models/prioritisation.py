@@ -9,10 +9,11 @@ but only with a written reason.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from app.models.priority import compute_priority
+from app.models.validation import IncidentDraft
 from app.models.vocabulary import PRIORITY_NAMES, Level, priority_label
 
 FORMAT_VERSION = 1
@@ -300,3 +301,12 @@ def describe_answers(text: str) -> str:
         parts.append("Deadline: " + _with_detail(
             DEADLINE_ANSWERS[answers.deadline][0].lower(), answers.deadline_text))
     return "; ".join(parts) + "."
+
+
+def apply_outcome(draft: IncidentDraft, outcome: Outcome) -> IncidentDraft:
+    """``draft`` with the levels, priority override and record of ``outcome``."""
+    return replace(draft, impact=outcome.impact.level.value,
+                   urgency=outcome.urgency.level.value, prioritisation=outcome.to_json(),
+                   priority_rationale=outcome.rationale, priority_override=outcome.override,
+                   priority_override_reason=outcome.override_reason)
+

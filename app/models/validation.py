@@ -169,6 +169,14 @@ def _category_errors(category_id: int | None, subcategory_id: int | None) -> dic
 
 
 
+def stored_levels(text: str) -> tuple[str, str] | None:
+    """The (impact, urgency) the prioritisation answers stored in ``text`` gave, if any."""
+    if not text:
+        return None
+    data = json.loads(text)
+    return data["impact"], data["urgency"]
+
+
 def _prioritisation_errors(d: IncidentDraft) -> dict[str, str]:
     """An override needs a reason; stored answers must agree with the impact and urgency."""
     errors = {}
@@ -180,8 +188,7 @@ def _prioritisation_errors(d: IncidentDraft) -> dict[str, str]:
                                                   "from the matrix.")
     if d.prioritisation:
         try:
-            stored = json.loads(d.prioritisation)
-            levels = (stored["impact"], stored["urgency"])
+            levels = stored_levels(d.prioritisation)
         except (ValueError, TypeError, KeyError):
             return errors | {"prioritisation": "the stored answers cannot be read; "
                                                "prioritise again."}

@@ -28,13 +28,14 @@ from app.models.lifecycle import NOTE_REQUIRED, Status, TransitionError, allowed
 from app.models.vocabulary import CallerType, Channel, Level
 from app.views.history_table_model import HistoryTableModel
 from app.views.operations import IncidentOperations
-from app.views.text import PRIORITY_COLOURS, priority_text, status_text
+from app.views.text import priority_badge_style, priority_text, status_text
 
 DETAIL_FIELDS = (
     ("received", "Received"), ("logged", "Logged"), ("channel", "Channel"),
     ("caller", "Caller"), ("phone", "Phone / caller ID"), ("email", "Email"),
     ("account", "Account or asset no."), ("location", "Location"),
-    ("category", "Category"), ("impact", "Impact / urgency"), ("owner", "Owner"),
+    ("category", "Category"), ("impact", "Impact / urgency"), ("why", "Why this priority"),
+    ("owner", "Owner"),
     ("confirmed", "Confirmed back"), ("respond_by", "Respond by"),
     ("resolve_by", "Resolve by"), ("responded", "Responded"), ("resolved", "Resolved"),
     ("closed", "Closed"), ("resolution", "Resolution"),
@@ -45,6 +46,7 @@ class DetailPane(QWidget):
     """Shows one incident; lets the user move it along its lifecycle."""
 
     edit_requested = Signal(int)
+    prioritise_requested = Signal(int)
 
     def __init__(self, operations: IncidentOperations, parent: QWidget | None = None):
         super().__init__(parent)
@@ -62,10 +64,14 @@ class DetailPane(QWidget):
         self.status_label.setStyleSheet("font-weight: 600;")
         self.edit_button = QPushButton(self.tr("&Edit…"))
         self.edit_button.clicked.connect(self.on_edit_clicked)
+        self.prioritise_button = QPushButton(self.tr("&Prioritise…"))
+        self.prioritise_button.setObjectName("detailPrioritise")
+        self.prioritise_button.clicked.connect(self.on_prioritise_clicked)
         badges = QHBoxLayout()
         badges.addWidget(self.priority_badge)
         badges.addWidget(self.status_label)
         badges.addStretch(1)
+        badges.addWidget(self.prioritise_button)
         badges.addWidget(self.edit_button)
 
         self.summary = QLabel()
@@ -168,11 +174,9 @@ class DetailPane(QWidget):
 
     def _fill(self, inc: Incident) -> None:
         self.title.setText(inc.reference)
-        background, foreground = PRIORITY_COLOURS[inc.priority]
-        self.priority_badge.setText(priority_text(inc.priority))
-        self.priority_badge.setStyleSheet(
-            f"background: {background.name()}; color: {foreground.name()}; "
-            "border-radius: 3px; font-weight: 600;")
+        self.priority_badge.setText(priority_text(inc.priority) + (
+            self.tr(" (override)") if inc.priority_override else ""))
+        self.priority_badge.setStyleSheet(priority_badge_style(inc.priority))
         self.status_label.setText(status_text(inc.status))
         self.summary.setText(inc.summary)
         self.description.setText(inc.description)
@@ -190,6 +194,7 @@ class DetailPane(QWidget):
             "phone": inc.caller_phone, "email": inc.caller_email,
             "account": inc.account_ref, "location": inc.location, "category": category,
             "impact": f"{Level(inc.impact).label} / {Level(inc.urgency).label}",
+            "why": inc.priority_rationale,
             "owner": owner.display_name if owner else self.tr("(unassigned)"),
             "confirmed": self.tr("Yes") if inc.details_confirmed else self.tr("No"),
             "respond_by": self._due_text(inc.response_due, inc.response_met),
@@ -239,3 +244,8 @@ class DetailPane(QWidget):
     def on_edit_clicked(self) -> None:
         if self._incident_id is not None:
             self.edit_requested.emit(self._incident_id)
+
+    @Slot()
+    def on_prioritise_clicked(self) -> None:
+        if self._incident_id is not None:
+            self.prioritise_requested.emit(self._incident_id)

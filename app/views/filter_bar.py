@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.models.entities import Category
+from app.models.categories import top_categories
 from app.models.incident_log import OPEN_STATUSES, UNASSIGNED, LogFilter
 from app.models.lifecycle import Status
 from app.models.sla import ClockState
@@ -65,8 +65,7 @@ class FilterBar(QWidget):
         self.category = QComboBox()
         self.category.setObjectName("categoryFilter")
         self.category.addItem(self.tr("All categories"), ANY)
-        for category in (Category.select().where(Category.parent.is_null())
-                         .order_by(Category.position, Category.name)):
+        for category in top_categories(active_only=False):
             self.category.addItem(category.name, category.id)
 
         self.sla = QComboBox()

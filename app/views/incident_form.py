@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import pairwise
 
-from PySide6.QtCore import QDateTime, Slot
+from PySide6.QtCore import QDateTime, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,24 +16,40 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from app.models.clock import local_from_naive, now_utc, to_local
-from app.models.entities import Category
-from app.models.incidents import StaleIncidentError, draft_from_incident, get_incident
+from app.models.incidents import (
+    PRIORITISATION_FIELDS,
+    StaleIncidentError,
+    draft_from_incident,
+    get_incident,
+    incident_pauses,
+)
+from app.models.prioritisation import answers_from_json, apply_outcome
 from app.models.priority import compute_priority
 from app.models.users import active_users
-from app.models.validation import FIELD_LABELS, IncidentDraft, ValidationError, validate_draft
+from app.models.validation import (
+    FIELD_LABELS,
+    IncidentDraft,
+    ValidationError,
+    stored_levels,
+    validate_draft,
+)
 from app.models.vocabulary import CallerType, Channel, Level
+from app.views.choices import fill_categories, fill_subcategories, select_data
 from app.views.dialogs import Dialogs
 from app.views.operations import IncidentOperations
-from app.views.text import PRIORITY_COLOURS, priority_text
+from app.views.prioritisation_wizard import PrioritisationWizard
+from app.views.text import priority_badge_style, priority_text
 
 IMPACT_HINTS = {
     Level.HIGH: "High: many people or a whole service; safety, money, regulation at stake",
@@ -82,10 +98,8 @@ class IncidentForm(QDialog):
         self.description.setTabChangesFocus(True)
         self.description.setPlaceholderText(self.tr("In the caller's own words"))
         self.description.setMinimumHeight(70)
-        categories = (Category.select().where(Category.parent.is_null(), Category.active)
-                      .order_by(Category.position, Category.name))
-        self.category_id = self._combo([(c.name, c.id) for c in categories],
-                                       placeholder=self.tr("Choose a category…"))
+        self.category_id = QComboBox()
+        fill_categories(self.category_id, self.tr("Choose a category…"))
         self.subcategory_id = QComboBox()
         self.impact = self._combo([(IMPACT_HINTS[v], v.value) for v in Level],
                                   placeholder=self.tr("How much is affected?"))
@@ -95,6 +109,19 @@ class IncidentForm(QDialog):
         self.priority.setObjectName("priorityPreview")
         self.priority.setMargin(4)
         self.priority.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self.prioritise_button = QPushButton(self.tr("&Prioritise…"))
+        self.prioritise_button.setObjectName("prioritiseButton")
+        self.prioritise_button.setToolTip(self.tr(
+            "Answer the guided questions: they set the category, impact and urgency, and "
+            "record why (Alt+P)"))
+        self.prioritise_button.clicked.connect(self.open_wizard)
+        self.rationale = QLabel()
+        self.rationale.setObjectName("priorityRationale")
+        self.rationale.setWordWrap(True)
+        self.rationale.setTextFormat(Qt.TextFormat.PlainText)
+        self.wizard: PrioritisationWizard | None = None
+        self._prioritisation = {name: getattr(IncidentDraft(), name)
+                                for name in PRIORITISATION_FIELDS}
         self.owner_id = self._combo([(u.display_name, u.id) for u in active_users()],
                                     placeholder=self.tr("(unassigned)"))
         self.details_confirmed = QCheckBox(
@@ -107,7 +134,12 @@ class IncidentForm(QDialog):
         incident = self._group(self.tr("Incident"), ["summary", "description", "category_id",
                                                      "subcategory_id"])
         priority = self._group(self.tr("Priority and owner"), ["impact", "urgency"])
-        priority.layout().addRow(self.tr("Priority:"), self.priority)
+        priority_row = QHBoxLayout()
+        priority_row.addWidget(self.priority)
+        priority_row.addWidget(self.prioritise_button)
+        priority_row.addStretch(1)
+        priority.layout().addRow(self.tr("Priority:"), priority_row)
+        priority.layout().addRow(self.rationale)
         self._add_row(priority.layout(), "owner_id")
 
         self.form_message = QLabel()
@@ -186,8 +218,8 @@ class IncidentForm(QDialog):
 
     TAB_ORDER = ("received_at", "channel", "caller_name", "caller_phone", "caller_email",
                  "caller_type", "account_ref", "location", "summary", "description",
-                 "category_id", "subcategory_id", "impact", "urgency", "owner_id",
-                 "details_confirmed")
+                 "category_id", "subcategory_id", "impact", "urgency", "prioritise_button",
+                 "owner_id", "details_confirmed")
 
     def _set_tab_order(self) -> None:
         widgets = [self.field(n) for n in self.TAB_ORDER] + [
@@ -207,12 +239,11 @@ class IncidentForm(QDialog):
             draft = draft_from_incident(incident)
         local = to_local(draft.received_at).replace(tzinfo=None)
         self.received_at.setDateTime(QDateTime(local))
+        self._prioritisation = {name: getattr(draft, name) for name in PRIORITISATION_FIELDS}
         for name in ("channel", "caller_type", "category_id", "impact", "urgency", "owner_id"):
-            combo = self.field(name)
-            combo.setCurrentIndex(max(combo.findData(getattr(draft, name)), 0))
+            select_data(self.field(name), getattr(draft, name))
         self.on_category_changed()
-        self.subcategory_id.setCurrentIndex(
-            max(self.subcategory_id.findData(draft.subcategory_id), 0))
+        select_data(self.subcategory_id, draft.subcategory_id)
         for name in ("caller_name", "caller_phone", "caller_email", "account_ref", "location",
                      "summary"):
             self.field(name).setText(getattr(draft, name))
@@ -261,6 +292,7 @@ class IncidentForm(QDialog):
             urgency=self.urgency.currentData() or "",
             owner_id=self.owner_id.currentData(),
             details_confirmed=self.details_confirmed.isChecked(),
+            **self._prioritisation,
         ).cleaned()
 
     def is_dirty(self) -> bool:
@@ -281,8 +313,13 @@ class IncidentForm(QDialog):
             self.form_message.clear()
         elif only is None or self.form_message.text():
             names = ", ".join(FIELD_LABELS.get(n, n) for n in self.TAB_ORDER if n in errors)
-            self.form_message.setText(self.tr("Not saved. Please check: {fields}.").format(
-                fields=names))
+            parts = [self.tr("Not saved.")]
+            if names:
+                parts.append(self.tr("Please check: {fields}.").format(fields=names))
+            # problems with what the wizard stored have no field of their own on the form
+            parts += [f"{FIELD_LABELS.get(n, n)}: {m}" for n, m in errors.items()
+                      if n not in self.errors]
+            self.form_message.setText(" ".join(parts))
 
     @Slot()
     def on_field_edited(self, name: str, quiet: bool = False) -> None:
@@ -297,27 +334,57 @@ class IncidentForm(QDialog):
 
     @Slot()
     def on_category_changed(self) -> None:
-        self.subcategory_id.clear()
-        self.subcategory_id.addItem(self.tr("(none)"), None)
-        parent_id = self.category_id.currentData()
-        if parent_id is not None:
-            for sub in (Category.select()
-                        .where(Category.parent == parent_id, Category.active)
-                        .order_by(Category.position, Category.name)):
-                self.subcategory_id.addItem(sub.name, sub.id)
+        fill_subcategories(self.subcategory_id, self.category_id.currentData())
 
     @Slot()
     def on_priority_inputs_changed(self) -> None:
         impact, urgency = self.impact.currentData(), self.urgency.currentData()
+        levels = stored_levels(self._prioritisation["prioritisation"])
+        if levels is not None and levels != (impact, urgency):
+            # Set by hand after the wizard: its answers and any override no longer apply.
+            self._prioritisation = {name: getattr(IncidentDraft(), name)
+                                    for name in PRIORITISATION_FIELDS}
         if impact and urgency:
-            priority = compute_priority(impact, urgency)
-            background, foreground = PRIORITY_COLOURS[priority]
-            self.priority.setText(priority_text(priority))
-            self.priority.setStyleSheet(f"background: {background.name()}; color: "
-                                        f"{foreground.name()}; font-weight: 600;")
+            priority = (self._prioritisation["priority_override"]
+                        or compute_priority(impact, urgency))
+            overridden = self._prioritisation["priority_override"] is not None
+            self.priority.setText(priority_text(priority)
+                                  + (self.tr(" (override)") if overridden else ""))
+            self.priority.setStyleSheet(priority_badge_style(priority))
         else:
             self.priority.setText(self.tr("Set impact and urgency"))
             self.priority.setStyleSheet("color: palette(dark);")
+        self.rationale.setText(self._prioritisation["priority_rationale"] or self.tr(
+            "Not prioritised with the guided questions: use Prioritise… to record why."))
+
+    @Slot()
+    def open_wizard(self) -> PrioritisationWizard:
+        """Open the prioritisation wizard on this form's category, start time and answers."""
+        draft = self.draft()
+        pauses = incident_pauses(self._incident_id) if self._incident_id is not None else []
+        self.wizard = PrioritisationWizard(
+            draft.category_id, draft.subcategory_id, draft.received_at,
+            answers_from_json(draft.prioritisation), draft.priority_override,
+            draft.priority_override_reason, pauses, self)
+        self.wizard.accepted.connect(self.on_wizard_accepted)
+        self.wizard.open()
+        return self.wizard
+
+    @Slot()
+    def on_wizard_accepted(self) -> None:
+        """Take the wizard's category, levels and record into the form."""
+        wizard = self.wizard
+        prioritised = apply_outcome(self.draft(), wizard.outcome())
+        self._prioritisation = {name: getattr(prioritised, name)
+                                for name in PRIORITISATION_FIELDS}
+        select_data(self.category_id, wizard.category_id())
+        select_data(self.subcategory_id, wizard.subcategory_id())
+        select_data(self.impact, prioritised.impact)
+        select_data(self.urgency, prioritised.urgency)
+        self.on_priority_inputs_changed()
+        for name in ("category_id", "subcategory_id", "impact", "urgency"):
+            self.on_field_edited(name)
+        self.owner_id.setFocus()
 
     # --- saving ----------------------------------------------------------------------------
     @Slot()
@@ -346,7 +413,7 @@ class IncidentForm(QDialog):
     def _refuse(self, errors: dict[str, str]) -> None:
         self._touched.update(errors)
         self.show_errors(errors)
-        first = next(n for n in self.TAB_ORDER if n in errors)
+        first = next((n for n in self.TAB_ORDER if n in errors), "prioritise_button")
         self.field(first).setFocus()
 
     def reject(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Slot
@@ -19,14 +20,23 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.models.incident_log import IncidentLog, LogFilter
-from app.models.incidents import Change
+from app.models.incidents import (
+    Change,
+    StaleIncidentError,
+    draft_from_incident,
+    get_incident,
+    incident_pauses,
+)
+from app.models.prioritisation import answers_from_json, apply_outcome
 from app.models.sla import ClockState
+from app.models.validation import ValidationError
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
 from app.views.filter_bar import FilterBar
 from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
 from app.views.operations import IncidentOperations
+from app.views.prioritisation_wizard import PrioritisationWizard
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
 COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "",
@@ -84,6 +94,8 @@ class MainWindow(QMainWindow):
 
         self.detail = DetailPane(operations)
         self.detail.edit_requested.connect(self.open_form)
+        self.detail.prioritise_requested.connect(self.open_wizard)
+        self.wizard: PrioritisationWizard | None = None
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
@@ -126,6 +138,9 @@ class MainWindow(QMainWindow):
         self.new_action = action(self.tr("&New incident…"), QKeySequence.StandardKey.New,
                                  self.on_new)
         self.edit_action = action(self.tr("&Edit incident…"), "Ctrl+E", self.on_edit)
+        self.prioritise_action = action(self.tr("&Prioritise…"), "Ctrl+Shift+P",
+                                        self.on_prioritise,
+                                        self.tr("Prioritise the selected incident"))
         self.refresh_action = action(self.tr("&Refresh"), QKeySequence.StandardKey.Refresh,
                                      self.on_refresh)
         self.find_action = action(self.tr("&Find"), QKeySequence.StandardKey.Find, self.on_find)
@@ -133,14 +148,15 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.quit_action)
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
-        incident_menu.addActions([self.new_action, self.edit_action])
+        incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action])
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addActions([self.find_action, self.refresh_action])
         toolbar = self.addToolBar(self.tr("Incidents"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addActions([self.new_action, self.edit_action, self.refresh_action])
+        toolbar.addActions([self.new_action, self.edit_action, self.prioritise_action,
+                            self.refresh_action])
 
     # --- layout kept between sessions ---------------------------------------------------
     def _restore_layout(self) -> None:
@@ -212,6 +228,37 @@ class MainWindow(QMainWindow):
         self.form = IncidentForm(self._operations, self._dialogs, incident_id, self)
         self.form.open()
         return self.form
+
+    @Slot()
+    def on_prioritise(self) -> None:
+        if self.detail.incident_id is not None:
+            self.open_wizard(self.detail.incident_id)
+
+    @Slot(int)
+    def open_wizard(self, incident_id: int) -> PrioritisationWizard:
+        """Prioritise a logged incident again; the result is saved when the wizard finishes."""
+        incident = get_incident(incident_id)
+        self.wizard = PrioritisationWizard(
+            incident.category_id, incident.subcategory_id, incident.received_at,
+            answers_from_json(incident.prioritisation), incident.priority_override,
+            incident.priority_override_reason, incident_pauses(incident_id), self)
+        self.wizard.setWindowTitle(self.tr("Prioritise {reference}").format(
+            reference=incident.reference))
+        version = incident.version
+        self.wizard.accepted.connect(lambda: self.on_wizard_accepted(incident_id, version))
+        self.wizard.open()
+        return self.wizard
+
+    def on_wizard_accepted(self, incident_id: int, version: int) -> None:
+        wizard = self.wizard
+        draft = replace(draft_from_incident(get_incident(incident_id)),
+                        category_id=wizard.category_id(),
+                        subcategory_id=wizard.subcategory_id())
+        try:
+            self._operations.update(incident_id, apply_outcome(draft, wizard.outcome()),
+                                    version)
+        except (ValidationError, StaleIncidentError) as exc:
+            self._dialogs.error(self, self.tr("Priority not saved"), str(exc))
 
     @Slot()
     def on_refresh(self) -> None:

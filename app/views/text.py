@@ -30,3 +30,10 @@ PRIORITY_COLOURS = {
     4: (QColor("#90caf9"), QColor("#1a1a1a")),
     5: (QColor("#e0e0e0"), QColor("#1a1a1a")),
 }
+
+
+def priority_badge_style(priority: int) -> str:
+    """The style sheet of a label showing a priority as a coloured badge."""
+    background, foreground = PRIORITY_COLOURS[priority]
+    return (f"background: {background.name()}; color: {foreground.name()}; "
+            "border-radius: 3px; font-weight: 600; padding: 2px 6px;")

@@ -25,6 +25,7 @@ from app.models.prioritisation import (
     Trend,
     Workaround,
     answers_from_json,
+    apply_outcome,
     assess_impact,
     assess_urgency,
     prioritise,
@@ -37,13 +38,6 @@ from tests.conftest import NOW, make_draft
 BILLING = Answers(scope=Scope.MANY, service="billing line", trend=Trend.STEADY,
                   workaround=Workaround.PARTIAL,
                   workaround_text="calls can be taken manually", deadline=Deadline.NONE)
-
-
-def with_outcome(draft, outcome):
-    return replace(draft, impact=outcome.impact.level, urgency=outcome.urgency.level,
-                   prioritisation=outcome.to_json(), priority_rationale=outcome.rationale,
-                   priority_override=outcome.override,
-                   priority_override_reason=outcome.override_reason)
 
 
 def test_the_billing_line_example_gives_p2_with_its_reasons(db):
@@ -122,7 +116,7 @@ def test_answers_survive_being_stored(db):
 
 def test_logging_with_an_override_stores_it_and_writes_history(db, advisor):
     outcome = prioritise(BILLING, override=1, override_reason="month-end billing run today")
-    incident = create_incident(with_outcome(make_draft(), outcome), advisor, now=NOW)
+    incident = create_incident(apply_outcome(make_draft(), outcome), advisor, now=NOW)
     stored = Incident.get_by_id(incident.id)
     assert stored.priority == 1
     assert stored.priority_override == 1
@@ -148,7 +142,7 @@ def test_an_override_without_reason_is_refused_and_nothing_written(db, advisor):
 
 
 def test_answers_that_disagree_with_the_levels_are_refused(db, advisor):
-    draft = with_outcome(make_draft(), prioritise(BILLING))
+    draft = apply_outcome(make_draft(), prioritise(BILLING))
     with pytest.raises(ValidationError) as error:
         create_incident(replace(draft, impact="low"), advisor, now=NOW)
     assert "impact high and urgency medium" in error.value.errors["prioritisation"]
@@ -159,7 +153,7 @@ def test_reprioritising_an_incident_records_old_and_new(db, advisor):
     assert incident.priority == 2
     outcome = prioritise(replace(BILLING, workaround=Workaround.GOOD, workaround_text=""))
     later = NOW + timedelta(minutes=5)
-    change = update_incident(incident.id, with_outcome(draft_from_incident(incident), outcome),
+    change = update_incident(incident.id, apply_outcome(draft_from_incident(incident), outcome),
                              advisor, incident.version, now=later)
     assert {"impact", "urgency", "priority", "priority_rationale"} <= set(change.fields)
     assert Incident.get_by_id(incident.id).priority == 3

@@ -1,0 +1,86 @@
+"""Fixtures for driving the windows: scripted dialogs, the main window on a test database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.models.clock import now_utc
+from app.models.incidents import create_incident
+from app.views.application import make_window
+from app.views.dialogs import Dialogs
+from app.views.main_window import MainWindow
+from tests.conftest import category, make_draft
+
+# Received a few days before the test runs, so never "in the future".
+RECEIVED_AT = (now_utc() - timedelta(days=3)).replace(hour=9, minute=30, second=0)
+
+
+# --- the dialogs seam -----------------------------------------------------------------------
+class ScriptedDialogs(Dialogs):
+    """Records every message and question; answers questions from a script, never blocks."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, str]] = []
+        self.answers: list[bool] = []
+
+    def error(self, parent, title: str, text: str) -> None:
+        self.calls.append(("error", title, text))
+
+    def confirm(self, parent, title: str, text: str) -> bool:
+        self.calls.append(("confirm", title, text))
+        assert self.answers, f"unexpected question: {title!r} {text!r}"
+        return self.answers.pop(0)
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _, _ in self.calls]
+
+
+@pytest.fixture
+def dialogs() -> ScriptedDialogs:
+    return ScriptedDialogs()
+
+
+@pytest.fixture
+def open_window(qtbot, db, db_path, tmp_path, dialogs):
+    """Opens the main window over the test database (call it once the data is there)."""
+
+    windows = []  # qtbot only holds weak references; the window lives until teardown
+
+    def opener() -> MainWindow:
+        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+        window = make_window(db_path, dialogs=dialogs, settings=settings)
+        windows.append(window)
+        # A form left open with changes asks before the window closes: let it go.
+        qtbot.addWidget(window, before_close_func=lambda _: dialogs.answers.append(True))
+        window.show()
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        return window
+
+    yield opener
+    windows.clear()
+
+
+@pytest.fixture
+def log_three(advisor):
+    """Three open incidents from three callers, newest last."""
+    return [
+        create_incident(make_draft(received_at=RECEIVED_AT, caller_name="Olivia Taylor",
+                                   summary="Billing system not loading for the whole team"),
+                        advisor),
+        create_incident(make_draft(received_at=RECEIVED_AT + timedelta(hours=1),
+                                   caller_name="Marcus Okonkwo", caller_phone="0113 496 0777",
+                                   summary="Inbound calls dropping after the IVR menu",
+                                   category_id=category("Telephony outage").id,
+                                   subcategory_id=category("Inbound lines").id,
+                                   impact="high", urgency="high"), advisor),
+        create_incident(make_draft(received_at=RECEIVED_AT + timedelta(hours=2),
+                                   caller_name="Jack Taylor", summary="No heating at the depot",
+                                   category_id=category("Facilities").id, subcategory_id=None,
+                                   impact="low", urgency="low"), advisor),
+    ]
+
+
