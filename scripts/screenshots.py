@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from app.models.db import close_database, open_database  # noqa: E402
 from app.models.demo_data import generate  # noqa: E402
 from app.models.entities import Category, Incident, User  # noqa: E402
+from app.models.prioritisation import Deadline, Harm, Scope, Trend, Workaround  # noqa: E402
 from app.views.application import make_window  # noqa: E402
 from app.views.dialogs import Dialogs  # noqa: E402
 
@@ -61,10 +62,35 @@ def main() -> None:
         form.on_field_edited("caller_email")
         app.processEvents()
         form.grab().save(str(DOCS / "logging-form.png"))
+
+        wizard = form.open_wizard()
+        service = Category.get(Category.name == "Service failure")
+        wizard.category_page.category.setCurrentIndex(
+            wizard.category_page.category.findData(service.id))
+        wizard.category_page.subcategory.setCurrentIndex(
+            wizard.category_page.subcategory.findText("Billing error"))
+        wizard.next()
+        wizard.impact_page.scope.buttons[Scope.MANY].setChecked(True)
+        wizard.impact_page.service.setText("billing line")
+        wizard.impact_page.harms[Harm.FINANCIAL].setChecked(True)
+        app.processEvents()
+        wizard.grab().save(str(DOCS / "wizard-impact.png"))
+        wizard.next()
+        urgency = wizard.urgency_page
+        urgency.trend.buttons[Trend.STEADY].setChecked(True)
+        urgency.workaround.buttons[Workaround.PARTIAL].setChecked(True)
+        urgency.workaround_text.setText("calls can be taken manually")
+        urgency.deadline.buttons[Deadline.NONE].setChecked(True)
+        wizard.next()
+        app.processEvents()
+        wizard.grab().save(str(DOCS / "wizard-result.png"))
+        wizard.accept()
+        app.processEvents()
+        form.grab().save(str(DOCS / "logging-form-prioritised.png"))
         form.done(0)
         window.close()
         close_database()
-    print(f"Saved {DOCS / 'main-window.png'} and {DOCS / 'logging-form.png'}")
+    print(f"Saved the screenshots in {DOCS}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,15 @@ from app.models.db import database
 from app.models.entities import Category, ReferenceCounter
 from app.models.incidents import format_reference
 from app.models.lifecycle import Status
+from app.models.prioritisation import (
+    Answers,
+    Deadline,
+    Harm,
+    Scope,
+    Trend,
+    Workaround,
+    prioritise,
+)
 from app.models.priority import compute_priority
 from app.models.service_levels import due_times, load_calendar, load_matrix, load_targets
 from app.models.users import ensure_user
@@ -92,6 +101,11 @@ FIXES = ["service restored after a restart", "access reset and tested with the c
          "refund issued and apology given", "engineer rebooked for tomorrow morning",
          "supplier fixed the fault at their end", "workaround explained and accepted"]
 
+WORKAROUNDS = ["calls can be taken manually", "the caller can use the website meanwhile",
+               "a colleague's workstation can be used", "paper forms until it is fixed",
+               "the branch can take payments by card reader"]
+PRIORITISED_SHARE = 0.7  # the rest were logged with impact and urgency set directly
+
 INCIDENT_COLUMNS = (
     "id", "reference", "received_at", "logged_at", "logged_by_id", "channel", "caller_name",
     "caller_phone", "caller_email", "caller_type", "account_ref", "location", "summary",
@@ -121,6 +135,39 @@ class DemoResult:
 
 def _utc_text(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(ts))
+
+
+def _answers(rng: random.Random, impact: Level, urgency: Level, system: str) -> Answers:
+    """Wizard answers an advisor could have given for these levels."""
+    harms: set[Harm] = set()
+    if impact == Level.HIGH:
+        scope = Scope.MANY if rng.random() < 0.7 else rng.choice(list(Scope))
+        if scope != Scope.MANY:
+            harms.add(rng.choice((Harm.SAFETY, Harm.PERSONAL_DATA, Harm.REGULATORY)))
+    elif impact == Level.MEDIUM:
+        scope = rng.choice((Scope.SEVERAL, Scope.GROUP, Scope.ONE))
+        if scope == Scope.ONE:
+            harms.add(rng.choice((Harm.FINANCIAL, Harm.REPUTATIONAL)))
+    else:
+        scope = Scope.ONE
+    trend, workaround, deadline = Trend.STEADY, Workaround.GOOD, Deadline.NONE
+    workaround_text = ""
+    if urgency == Level.HIGH:
+        if rng.random() < 0.5:
+            trend = Trend.WORSENING
+        else:
+            workaround = Workaround.NONE
+    elif urgency == Level.MEDIUM:
+        if rng.random() < 0.7:
+            workaround, workaround_text = Workaround.PARTIAL, rng.choice(WORKAROUNDS)
+        else:
+            deadline = Deadline.DAYS
+    else:
+        trend = rng.choice((Trend.STEADY, Trend.CONTAINED))
+        workaround_text = rng.choice(WORKAROUNDS)
+    return Answers(scope=scope, service=system if scope == Scope.MANY else "",
+                   harms=frozenset(harms), trend=trend, workaround=workaround,
+                   workaround_text=workaround_text, deadline=deadline)
 
 
 def _received_times(rng: random.Random, count: int, start: float, end: float) -> list[float]:
@@ -181,6 +228,11 @@ class _Generator:
         if cat_name == "Safety" and rng.random() < 0.5:
             impact = urgency = Level.HIGH
         priority = compute_priority(impact, urgency, self.matrix)
+        prioritisation = rationale = ""
+        if rng.random() < PRIORITISED_SHARE:
+            outcome = prioritise(_answers(rng, impact, urgency, rng.choice(SYSTEMS)),
+                                 matrix=self.matrix)
+            prioritisation, rationale = outcome.to_json(), outcome.rationale
         logger = rng.choice(self.users)
         logged = received + rng.randrange(20, 300)
 
@@ -251,7 +303,7 @@ class _Generator:
             description, cat_id, sub_id, impact.value, urgency.value, priority, status.value,
             owner, rng.random() < 0.95, responded and _utc_text(responded),
             resolved and _utc_text(resolved), closed and _utc_text(closed), resolution,
-            _utc_text(at), len(history), "", "", "",
+            _utc_text(at), len(history), prioritisation, rationale, "",
             _utc_text(response_due.timestamp()),
             resolution_due and _utc_text(resolution_due.timestamp()),
             None if responded is None else responded <= response_due.timestamp(),

@@ -139,7 +139,7 @@ class IncidentForm(QDialog):
         priority_row.addWidget(self.prioritise_button)
         priority_row.addStretch(1)
         priority.layout().addRow(self.tr("Priority:"), priority_row)
-        priority.layout().addRow(self.rationale)
+        priority.layout().addRow(self.tr("Why:"), self.rationale)
         self._add_row(priority.layout(), "owner_id")
 
         self.form_message = QLabel()
@@ -356,6 +356,9 @@ class IncidentForm(QDialog):
             self.priority.setStyleSheet("color: palette(dark);")
         self.rationale.setText(self._prioritisation["priority_rationale"] or self.tr(
             "Not prioritised with the guided questions: use Prioritise… to record why."))
+        # the dialog's layout does not grow a wrapped label by itself
+        width = self.rationale.width() if self.rationale.isVisible() else 800
+        self.rationale.setMinimumHeight(self.rationale.heightForWidth(width))
 
     @Slot()
     def open_wizard(self) -> PrioritisationWizard:
@@ -375,12 +378,14 @@ class IncidentForm(QDialog):
         """Take the wizard's category, levels and record into the form."""
         wizard = self.wizard
         prioritised = apply_outcome(self.draft(), wizard.outcome())
-        self._prioritisation = {name: getattr(prioritised, name)
-                                for name in PRIORITISATION_FIELDS}
         select_data(self.category_id, wizard.category_id())
         select_data(self.subcategory_id, wizard.subcategory_id())
         select_data(self.impact, prioritised.impact)
         select_data(self.urgency, prioritised.urgency)
+        # after the levels: setting them one by one passes through pairs the record
+        # would not match
+        self._prioritisation = {name: getattr(prioritised, name)
+                                for name in PRIORITISATION_FIELDS}
         self.on_priority_inputs_changed()
         for name in ("category_id", "subcategory_id", "impact", "urgency"):
             self.on_field_edited(name)

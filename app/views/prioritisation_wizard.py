@@ -158,6 +158,7 @@ class ImpactPage(QWizardPage):
         layout.addWidget(harms)
         layout.addWidget(self.result)
         self.scope.group.idToggled.connect(self.on_changed)
+        self.service.textChanged.connect(self.on_changed)
         self.on_changed()
 
     def answers(self, answers: Answers) -> Answers:
@@ -292,6 +293,7 @@ class ResultPage(QWizardPage):
         layout.addWidget(self.priority)
         layout.addLayout(details)
         layout.addWidget(override)
+        layout.addStretch(1)
         self.override.toggled.connect(self.on_changed)
         self.override_priority.currentIndexChanged.connect(self.on_changed)
         self.override_reason.textChanged.connect(self.on_changed)

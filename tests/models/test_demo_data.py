@@ -11,6 +11,7 @@ from app.models.incidents import create_incident, draft_from_incident
 from app.models.lifecycle import TRANSITIONS, Status
 from app.models.priority import compute_priority
 from app.models.validation import validate_draft
+from app.models.vocabulary import priority_label
 from tests.conftest import NOW, make_draft
 
 
@@ -25,6 +26,8 @@ def test_demo_incidents_are_varied(db):
     assert len(Counter(i.channel for i in incidents)) == 6
     months = Counter((i.received_at.year, i.received_at.month) for i in incidents)
     assert len(months) >= 12
+    prioritised = sum(bool(i.prioritisation) for i in incidents) / len(incidents)
+    assert 0.6 < prioritised < 0.8
 
 
 def test_demo_incidents_obey_the_rules(db):
@@ -32,6 +35,9 @@ def test_demo_incidents_obey_the_rules(db):
     for incident in Incident.select():
         assert validate_draft(draft_from_incident(incident), NOW) == {}, incident.reference
         assert incident.priority == compute_priority(incident.impact, incident.urgency)
+        # validate_draft also checks the stored answers give the stored impact and urgency
+        if incident.prioritisation:
+            assert incident.priority_rationale.startswith(priority_label(incident.priority))
         trail = incident_history(incident.id)
         assert trail[0].action == "created" and trail[0].new_value == incident.reference
         status = Status.NEW
