@@ -41,7 +41,8 @@ def main() -> None:
         window.show()
         app.processEvents()
         target = (Incident.select().where(Incident.status == "in_progress",
-                                          Incident.priority == 2)
+                                          Incident.priority <= 3,
+                                          Incident.prioritisation != "")
                   .order_by(Incident.received_at.desc()).get())
         window.select_incident(target.id)
         app.processEvents()

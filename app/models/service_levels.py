@@ -9,12 +9,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from app.models.clock import now_utc
 from app.models.db import database
-from app.models.entities import ClosedDay, PriorityRule, ServiceHours, Setting, SlaTarget
-from app.models.sla import ServiceCalendar, calendar_problems, due_time
+from app.models.entities import (
+    ClosedDay,
+    ConfigChange,
+    PriorityRule,
+    ServiceHours,
+    Setting,
+    SlaTarget,
+    User,
+)
+from app.models.permissions import Permission, check_permission
+from app.models.sla import WEEKDAYS, ServiceCalendar, calendar_problems, due_time
 from app.models.vocabulary import PRIORITY_NAMES, Level
 
 Matrix = dict[tuple[Level, Level], int]
+# the bank holidays a calendar can close on: ``holidays`` subdivisions of the UK
+HOLIDAY_REGIONS = {"ENG": "England and Wales", "SCT": "Scotland", "NIR": "Northern Ireland",
+                   None: "None"}
 
 
 class ServiceLevelError(ValueError):
@@ -30,8 +43,8 @@ def load_matrix() -> Matrix:
     return {(Level(r.impact), Level(r.urgency)): r.priority for r in PriorityRule.select()}
 
 
-def save_matrix(matrix: dict[tuple[str, str], int | None]) -> None:
-    """Replace the matrix; every impact x urgency cell must hold a priority 1-5."""
+def matrix_problems(matrix: dict[tuple[str, str], int | None]) -> list[str]:
+    """Every cell of the impact x urgency grid must hold a priority 1-5."""
     problems = []
     for impact in Level:
         for urgency in Level:
@@ -39,14 +52,20 @@ def save_matrix(matrix: dict[tuple[str, str], int | None]) -> None:
             if value not in PRIORITY_NAMES:
                 problems.append(f"Impact {impact.label.lower()} x urgency "
                                 f"{urgency.label.lower()} needs a priority from P1 to P5.")
-    if problems:
-        raise ServiceLevelError(problems)
-    with database.atomic():
-        for impact in Level:
-            for urgency in Level:
-                (PriorityRule.update(priority=matrix[(impact, urgency)])
-                 .where(PriorityRule.impact == impact, PriorityRule.urgency == urgency)
-                 .execute())
+    return problems
+
+
+def _write_matrix(matrix: dict[tuple[str, str], int | None]) -> None:
+    for impact in Level:
+        for urgency in Level:
+            (PriorityRule.update(priority=matrix[(impact, urgency)])
+             .where(PriorityRule.impact == impact, PriorityRule.urgency == urgency)
+             .execute())
+
+
+def save_matrix(matrix: dict[tuple[str, str], int | None]) -> None:
+    """Replace the matrix; every impact x urgency cell must hold a priority 1-5."""
+    _save(matrix_problems(matrix), _write_matrix, matrix)
 
 
 # --- SLA targets ----------------------------------------------------------------------------
@@ -64,8 +83,8 @@ def load_targets() -> dict[int, Target]:
             for t in SlaTarget.select()}
 
 
-def save_targets(targets: list[Target]) -> None:
-    """Replace the targets: one per priority, each positive, respond within resolve."""
+def target_problems(targets: list[Target]) -> list[str]:
+    """One target per priority, each longer than zero, responding within resolving."""
     problems = []
     by_priority = {t.priority: t for t in targets}
     for priority in PRIORITY_NAMES:
@@ -78,14 +97,20 @@ def save_targets(targets: list[Target]) -> None:
         elif target.respond > target.resolve:
             problems.append(f"P{priority}: the response target cannot be longer than the "
                             "resolution target.")
-    if problems:
-        raise ServiceLevelError(problems)
-    with database.atomic():
-        for t in by_priority.values():
-            (SlaTarget.update(respond_minutes=int(t.respond.total_seconds() // 60),
-                              resolve_minutes=int(t.resolve.total_seconds() // 60),
-                              around_the_clock=t.around_the_clock)
-             .where(SlaTarget.priority == t.priority).execute())
+    return problems
+
+
+def _write_targets(targets: list[Target]) -> None:
+    for t in targets:
+        (SlaTarget.update(respond_minutes=int(t.respond.total_seconds() // 60),
+                          resolve_minutes=int(t.resolve.total_seconds() // 60),
+                          around_the_clock=t.around_the_clock)
+         .where(SlaTarget.priority == t.priority).execute())
+
+
+def save_targets(targets: list[Target]) -> None:
+    """Replace the targets: one per priority, each positive, respond within resolve."""
+    _save(target_problems(targets), _write_targets, targets)
 
 
 # --- service calendar -----------------------------------------------------------------------
@@ -106,22 +131,159 @@ def load_calendar() -> ServiceCalendar:
     )
 
 
+def load_closed_days() -> dict[date, str]:
+    """The organisation's own closed days, with why."""
+    return {d.day: d.reason for d in ClosedDay.select().order_by(ClosedDay.day)}
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """The service calendar as edited: hours per weekday, zone, bank holidays, closed days."""
+
+    hours: tuple[tuple[time, time] | None, ...]
+    zone: str
+    holiday_region: str | None
+    closed_days: dict[date, str]
+
+
+def load_calendar_settings() -> CalendarSettings:
+    calendar = load_calendar()
+    return CalendarSettings(calendar.hours, calendar.zone, calendar.holiday_region,
+                            load_closed_days())
+
+
+def _calendar_problems(settings: CalendarSettings) -> list[str]:
+    problems = calendar_problems(settings.hours, settings.zone)
+    if settings.holiday_region not in HOLIDAY_REGIONS:
+        problems.append(f"'{settings.holiday_region}' is not a region of bank holidays.")
+    for day, reason in settings.closed_days.items():
+        if len(reason) > 100:
+            problems.append(f"Closed day {day:%d/%m/%Y}: the reason is longer than 100 "
+                            "characters.")
+    return problems
+
+
+def _write_calendar(settings: CalendarSettings) -> None:
+    for weekday, span in enumerate(settings.hours):
+        (ServiceHours.update(opens=span and span[0].strftime("%H:%M"),
+                             closes=span and span[1].strftime("%H:%M"))
+         .where(ServiceHours.weekday == weekday).execute())
+    for key, value in (("calendar.zone", settings.zone),
+                       ("calendar.holidays", settings.holiday_region or "")):
+        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+    ClosedDay.delete().execute()
+    for day, reason in sorted(settings.closed_days.items()):
+        ClosedDay.create(day=day, reason=reason)
+
+
 def save_calendar(hours: tuple[tuple[time, time] | None, ...], zone: str,
                   holiday_region: str | None, closed_days: dict[date, str]) -> None:
     """Replace the calendar, refusing one with no opening hours or a closing before opening."""
-    problems = calendar_problems(hours, zone)
+    settings = CalendarSettings(hours, zone, holiday_region, closed_days)
+    _save(_calendar_problems(settings), _write_calendar, settings)
+
+
+def _save(problems: list[str], write, value) -> None:
     if problems:
         raise ServiceLevelError(problems)
     with database.atomic():
-        for weekday, span in enumerate(hours):
-            (ServiceHours.update(opens=span and span[0].strftime("%H:%M"),
-                                 closes=span and span[1].strftime("%H:%M"))
-             .where(ServiceHours.weekday == weekday).execute())
-        for key, value in (("calendar.zone", zone), ("calendar.holidays", holiday_region or "")):
-            Setting.insert(key=key, value=value).on_conflict_replace().execute()
-        ClosedDay.delete().execute()
-        for day, reason in sorted(closed_days.items()):
-            ClosedDay.create(day=day, reason=reason)
+        write(value)
+
+
+# --- all of them together, as a team leader edits them --------------------------------------
+@dataclass(frozen=True)
+class ServiceLevels:
+    matrix: dict[tuple[Level, Level], int | None]
+    targets: list[Target]
+    calendar: CalendarSettings
+
+
+def load_service_levels() -> ServiceLevels:
+    return ServiceLevels(load_matrix(), sorted(load_targets().values(),
+                                               key=lambda t: t.priority),
+                         load_calendar_settings())
+
+
+def service_level_problems(levels: ServiceLevels) -> list[str]:
+    """Everything wrong with ``levels``, matrix first, then targets, then calendar."""
+    return (matrix_problems(levels.matrix) + target_problems(levels.targets)
+            + _calendar_problems(levels.calendar))
+
+
+def save_service_levels(levels: ServiceLevels, by: User, now: datetime | None = None
+                        ) -> list[str]:
+    """Replace matrix, targets and calendar together, or nothing; return what changed.
+
+    Each change is written to the settings' own history with who made it and when.
+    Incidents already logged keep their due times; the new rules apply to incidents logged
+    or re-prioritised from now on.
+
+    Raises:
+        RolePermissionError: ``by`` may not change service levels.
+        ServiceLevelError: ``levels`` has problems; nothing was written.
+    """
+    check_permission(by, Permission.EDIT_SERVICE_LEVELS)
+    problems = service_level_problems(levels)
+    if problems:
+        raise ServiceLevelError(problems)
+    now = now or now_utc()
+    with database.atomic():
+        changes = describe_changes(load_service_levels(), levels)
+        _write_matrix(levels.matrix)
+        _write_targets(levels.targets)
+        _write_calendar(levels.calendar)
+        for area, summary in changes:
+            ConfigChange.create(at=now, user=by, area=area, summary=summary)
+    return [summary for _, summary in changes]
+
+
+def _span_text(span: tuple[time, time] | None) -> str:
+    return f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else "closed"
+
+
+def _duration_text(value: timedelta) -> str:
+    hours, minutes = divmod(int(value.total_seconds() // 60), 60)
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m"
+
+
+def describe_changes(old: ServiceLevels, new: ServiceLevels) -> list[tuple[str, str]]:
+    """(area, sentence) for each difference between two sets of service levels."""
+    changes = []
+    for (impact, urgency), priority in new.matrix.items():
+        before = old.matrix.get((impact, urgency))
+        if before != priority:
+            changes.append(("matrix", f"Impact {impact} x urgency {urgency}: P{before} -> "
+                                      f"P{priority}"))
+    before_targets = {t.priority: t for t in old.targets}
+    for target in new.targets:
+        before = before_targets.get(target.priority)
+        for what, old_value, new_value in (
+                ("respond within", before and before.respond, target.respond),
+                ("resolve within", before and before.resolve, target.resolve)):
+            if old_value != new_value:
+                changes.append(("targets", f"P{target.priority} {what}: "
+                                f"{_duration_text(old_value) if old_value else '-'} -> "
+                                f"{_duration_text(new_value)}"))
+        if before is None or before.around_the_clock != target.around_the_clock:
+            clock = "24x7" if target.around_the_clock else "service calendar"
+            changes.append(("targets", f"P{target.priority} clock: {clock}"))
+    old_cal, new_cal = old.calendar, new.calendar
+    for name, before, after in zip(WEEKDAYS, old_cal.hours, new_cal.hours, strict=True):
+        if before != after:
+            changes.append(("calendar", f"{name}: {_span_text(before)} -> "
+                                        f"{_span_text(after)}"))
+    if old_cal.zone != new_cal.zone:
+        changes.append(("calendar", f"Time zone: {old_cal.zone} -> {new_cal.zone}"))
+    if old_cal.holiday_region != new_cal.holiday_region:
+        changes.append(("calendar", "Bank holidays: "
+                        f"{HOLIDAY_REGIONS[old_cal.holiday_region]} -> "
+                        f"{HOLIDAY_REGIONS[new_cal.holiday_region]}"))
+    for day in sorted(old_cal.closed_days.keys() - new_cal.closed_days.keys()):
+        changes.append(("calendar", f"Closed day removed: {day:%d/%m/%Y}"))
+    for day in sorted(new_cal.closed_days.keys() - old_cal.closed_days.keys()):
+        changes.append(("calendar", f"Closed day added: {day:%d/%m/%Y} "
+                                    f"{new_cal.closed_days[day]}".rstrip()))
+    return changes
 
 
 # --- due times for an incident --------------------------------------------------------------

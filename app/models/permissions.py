@@ -1,0 +1,47 @@
+"""Who may do what: one place for the rules, checked by the operations themselves."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from app.models.entities import User
+
+
+class Role(StrEnum):
+    ADVISOR = "advisor"
+    TEAM_LEADER = "team_leader"
+    ASSESSOR = "assessor"
+    ADMINISTRATOR = "administrator"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Permission(StrEnum):
+    EDIT_SERVICE_LEVELS = "edit_service_levels"
+
+
+GRANTS = {
+    Permission.EDIT_SERVICE_LEVELS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+}
+
+
+class RolePermissionError(PermissionError):
+    """The user's role does not allow the action."""
+
+
+def can(user: User, permission: Permission) -> bool:
+    return user.role in GRANTS[permission]
+
+
+def check_permission(user: User, permission: Permission) -> None:
+    """Raises RolePermissionError unless ``user`` may do ``permission``."""
+    if not can(user, permission):
+        wanted = " or ".join(_with_article(r.label.lower()) for r in sorted(GRANTS[permission]))
+        raise RolePermissionError(f"{user.display_name} is {Role(user.role).label.lower()}; "
+                               f"only {wanted} can do this.")
+
+
+def _with_article(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"
