@@ -24,6 +24,7 @@ from app.models.entities import Category, Incident, User  # noqa: E402
 from app.models.prioritisation import Deadline, Harm, Scope, Trend, Workaround  # noqa: E402
 from app.views.application import make_window  # noqa: E402
 from app.views.dialogs import Dialogs  # noqa: E402
+from app.views.service_levels_dialog import ServiceLevelsDialog  # noqa: E402
 
 DOCS = ROOT / "docs"
 
@@ -89,6 +90,15 @@ def main() -> None:
         app.processEvents()
         form.grab().save(str(DOCS / "logging-form-prioritised.png"))
         form.done(0)
+
+        leader = User.get(User.username == "rachel.green")
+        dialog = ServiceLevelsDialog(leader, window)
+        dialog.show()
+        for index, name in ((0, "service-levels-matrix"), (2, "service-levels-calendar")):
+            dialog.tabs.setCurrentIndex(index)
+            app.processEvents()
+            dialog.grab().save(str(DOCS / f"{name}.png"))
+        dialog.done(0)
         window.close()
         close_database()
     print(f"Saved the screenshots in {DOCS}")

@@ -237,6 +237,21 @@ def save_service_levels(levels: ServiceLevels, by: User, now: datetime | None = 
     return [summary for _, summary in changes]
 
 
+@dataclass(frozen=True)
+class ConfigEntry:
+    at: datetime
+    user: str
+    area: str
+    summary: str
+
+
+def config_history(limit: int = 500) -> list[ConfigEntry]:
+    """The latest changes to the service levels, newest first."""
+    query = (ConfigChange.select(ConfigChange, User).join(User)
+             .order_by(ConfigChange.id.desc()).limit(limit))
+    return [ConfigEntry(c.at, c.user.display_name, c.area, c.summary) for c in query]
+
+
 def _span_text(span: tuple[time, time] | None) -> str:
     return f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else "closed"
 

@@ -37,6 +37,7 @@ from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
 from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
+from app.views.service_levels_dialog import ServiceLevelsDialog
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
 COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "",
@@ -96,6 +97,7 @@ class MainWindow(QMainWindow):
         self.detail.edit_requested.connect(self.open_form)
         self.detail.prioritise_requested.connect(self.open_wizard)
         self.wizard: PrioritisationWizard | None = None
+        self.service_levels: ServiceLevelsDialog | None = None
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
@@ -144,6 +146,10 @@ class MainWindow(QMainWindow):
         self.refresh_action = action(self.tr("&Refresh"), QKeySequence.StandardKey.Refresh,
                                      self.on_refresh)
         self.find_action = action(self.tr("&Find"), QKeySequence.StandardKey.Find, self.on_find)
+        self.service_levels_action = action(self.tr("&Service levels…"), "Ctrl+Shift+L",
+                                            self.open_service_levels,
+                                            self.tr("Priority matrix, SLA targets and "
+                                                    "service calendar"))
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.quit_action)
@@ -151,6 +157,8 @@ class MainWindow(QMainWindow):
         incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action])
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addActions([self.find_action, self.refresh_action])
+        settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
+        settings_menu.addAction(self.service_levels_action)
         toolbar = self.addToolBar(self.tr("Incidents"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -259,6 +267,20 @@ class MainWindow(QMainWindow):
                                     version)
         except (ValidationError, StaleIncidentError) as exc:
             self._dialogs.error(self, self.tr("Priority not saved"), str(exc))
+
+    @Slot()
+    def open_service_levels(self) -> ServiceLevelsDialog:
+        self.service_levels = ServiceLevelsDialog(self._operations.user, self)
+        self.service_levels.accepted.connect(self.on_service_levels_saved)
+        self.service_levels.open()
+        return self.service_levels
+
+    @Slot()
+    def on_service_levels_saved(self) -> None:
+        changes = self.service_levels.changes
+        self.statusBar().showMessage(
+            self.tr("Service levels saved: %n change(s).", "", len(changes)) if changes
+            else self.tr("Service levels unchanged."), 10_000)
 
     @Slot()
     def on_refresh(self) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QRadioButton
 
 from app.models.entities import Incident
 from app.views.incident_form import IncidentForm
@@ -127,3 +127,13 @@ def reload(incident: Incident) -> Incident:
     return Incident.get_by_id(incident.id)
 
 
+
+
+def click(qtbot, widget) -> None:
+    """Click a button; a radio button or check box on its indicator, as its text may be
+    shorter than the row it stands in."""
+    if isinstance(widget, QRadioButton | QCheckBox):
+        pos = QPoint(8, widget.height() // 2)
+    else:
+        pos = widget.rect().center()
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)

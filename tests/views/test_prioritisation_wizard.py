@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QRadioButton, QWizard
+from PySide6.QtWidgets import QApplication, QWizard
 
 from app.models.entities import Incident
 from app.models.incidents import create_incident
@@ -17,6 +16,7 @@ from tests.views.conftest import RECEIVED_AT
 from tests.views.helpers import (
     PRIORITY,
     choose,
+    click,
     click_save,
     fill_valid_call,
     history_rows,
@@ -26,19 +26,6 @@ from tests.views.helpers import (
 )
 
 pytestmark = pytest.mark.gui
-
-LEFT = Qt.MouseButton.LeftButton
-
-
-def click(qtbot, widget) -> None:
-    """Click a button; a radio button or check box on its indicator, as its text may be
-    shorter than the row it stands in."""
-    if isinstance(widget, QRadioButton | QCheckBox):
-        pos = QPoint(8, widget.height() // 2)
-    else:
-        pos = widget.rect().center()
-    qtbot.mouseClick(widget, LEFT, pos=pos)
-
 
 def button(wizard: QWizard, which: QWizard.WizardButton):
     return wizard.button(which)

@@ -1,0 +1,356 @@
+"""The service-levels screen: priority matrix, SLA targets and service calendar, edited by a
+team leader, checked whole before anything is saved, with the history of changes."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from zoneinfo import available_timezones
+
+from PySide6.QtCore import QDate, Qt, QTime, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.models.clock import format_local
+from app.models.entities import User
+from app.models.permissions import Permission, RolePermissionError, can
+from app.models.service_levels import (
+    HOLIDAY_REGIONS,
+    CalendarSettings,
+    ServiceLevelError,
+    ServiceLevels,
+    Target,
+    config_history,
+    load_service_levels,
+    matrix_problems,
+    save_service_levels,
+    target_problems,
+)
+from app.models.sla import WEEKDAYS
+from app.models.vocabulary import PRIORITY_NAMES, Level
+from app.views.choices import select_data
+from app.views.text import priority_text
+
+MAX_HOURS = 9999
+
+
+class DurationEdit(QWidget):
+    """Hours and minutes, as two spin boxes."""
+
+    def __init__(self, name: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.hours = QSpinBox()
+        self.hours.setObjectName(f"{name}_hours")
+        self.hours.setRange(0, MAX_HOURS)
+        self.hours.setSuffix(self.tr(" h"))
+        self.minutes = QSpinBox()
+        self.minutes.setObjectName(f"{name}_minutes")
+        self.minutes.setRange(0, 59)
+        self.minutes.setSuffix(self.tr(" min"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.hours)
+        layout.addWidget(self.minutes)
+
+    def value(self) -> timedelta:
+        return timedelta(hours=self.hours.value(), minutes=self.minutes.value())
+
+    def set_value(self, value: timedelta) -> None:
+        hours, minutes = divmod(int(value.total_seconds() // 60), 60)
+        self.hours.setValue(hours)
+        self.minutes.setValue(minutes)
+
+
+class ServiceLevelsDialog(QDialog):
+    """Edit (or, without the permission, read) the organisation's service levels."""
+
+    def __init__(self, user: User, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._user = user
+        self.changes: list[str] = []
+        self.setObjectName("serviceLevelsDialog")
+        self.setWindowTitle(self.tr("Service levels"))
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._matrix_tab(), self.tr("&Priority matrix"))
+        self.tabs.addTab(self._targets_tab(), self.tr("SLA &targets"))
+        self.tabs.addTab(self._calendar_tab(), self.tr("Service &calendar"))
+        self.tabs.addTab(self._history_tab(), self.tr("C&hanges"))
+
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.message = QLabel()
+        self.message.setObjectName("serviceLevelsMessage")
+        self.message.setWordWrap(True)
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
+        self.message.setStyleSheet("color: #b71c1c; font-weight: 600;")
+        self.message.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.buttons.accepted.connect(self.on_save)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.note)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+        self._show(load_service_levels())
+        self.editable = can(user, Permission.EDIT_SERVICE_LEVELS)
+        if self.editable:
+            self.note.setText(self.tr("Changes apply to incidents logged or prioritised from "
+                                      "now on; incidents already logged keep their due "
+                                      "times."))
+        else:
+            self.note.setText(self.tr("Only a team leader or an administrator can change the "
+                                      "service levels; you can read them here."))
+            for index in range(3):
+                self.tabs.widget(index).setEnabled(False)
+            self.save_button.hide()
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+                self.tr("Close"))
+        self.resize(760, 560)
+
+    # --- building --------------------------------------------------------------------------
+    def _matrix_tab(self) -> QWidget:
+        tab = QWidget()
+        grid = QGridLayout()
+        grid.addWidget(QLabel(self.tr("<b>Impact</b> \\ <b>urgency</b>")), 0, 0)
+        self.matrix: dict[tuple[Level, Level], QComboBox] = {}
+        for column, urgency in enumerate(Level, start=1):
+            grid.addWidget(QLabel(f"<b>{self.tr(urgency.label)}</b>"), 0, column,
+                           Qt.AlignmentFlag.AlignCenter)
+        for row, impact in enumerate(Level, start=1):
+            grid.addWidget(QLabel(f"<b>{self.tr(impact.label)}</b>"), row, 0)
+            for column, urgency in enumerate(Level, start=1):
+                combo = QComboBox()
+                combo.setObjectName(f"matrix_{impact}_{urgency}")
+                combo.setAccessibleName(self.tr("Impact {impact}, urgency {urgency}").format(
+                    impact=impact.label.lower(), urgency=urgency.label.lower()))
+                combo.addItem(self.tr("(choose)"), None)
+                for priority in PRIORITY_NAMES:
+                    combo.addItem(priority_text(priority), priority)
+                self.matrix[(impact, urgency)] = combo
+                grid.addWidget(combo, row, column)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel(self.tr("Impact (down) and urgency (across) give the "
+                                        "priority.")))
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        return tab
+
+    def _targets_tab(self) -> QWidget:
+        tab = QWidget()
+        grid = QGridLayout(tab)
+        for column, title in enumerate((self.tr("Priority"), self.tr("Respond within"),
+                                        self.tr("Resolve within"), self.tr("Clock")), ):
+            grid.addWidget(QLabel(f"<b>{title}</b>"), 0, column)
+        self.respond: dict[int, DurationEdit] = {}
+        self.resolve: dict[int, DurationEdit] = {}
+        self.clock: dict[int, QComboBox] = {}
+        for row, priority in enumerate(PRIORITY_NAMES, start=1):
+            grid.addWidget(QLabel(priority_text(priority)), row, 0)
+            self.respond[priority] = DurationEdit(f"respond_{priority}")
+            self.resolve[priority] = DurationEdit(f"resolve_{priority}")
+            clock = QComboBox()
+            clock.setObjectName(f"clock_{priority}")
+            clock.addItem(self.tr("24x7"), True)
+            clock.addItem(self.tr("Service calendar"), False)
+            self.clock[priority] = clock
+            grid.addWidget(self.respond[priority], row, 1)
+            grid.addWidget(self.resolve[priority], row, 2)
+            grid.addWidget(clock, row, 3)
+        grid.setRowStretch(len(PRIORITY_NAMES) + 1, 1)
+        return tab
+
+    def _calendar_tab(self) -> QWidget:
+        tab = QWidget()
+        hours = QGridLayout()
+        self.open_day: list[QCheckBox] = []
+        self.opens: list[QTimeEdit] = []
+        self.closes: list[QTimeEdit] = []
+        for weekday, name in enumerate(WEEKDAYS):
+            box = QCheckBox(self.tr(name))
+            box.setObjectName(f"open_{weekday}")
+            opens, closes = QTimeEdit(), QTimeEdit()
+            for edit, what in ((opens, "opens"), (closes, "closes")):
+                edit.setDisplayFormat("HH:mm")
+                edit.setObjectName(f"{what}_{weekday}")
+                edit.setAccessibleName(f"{name} {what}")
+            box.toggled.connect(opens.setEnabled)
+            box.toggled.connect(closes.setEnabled)
+            self.open_day.append(box)
+            self.opens.append(opens)
+            self.closes.append(closes)
+            hours.addWidget(box, weekday, 0)
+            hours.addWidget(QLabel(self.tr("from")), weekday, 1)
+            hours.addWidget(opens, weekday, 2)
+            hours.addWidget(QLabel(self.tr("to")), weekday, 3)
+            hours.addWidget(closes, weekday, 4)
+        hours.setColumnStretch(5, 1)
+
+        self.zone = QComboBox()
+        self.zone.setObjectName("zone")
+        self.zone.setEditable(True)
+        self.zone.addItems(sorted(available_timezones()))
+        self.holidays = QComboBox()
+        self.holidays.setObjectName("holidays")
+        for code, name in HOLIDAY_REGIONS.items():
+            self.holidays.addItem(self.tr(name), code)
+        settings = QFormLayout()
+        settings.addRow(self.tr("Time &zone:"), self.zone)
+        settings.addRow(self.tr("&Bank holidays of:"), self.holidays)
+
+        self.closed_days = QTableWidget(0, 2)
+        self.closed_days.setObjectName("closedDays")
+        self.closed_days.setHorizontalHeaderLabels([self.tr("Closed on"), self.tr("Reason")])
+        self.closed_days.horizontalHeader().setStretchLastSection(True)
+        self.closed_days.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        self.closed_days.verticalHeader().hide()
+        self.closed_days.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.closed_days.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.closed_day = QDateEdit(QDate.currentDate())
+        self.closed_day.setObjectName("closedDay")
+        self.closed_day.setCalendarPopup(True)
+        self.closed_day.setDisplayFormat("dd/MM/yyyy")
+        self.closed_reason = QLineEdit()
+        self.closed_reason.setObjectName("closedReason")
+        self.closed_reason.setMaxLength(100)
+        self.closed_reason.setPlaceholderText(self.tr("Why, e.g. staff training day"))
+        add = QPushButton(self.tr("&Add"))
+        add.setObjectName("addClosedDay")
+        add.clicked.connect(self.on_add_closed_day)
+        remove = QPushButton(self.tr("&Remove"))
+        remove.setObjectName("removeClosedDay")
+        remove.clicked.connect(self.on_remove_closed_day)
+        adding = QHBoxLayout()
+        adding.addWidget(self.closed_day)
+        adding.addWidget(self.closed_reason, 1)
+        adding.addWidget(add)
+        adding.addWidget(remove)
+
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel(self.tr("<b>Opening hours</b> (in the calendar's time "
+                                        "zone)")))
+        layout.addLayout(hours)
+        layout.addLayout(settings)
+        layout.addWidget(QLabel(self.tr("<b>Other closed days</b> (besides weekends and bank "
+                                        "holidays)")))
+        layout.addWidget(self.closed_days)
+        layout.addLayout(adding)
+        return tab
+
+    def _history_tab(self) -> QWidget:
+        self.history = QTableWidget(0, 3)
+        self.history.setObjectName("serviceLevelsHistory")
+        self.history.setHorizontalHeaderLabels([self.tr("When"), self.tr("Who"),
+                                                self.tr("Change")])
+        self.history.horizontalHeader().setStretchLastSection(True)
+        self.history.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.history.verticalHeader().hide()
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for entry in config_history():
+            row = self.history.rowCount()
+            self.history.insertRow(row)
+            for column, text in enumerate((format_local(entry.at), entry.user, entry.summary)):
+                self.history.setItem(row, column, QTableWidgetItem(text))
+        return self.history
+
+    # --- showing and reading ---------------------------------------------------------------
+    def _show(self, levels: ServiceLevels) -> None:
+        for cell, combo in self.matrix.items():
+            select_data(combo, levels.matrix.get(cell))
+        for target in levels.targets:
+            self.respond[target.priority].set_value(target.respond)
+            self.resolve[target.priority].set_value(target.resolve)
+            select_data(self.clock[target.priority], target.around_the_clock)
+        calendar = levels.calendar
+        for weekday, span in enumerate(calendar.hours):
+            opens, closes = span or (time(8), time(18))
+            self.opens[weekday].setTime(QTime(opens.hour, opens.minute))
+            self.closes[weekday].setTime(QTime(closes.hour, closes.minute))
+            self.open_day[weekday].setChecked(span is not None)
+            self.opens[weekday].setEnabled(span is not None)
+            self.closes[weekday].setEnabled(span is not None)
+        self.zone.setCurrentText(calendar.zone)
+        select_data(self.holidays, calendar.holiday_region)
+        self._closed: dict[date, str] = dict(calendar.closed_days)
+        self._show_closed_days()
+
+    def _show_closed_days(self) -> None:
+        self.closed_days.setRowCount(0)
+        for day, reason in sorted(self._closed.items()):
+            row = self.closed_days.rowCount()
+            self.closed_days.insertRow(row)
+            item = QTableWidgetItem(day.strftime("%d/%m/%Y"))
+            item.setData(Qt.ItemDataRole.UserRole, day)
+            self.closed_days.setItem(row, 0, item)
+            self.closed_days.setItem(row, 1, QTableWidgetItem(reason))
+
+    def levels(self) -> ServiceLevels:
+        """The service levels as shown, valid or not."""
+        matrix = {cell: combo.currentData() for cell, combo in self.matrix.items()}
+        targets = [Target(p, self.respond[p].value(), self.resolve[p].value(),
+                          self.clock[p].currentData()) for p in PRIORITY_NAMES]
+        hours = tuple(
+            (self.opens[d].time().toPython(), self.closes[d].time().toPython())
+            if self.open_day[d].isChecked() else None for d in range(len(WEEKDAYS)))
+        calendar = CalendarSettings(hours, self.zone.currentText().strip(),
+                                    self.holidays.currentData(), dict(self._closed))
+        return ServiceLevels(matrix, targets, calendar)
+
+    # --- actions ---------------------------------------------------------------------------
+    @Slot()
+    def on_add_closed_day(self) -> None:
+        day = self.closed_day.date().toPython()
+        self._closed[day] = self.closed_reason.text().strip()
+        self.closed_reason.clear()
+        self._show_closed_days()
+
+    @Slot()
+    def on_remove_closed_day(self) -> None:
+        rows = {index.row() for index in self.closed_days.selectedIndexes()}
+        for row in rows:
+            self._closed.pop(self.closed_days.item(row, 0).data(Qt.ItemDataRole.UserRole),
+                             None)
+        self._show_closed_days()
+
+    @Slot()
+    def on_save(self) -> None:
+        try:
+            self.changes = save_service_levels(self.levels(), self._user)
+        except ServiceLevelError as error:
+            levels = self.levels()  # show the tab of the first problem
+            self.tabs.setCurrentIndex(0 if matrix_problems(levels.matrix) else
+                                      1 if target_problems(levels.targets) else 2)
+            self.message.setText(self.tr("Not saved:") + "\n" + "\n".join(
+                f"• {problem}" for problem in error.problems))
+            self.message.show()
+            return
+        except RolePermissionError as error:
+            self.message.setText(self.tr("Not saved: ") + str(error))
+            self.message.show()
+            return
+        self.accept()
+
