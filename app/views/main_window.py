@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.models.clock import now_utc
 from app.models.incident_log import IncidentLog, LogFilter
 from app.models.incidents import (
     Change,
@@ -45,6 +46,8 @@ COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "
                   "On hold: awaiting customer", "Kwame Mensah")
 CLOCK_TICK_MS = 30_000  # the SLA column moves on twice a minute
 NATURE_WIDTH = 300
+NOTIFY_LIMIT = 50  # my at-risk incidents looked at per clock tick
+NOTIFY_MAX = 3  # notifications at most per tick; the banner counts the rest
 
 
 class MainWindow(QMainWindow):
@@ -122,6 +125,7 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self.on_model_reset)
         self.on_model_reset()
         self._restore_layout()
+        self._warned: set[int] | None = None  # at risk when last looked: told already
         self.clock_timer = QTimer(self)
         self.clock_timer.setInterval(CLOCK_TICK_MS)
         self.clock_timer.timeout.connect(self.on_clock_tick)
@@ -318,9 +322,19 @@ class MainWindow(QMainWindow):
         self.update_banner()
 
     def update_banner(self) -> None:
-        """Warn when incidents I own are at risk of breaching, or have breached."""
+        """Warn when incidents I own are at risk of breaching, or have breached; a desktop
+        notification names each one as it becomes at risk while the window is open."""
         mine = self._operations.user.id
-        at_risk = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.AT_RISK)).count()
+        at_risk_log = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.AT_RISK))
+        at_risk = at_risk_log.count()
+        rows = {row.id: row for row in at_risk_log.rows(0, NOTIFY_LIMIT)}
+        if self._warned is not None:
+            now = now_utc()
+            for row in [r for i, r in rows.items() if i not in self._warned][:NOTIFY_MAX]:
+                self._dialogs.notify(
+                    self.tr("{reference} is about to breach").format(reference=row.reference),
+                    f"{row.summary} — {row.clock.text(now)}")
+        self._warned = set(rows)
         breached = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.BREACHED)).count()
         parts = []
         if at_risk:

@@ -34,6 +34,9 @@ class ScriptedDialogs(Dialogs):
         assert self.answers, f"unexpected question: {title!r} {text!r}"
         return self.answers.pop(0)
 
+    def notify(self, title: str, text: str) -> None:
+        self.calls.append(("notify", title, text))
+
     def kinds(self) -> list[str]:
         return [kind for kind, _, _ in self.calls]
 

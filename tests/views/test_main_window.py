@@ -682,3 +682,28 @@ def test_sla_banner_warns_of_my_incidents_and_filters_to_them(qtbot, db, open_wi
     change_status(breached.id, Status.IN_PROGRESS, me)
     window.on_clock_tick()
     assert "breached" not in window.banner.text().replace("about to breach", "")
+
+
+def test_a_notification_names_my_incident_as_it_becomes_at_risk(qtbot, db, open_window,
+                                                                 dialogs):
+    me = current_user()
+    now = now_utc().replace(microsecond=0)
+    # P1: 15 minutes to respond, at risk after 75% (11m 15s); this one gets there in 2 s
+    received = now - timedelta(minutes=11, seconds=13)
+    soon = create_incident(make_draft(received_at=received, caller_name="Soon Sally",
+                                      summary="Lifts stuck between floors", impact="high",
+                                      urgency="high", owner_id=me.id), me, now=now)
+    window = open_window()
+    assert "notify" not in dialogs.kinds()
+
+    def ticked_and_told() -> bool:
+        window.on_clock_tick()
+        return "notify" in dialogs.kinds()
+
+    qtbot.waitUntil(ticked_and_told, timeout=6000)
+    [(title, text)] = [(t, x) for kind, t, x in dialogs.calls if kind == "notify"]
+    assert title == f"{soon.reference} is about to breach"
+    assert text.startswith("Lifts stuck between floors — Respond: 3m left")
+    assert "1 of your incidents about to breach" in window.banner.text()
+    window.on_clock_tick()  # told once, not at every tick
+    assert dialogs.kinds().count("notify") == 1
