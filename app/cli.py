@@ -51,7 +51,39 @@ def build_parser() -> argparse.ArgumentParser:
                       help="random seed, for the same data every time")
     demo.add_argument("--months", type=_months, default=12, metavar="M",
                       help="spread incidents over the last M months (default 12)")
+    backup = commands.add_parser(
+        "backup", parents=[common], help="write a checked backup of the database",
+        description="Copy the database (even while it is in use) to a new file with "
+                    "SQLite's backup API, and check the copy's integrity.")
+    backup.add_argument("--out", required=True, metavar="FILE",
+                        help="the backup file to write (must not exist yet)")
+    restore = commands.add_parser(
+        "restore", parents=[common], help="replace the database with a backup",
+        description="Replace the database with a backup; the database replaced is kept "
+                    "aside beside it. Close Incident Desk first.")
+    restore.add_argument("--from", dest="source", required=True, metavar="FILE",
+                         help="the backup to restore")
     return parser
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from app.models.backup import backup_database
+
+    path, _ = _database_path(args)
+    out = backup_database(path, Path(args.out))
+    print(f"Backed up {path} to {out} (integrity checked).")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from app.models.backup import restore_database
+
+    path, _ = _database_path(args)
+    aside = restore_database(path, Path(args.source))
+    print(f"Restored {path} from {args.source}.")
+    if aside is not None:
+        print(f"The database it replaced is kept at {aside}.")
+    return 0
 
 
 def _database_path(args: argparse.Namespace) -> tuple[Path, bool]:
@@ -84,16 +116,21 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
+    from app.models.backup import BackupError
     from app.models.db import DatabaseOpenError
 
     args = build_parser().parse_args(argv)
     try:
         if args.command == "demo-data":
             return _demo_data(args)
+        if args.command == "backup":
+            return _backup(args)
+        if args.command == "restore":
+            return _restore(args)
         from app.views.application import run_gui
 
         path, create_folder = _database_path(args)
         return run_gui(path, create_folder=create_folder)
-    except DatabaseOpenError as exc:
+    except (DatabaseOpenError, BackupError) as exc:
         print(f"incident-desk: error: {exc}", file=sys.stderr)
         return 1

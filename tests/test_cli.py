@@ -58,3 +58,38 @@ def test_a_file_that_is_not_a_database_is_refused_untouched(tmp_path):
     assert "is not an Incident Desk database" in result.stderr
     assert str(path) in result.stderr
     assert path.read_text() == "keep me"
+
+
+def test_backup_and_restore_from_the_command_line(tmp_path):
+    path = tmp_path / "desk.sqlite"
+    assert run("demo-data", "--db", str(path), "--count", "20", "--seed", "1").returncode == 0
+    out = tmp_path / "backup.sqlite"
+    result = run("backup", "--db", str(path), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert f"Backed up {path} to {out} (integrity checked)." in result.stdout
+
+    again = run("backup", "--db", str(path), "--out", str(out))
+    assert again.returncode == 1
+    assert "already exists: a backup never overwrites a file" in again.stderr
+
+    assert run("demo-data", "--db", str(path), "--count", "5").returncode == 0
+    result = run("restore", "--db", str(path), "--from", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "The database it replaced is kept at" in result.stdout
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT COUNT(*) FROM incident").fetchone()[0] == 20
+    conn.close()
+    [aside] = tmp_path.glob("desk.replaced-*.sqlite")
+    conn = sqlite3.connect(aside)
+    assert conn.execute("SELECT COUNT(*) FROM incident").fetchone()[0] == 25
+    conn.close()
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
+    path = tmp_path / "desk.sqlite"
+    assert run("demo-data", "--db", str(path), "--count", "3").returncode == 0
+    bogus = tmp_path / "bogus.sqlite"
+    bogus.write_text("not a database")
+    result = run("restore", "--db", str(path), "--from", str(bogus))
+    assert result.returncode == 1
+    assert "is not an Incident Desk database" in result.stderr

@@ -1,0 +1,161 @@
+"""Backups of the SQLite database through SQLite's online backup API, checked after writing.
+
+A live database is never copied as a file: the backup API copies a consistent snapshot
+even while the application is writing. Each backup is written beside its final name,
+checked with ``PRAGMA integrity_check``, and only then given that name, so a file called
+a backup is always a whole, good one. Nothing here overwrites an existing file.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from app.models.clock import now_utc, to_local
+from app.models.db import DatabaseOpenError, _inspect, check_database_file
+
+BACKUP_SUFFIX = ".sqlite"
+STAMP = "%Y%m%d-%H%M%S"
+
+
+class BackupError(Exception):
+    """A backup or restore that could not be done; the message names the file and why."""
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What ``PRAGMA integrity_check`` finds wrong with the file (empty when it is sound)."""
+    try:
+        conn = _connect_read_only(path)
+        try:
+            rows = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if rows == ["ok"] else rows
+
+
+def _check_ours(path: Path, what: str) -> None:
+    if not path.is_file():
+        raise BackupError(f"{what} {path} does not exist.")
+    try:
+        check_database_file(path)
+        _inspect(path)
+    except DatabaseOpenError as exc:
+        raise BackupError(str(exc)) from exc
+
+
+def _sync(path: Path) -> None:
+    with path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy ``source`` into the new file ``target`` with the backup API, then check it."""
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    try:
+        src = _connect_read_only(source)
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+            # a backup is one self-contained file: no write-ahead log beside it
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+            src.close()
+        problems = integrity_problems(partial)
+        if problems:
+            raise BackupError(f"The backup of {source} failed its integrity check: "
+                              f"{problems[0]}. No backup was kept.")
+        _sync(partial)
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        raise BackupError(f"Cannot back up {source} to {target}: {exc}.") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def backup_database(source: Path, out: Path) -> Path:
+    """Write a checked backup of the database ``source`` to the new file ``out``.
+
+    Raises:
+        BackupError: ``source`` is not a sound Incident Desk database, or ``out`` exists
+            or cannot be written. Nothing is left at ``out`` then.
+    """
+    source, out = Path(source).absolute(), Path(out).absolute()
+    _check_ours(source, "The database")
+    if out.exists():
+        raise BackupError(f"{out} already exists: a backup never overwrites a file. "
+                          "Choose another name.")
+    if not out.parent.is_dir():
+        raise BackupError(f"Cannot write {out}: the folder {out.parent} does not exist.")
+    _copy(source, out)
+    return out
+
+
+def aside_path(path: Path, now: datetime | None = None) -> Path:
+    """Where a database replaced by a restore is kept: ``name.replaced-20261124-101500.sqlite``."""
+    stamp = to_local(now or now_utc()).strftime(STAMP)
+    candidate = path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix}")
+    number = 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}.replaced-{stamp}-{number}{path.suffix}")
+    return candidate
+
+
+def restore_database(db_path: Path, source: Path, now: datetime | None = None) -> Path | None:
+    """Replace the database at ``db_path`` with the backup ``source``.
+
+    The database replaced is kept aside first (its path is returned; None when there was
+    none): copied with the backup API when it is sound, or moved aside whole, with its
+    journal files, when it is damaged. The backup must be a sound Incident Desk database
+    no newer than this version; it is upgraded when the application next opens it.
+
+    Raises:
+        BackupError: the backup is not usable, or the database cannot be replaced; the
+            database is then as it was.
+    """
+    db_path, source = Path(db_path).absolute(), Path(source).absolute()
+    _check_ours(source, "The backup")
+    problems = integrity_problems(source)
+    if problems:
+        raise BackupError(f"The backup {source} is damaged ({problems[0]}); it cannot be "
+                          "restored.")
+    if db_path == source:
+        raise BackupError("The backup and the database are the same file.")
+    aside = None
+    if db_path.exists():
+        aside = aside_path(db_path, now)
+        if not integrity_problems(db_path):
+            _copy(db_path, aside)
+        else:  # a damaged database: moved aside as it is, never written to
+            for suffix in ("-wal", "-shm"):
+                journal = db_path.with_name(db_path.name + suffix)
+                if journal.exists():
+                    os.replace(journal, aside.with_name(aside.name + suffix))
+            os.replace(db_path, aside)
+    try:
+        src = _connect_read_only(source)
+        dst = sqlite3.connect(db_path)
+        try:
+            dst.execute("PRAGMA journal_mode=WAL")
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+    except sqlite3.Error as exc:
+        raise BackupError(f"Cannot restore {source} into {db_path}: {exc}. The database "
+                          f"replaced is kept at {aside}.") from exc
+    problems = integrity_problems(db_path)
+    if problems:
+        raise BackupError(f"The restored database failed its integrity check: {problems[0]}."
+                          f" The database replaced is kept at {aside}.")
+    return aside

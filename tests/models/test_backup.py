@@ -1,0 +1,111 @@
+"""Backups through the online backup API, checked; restores that keep the replaced file."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from app.models.backup import BackupError, backup_database, integrity_problems, restore_database
+from app.models.db import close_database, open_database
+from app.models.entities import Incident
+from app.models.incidents import create_incident
+from app.models.users import ensure_user
+from tests.conftest import NOW, make_draft
+
+
+def count_incidents(path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT COUNT(*) FROM incident").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def log(count: int) -> None:
+    user = ensure_user("sam.advisor")
+    for _ in range(count):
+        create_incident(make_draft(), user, now=NOW)
+
+
+def damage(path) -> None:
+    """Overwrite bytes in the middle of the file, as a failing disk would."""
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek(size // 2)
+        handle.write(b"\xde\xad\xbe\xef" * 1024)
+
+
+def test_a_backup_of_a_database_in_use_is_whole_and_checked(db, db_path, tmp_path):
+    log(3)  # the database stays open, its last commits still in the write-ahead log
+    out = backup_database(db_path, tmp_path / "backup.sqlite")
+    assert integrity_problems(out) == []
+    assert count_incidents(out) == 3
+    assert not (tmp_path / "backup.sqlite-wal").exists()  # one self-contained file
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_a_backup_never_overwrites_a_file(db, db_path, tmp_path):
+    out = tmp_path / "precious.txt"
+    out.write_text("do not touch")
+    with pytest.raises(BackupError, match="already exists"):
+        backup_database(db_path, out)
+    assert out.read_text() == "do not touch"
+
+
+def test_a_foreign_or_missing_file_is_not_backed_up(tmp_path):
+    foreign = tmp_path / "notes.sqlite"
+    foreign.write_text("just some notes")
+    with pytest.raises(BackupError, match="not an Incident Desk database"):
+        backup_database(foreign, tmp_path / "out.sqlite")
+    with pytest.raises(BackupError, match="does not exist"):
+        backup_database(tmp_path / "nothing.sqlite", tmp_path / "out.sqlite")
+    assert not (tmp_path / "out.sqlite").exists()
+
+
+def test_restore_brings_the_backup_back_and_keeps_the_replaced_database(db, db_path,
+                                                                       tmp_path):
+    log(2)
+    backup = backup_database(db_path, tmp_path / "monday.sqlite")
+    log(5)
+    close_database()
+
+    aside = restore_database(db_path, backup, now=NOW)
+    assert count_incidents(db_path) == 2
+    assert aside.name == "incidents.replaced-20261124-120000.sqlite"
+    assert count_incidents(aside) == 7
+    open_database(db_path)  # the application opens the restored database as usual
+    assert Incident.select().count() == 2
+
+
+def test_a_damaged_database_is_moved_aside_untouched_and_replaced(db, db_path, tmp_path):
+    log(50)
+    backup = backup_database(db_path, tmp_path / "good.sqlite")
+    close_database()
+    damage(db_path)
+    damaged_bytes = db_path.read_bytes()
+    assert integrity_problems(db_path)
+
+    aside = restore_database(db_path, backup, now=NOW)
+    assert aside.read_bytes() == damaged_bytes
+    assert count_incidents(db_path) == 50 and integrity_problems(db_path) == []
+
+
+def test_a_damaged_or_foreign_backup_is_refused_and_the_database_kept(db, db_path, tmp_path):
+    log(50)
+    backup = backup_database(db_path, tmp_path / "bad.sqlite")
+    damage(backup)
+    log(1)
+    close_database()
+    before = count_incidents(db_path)
+    with pytest.raises(BackupError, match="damaged"):
+        restore_database(db_path, backup)
+    other = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(BackupError, match="another application"):
+        restore_database(db_path, other)
+    assert count_incidents(db_path) == before
+    assert not list(tmp_path.glob("*.replaced-*"))
