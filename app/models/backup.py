@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.models.clock import now_utc, to_local
@@ -159,3 +159,87 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
         raise BackupError(f"The restored database failed its integrity check: {problems[0]}."
                           f" The database replaced is kept at {aside}.")
     return aside
+
+
+# --- automatic, rotating backups ------------------------------------------------------------
+DEFAULT_KEEP_DAYS = 14
+KEEP_DAYS_SETTING = "backup.keep_days"
+
+
+def backup_folder(db_path: Path) -> Path:
+    """Automatic backups live in ``backups`` beside the database."""
+    return Path(db_path).absolute().parent / "backups"
+
+
+def _stamp_of(path: Path, stem: str) -> datetime | None:
+    text = path.name[len(stem) + 1:-len(BACKUP_SUFFIX)]
+    try:
+        return datetime.strptime(text, STAMP)
+    except ValueError:
+        return None
+
+
+def automatic_backups(db_path: Path) -> list[tuple[datetime, Path]]:
+    """The automatic backups of ``db_path`` with their local times, newest first."""
+    db_path = Path(db_path).absolute()
+    folder = backup_folder(db_path)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob(f"{db_path.stem}-*{BACKUP_SUFFIX}"):
+        stamp = _stamp_of(path, db_path.stem)
+        if stamp is not None:
+            found.append((stamp, path))
+    return sorted(found, reverse=True)
+
+
+def latest_good_backup(db_path: Path) -> Path | None:
+    """The newest automatic backup that passes its integrity check."""
+    for _, path in automatic_backups(db_path):
+        if not integrity_problems(path):
+            return path
+    return None
+
+
+def keep_days() -> int:
+    """How many days automatic backups are kept (an organisation setting)."""
+    from app.models.entities import Setting
+
+    setting = Setting.get_or_none(Setting.key == KEEP_DAYS_SETTING)
+    try:
+        return max(1, int(setting.value)) if setting else DEFAULT_KEEP_DAYS
+    except ValueError:
+        return DEFAULT_KEEP_DAYS
+
+
+def automatic_backup(db_path: Path, days: int, now: datetime | None = None
+                     ) -> tuple[Path | None, list[Path]]:
+    """Take today's backup if there is none yet, and remove those older than ``days``.
+
+    The newest good backup is never removed, however old. Returns the backup written (or
+    None) and the backups removed.
+
+    Raises:
+        BackupError: the backup could not be written (older ones are then all kept).
+    """
+    db_path = Path(db_path).absolute()
+    local_now = to_local(now or now_utc()).replace(tzinfo=None)
+    existing = automatic_backups(db_path)
+    written = None
+    if not existing or existing[0][0].date() < local_now.date():
+        folder = backup_folder(db_path)
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as exc:
+            raise BackupError(f"Cannot create the backup folder {folder}: "
+                              f"{exc.strerror}.") from exc
+        written = backup_database(
+            db_path, folder / f"{db_path.stem}-{local_now.strftime(STAMP)}{BACKUP_SUFFIX}")
+        existing = automatic_backups(db_path)
+    removed = []
+    cutoff = local_now - timedelta(days=days)
+    for stamp, path in existing[1:]:
+        if stamp < cutoff:
+            path.unlink()
+            removed.append(path)
+    return written, removed

@@ -56,6 +56,7 @@ def run_gui(database_path: Path, create_folder: bool = False,
     try:
         window = make_window(database_path.expanduser().absolute(), dialogs)
         window.show()
+        window.start_automatic_backups()
         return app.exec()
     finally:
         close_database()

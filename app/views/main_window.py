@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.models.backup import BackupError, automatic_backup, keep_days
 from app.models.clock import now_utc
 from app.models.incident_log import IncidentLog, LogFilter
 from app.models.incidents import (
@@ -46,6 +47,7 @@ COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "
                   "On hold: awaiting customer", "Kwame Mensah")
 CLOCK_TICK_MS = 30_000  # the SLA column moves on twice a minute
 NATURE_WIDTH = 300
+BACKUP_CHECK_MS = 3_600_000  # whether today's backup is due, looked at hourly
 NOTIFY_LIMIT = 50  # my at-risk incidents looked at per clock tick
 NOTIFY_MAX = 3  # notifications at most per tick; the banner counts the rest
 
@@ -59,6 +61,7 @@ class MainWindow(QMainWindow):
         self._operations = operations
         self._dialogs = dialogs
         self._settings = settings
+        self._database_path = database_path
         self.form: IncidentForm | None = None
         self.setWindowTitle(f"{APP_NAME} — {database_path.name}")
 
@@ -285,6 +288,27 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("Service levels saved: %n change(s).", "", len(changes)) if changes
             else self.tr("Service levels unchanged."), 10_000)
+
+    # --- automatic backups ----------------------------------------------------------------
+    def start_automatic_backups(self) -> None:
+        """Back up now if today's backup is missing, then look again every hour."""
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self.on_backup_due)
+        self.backup_timer.start()
+        self.on_backup_due()
+
+    @Slot()
+    def on_backup_due(self) -> None:
+        try:
+            written, _removed = automatic_backup(self._database_path, keep_days())
+        except BackupError as exc:
+            self._dialogs.notify(self.tr("Automatic backup failed"), str(exc))
+            self.statusBar().showMessage(self.tr("Automatic backup failed: ") + str(exc))
+            return
+        if written is not None:
+            self.statusBar().showMessage(
+                self.tr("Backed up to {path}").format(path=written), 10_000)
 
     @Slot()
     def on_refresh(self) -> None:

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 import pytest
 
-from app.models.backup import BackupError, backup_database, integrity_problems, restore_database
+from app.models.backup import (
+    KEEP_DAYS_SETTING,
+    BackupError,
+    automatic_backup,
+    automatic_backups,
+    backup_database,
+    backup_folder,
+    integrity_problems,
+    keep_days,
+    latest_good_backup,
+    restore_database,
+)
 from app.models.db import close_database, open_database
-from app.models.entities import Incident
+from app.models.entities import Incident, Setting
 from app.models.incidents import create_incident
 from app.models.users import ensure_user
 from tests.conftest import NOW, make_draft
@@ -109,3 +121,45 @@ def test_a_damaged_or_foreign_backup_is_refused_and_the_database_kept(db, db_pat
         restore_database(db_path, other)
     assert count_incidents(db_path) == before
     assert not list(tmp_path.glob("*.replaced-*"))
+
+
+# --- automatic backups ----------------------------------------------------------------------
+def test_one_automatic_backup_a_day_kept_for_the_days_set(db, db_path):
+    log(1)
+    day = NOW  # Tuesday 24 November 2026, 12:00 in London
+    written, removed = automatic_backup(db_path, days=3, now=day)
+    assert written == backup_folder(db_path) / "incidents-20261124-120000.sqlite"
+    assert removed == []
+    assert automatic_backup(db_path, days=3, now=day + timedelta(hours=5)) == (None, [])
+
+    for days_later in range(1, 6):
+        automatic_backup(db_path, days=3, now=day + timedelta(days=days_later))
+    names = [path.name for _, path in automatic_backups(db_path)]
+    # five days on, the backups of the last three days (and today's) are kept
+    assert names == ["incidents-20261129-120000.sqlite", "incidents-20261128-120000.sqlite",
+                     "incidents-20261127-120000.sqlite", "incidents-20261126-120000.sqlite"]
+    assert latest_good_backup(db_path).name == names[0]
+
+
+def test_old_backups_go_only_once_todays_is_written(db, db_path):
+    automatic_backup(db_path, days=3, now=NOW)
+    damage_target = backup_folder(db_path) / "incidents-20261124-120000.sqlite"
+    assert damage_target.exists()
+    # a year without starting the application: today's backup is written first, and the
+    # old one then goes
+    written, removed = automatic_backup(db_path, days=3, now=NOW + timedelta(days=365))
+    assert written is not None and removed == [damage_target]
+
+
+def test_latest_good_backup_skips_a_damaged_one(db, db_path):
+    log(50)
+    automatic_backup(db_path, days=30, now=NOW)
+    newest, _ = automatic_backup(db_path, days=30, now=NOW + timedelta(days=1))
+    damage(newest)
+    assert latest_good_backup(db_path).name == "incidents-20261124-120000.sqlite"
+
+
+def test_keep_days_comes_from_the_settings(db):
+    assert keep_days() == 14
+    Setting.insert(key=KEEP_DAYS_SETTING, value="30").on_conflict_replace().execute()
+    assert keep_days() == 30

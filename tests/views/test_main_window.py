@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from app.models.backup import automatic_backups, backup_folder
 from app.models.clock import format_local, now_utc
 from app.models.entities import History, Incident
 from app.models.incidents import change_status, create_incident
@@ -707,3 +708,21 @@ def test_a_notification_names_my_incident_as_it_becomes_at_risk(qtbot, db, open_
     assert "1 of your incidents about to breach" in window.banner.text()
     window.on_clock_tick()  # told once, not at every tick
     assert dialogs.kinds().count("notify") == 1
+
+
+def test_automatic_backup_at_start_then_daily(qtbot, open_window, db_path):
+    window = open_window()
+    window.start_automatic_backups()
+    [(_, backup)] = automatic_backups(db_path)
+    assert window.statusBar().currentMessage() == f"Backed up to {backup}"
+    assert window.backup_timer.isActive()
+    window.on_backup_due()  # an hour later, the same day: nothing more
+    assert len(automatic_backups(db_path)) == 1
+
+
+def test_a_failed_automatic_backup_is_reported(qtbot, open_window, db_path, dialogs):
+    backup_folder(db_path).write_text("a file where the backups folder should be")
+    window = open_window()
+    window.on_backup_due()
+    assert "notify" in dialogs.kinds()
+    assert window.statusBar().currentMessage().startswith("Automatic backup failed: ")
