@@ -193,6 +193,12 @@ def automatic_backups(db_path: Path) -> list[tuple[datetime, Path]]:
     return sorted(found, reverse=True)
 
 
+def taken_at(backup: Path) -> datetime | None:
+    """The local time an automatic backup was taken, from its name."""
+    length = len(datetime(2000, 1, 1).strftime(STAMP))
+    return _stamp_of(backup, backup.name[:-len(BACKUP_SUFFIX) - length - 1])
+
+
 def latest_good_backup(db_path: Path) -> Path | None:
     """The newest automatic backup that passes its integrity check."""
     for _, path in automatic_backups(db_path):

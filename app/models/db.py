@@ -37,7 +37,16 @@ PRAGMAS = (
 
 
 class DatabaseOpenError(Exception):
-    """The database cannot be opened; the message names the file and says why."""
+    """The database cannot be opened; the message names the file and says why.
+
+    ``replaceable`` is true when the file is damaged or not ours, so restoring a backup in
+    its place (keeping it aside) is the way out; false when the file is sound but cannot be
+    used here (a newer version's, a read-only one) or the path is wrong.
+    """
+
+    def __init__(self, message: str, replaceable: bool = False):
+        super().__init__(message)
+        self.replaceable = replaceable
 
 
 class BaseModel(peewee.Model):
@@ -95,8 +104,7 @@ def check_database_file(path: Path, create_folder: bool = False) -> None:
         if header != SQLITE_MAGIC:
             raise DatabaseOpenError(
                 f"{path} is not an Incident Desk database (it is not a SQLite file). "
-                "It has not been changed."
-            )
+                "It has not been changed.", replaceable=True)
         if not os.access(path, os.W_OK):
             raise DatabaseOpenError(f"{path} is read-only: Incident Desk needs to write to it.")
     if not os.access(folder, os.W_OK):
@@ -131,13 +139,11 @@ def _inspect(path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise DatabaseOpenError(
             f"{path} cannot be read as a database ({exc}): it may be damaged. "
-            "It has not been changed."
-        ) from exc
+            "It has not been changed.", replaceable=True) from exc
     if app_id != APPLICATION_ID and (app_id != 0 or tables):
         raise DatabaseOpenError(
             f"{path} is a SQLite database of another application, not of Incident Desk. "
-            "It has not been changed."
-        )
+            "It has not been changed.", replaceable=True)
     unknown = sorted(applied - set(known_migrations()))
     if unknown:
         raise DatabaseOpenError(
@@ -167,7 +173,7 @@ def open_database(path: Path | str, create_folder: bool = False) -> peewee.Sqlit
             db.pragma("application_id", APPLICATION_ID)
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
-        raise DatabaseOpenError(f"Cannot open {path}: {exc}.") from exc
+        raise DatabaseOpenError(f"Cannot open {path}: {exc}.", replaceable=True) from exc
     database.initialize(db)
     return db
 

@@ -11,12 +11,19 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from app import APP_NAME, ORGANISATION, __version__
+from app.models.backup import (
+    BackupError,
+    latest_good_backup,
+    restore_database,
+    taken_at,
+)
 from app.models.db import DatabaseOpenError, close_database, open_database
 from app.models.entities import User
 from app.models.users import current_user
 from app.views.dialogs import Dialogs
 from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
+from app.views.text import tr
 
 
 def application_icon() -> QIcon:
@@ -35,6 +42,44 @@ def make_window(database_path: Path, dialogs: Dialogs | None = None,
     return window
 
 
+def open_or_recover(database_path: Path, create_folder: bool, dialogs: Dialogs) -> None:
+    """Open the database; when it is damaged or not ours, offer the latest good backup.
+
+    Raises:
+        DatabaseOpenError: after telling the user why it cannot open (no backup, the offer
+            declined, or the restore failed). The file that failed is never written to.
+    """
+    try:
+        open_database(database_path, create_folder=create_folder)
+        return
+    except DatabaseOpenError as exc:
+        backup = latest_good_backup(database_path) if exc.replaceable else None
+        question = tr("Recovery", "{problem}\n\nThe latest good backup was taken on {when}. "
+                                  "Restore it? The file that could not be opened is kept "
+                                  "aside, unchanged, beside it.")
+        if backup is None or not dialogs.confirm(
+                None, tr("Recovery", "Restore the latest backup?"),
+                question.format(problem=exc, when=_backup_time(backup))):
+            dialogs.error(None, APP_NAME, str(exc))
+            raise
+    try:
+        aside = restore_database(database_path, backup)
+        open_database(database_path)
+    except (BackupError, DatabaseOpenError) as exc:
+        dialogs.error(None, APP_NAME, str(exc))
+        raise DatabaseOpenError(str(exc)) from exc
+    dialogs.inform(None, APP_NAME, tr("Recovery", "Restored the backup of {when}. Anything "
+                                                  "recorded after it is not in the database; "
+                                                  "the file that could not be opened is kept "
+                                                  "at {aside}.").format(
+        when=_backup_time(backup), aside=aside))
+
+
+def _backup_time(backup: Path) -> str:
+    taken = taken_at(backup)
+    return taken.strftime("%d/%m/%Y at %H:%M") if taken else backup.name
+
+
 def run_gui(database_path: Path, create_folder: bool = False,
             dialogs: Dialogs | None = None) -> int:
     """Open the window on ``database_path``; returns the exit code.
@@ -48,11 +93,7 @@ def run_gui(database_path: Path, create_folder: bool = False,
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())
     dialogs = dialogs or Dialogs()
-    try:
-        open_database(database_path, create_folder=create_folder)
-    except DatabaseOpenError as exc:
-        dialogs.error(None, APP_NAME, str(exc))
-        raise
+    open_or_recover(database_path, create_folder, dialogs)
     try:
         window = make_window(database_path.expanduser().absolute(), dialogs)
         window.show()

@@ -14,6 +14,9 @@ class Dialogs:
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.critical(parent, title, text)
 
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         answer = QMessageBox.question(
             parent, title, text,

@@ -2,9 +2,14 @@
 
 import pytest
 
-from app.models.db import DatabaseOpenError
-from app.views.application import run_gui
+from app.models.backup import automatic_backup
+from app.models.db import DatabaseOpenError, close_database, database, open_database
+from app.models.entities import Incident
+from app.models.incidents import create_incident
+from app.models.users import ensure_user
+from app.views.application import open_or_recover, run_gui
 from app.views.dialogs import Dialogs
+from tests.conftest import NOW, make_draft
 
 pytestmark = pytest.mark.gui
 
@@ -27,3 +32,74 @@ def test_a_foreign_file_is_explained_and_left_alone(qapp, tmp_path):
     assert title == "Incident Desk"
     assert str(path) in text and "not an Incident Desk database" in text
     assert path.read_text() == "keep me"
+
+
+class AnsweringDialogs(RecordingDialogs):
+    def __init__(self, answer: bool):
+        super().__init__()
+        self.answer = answer
+        self.questions = []
+        self.information = []
+
+    def confirm(self, parent, title, text):
+        self.questions.append((title, text))
+        return self.answer
+
+    def inform(self, parent, title, text):
+        self.information.append(text)
+
+
+def damaged_database_with_a_backup(path):
+    open_database(path)
+    user = ensure_user("sam.advisor")
+    for _ in range(40):
+        create_incident(make_draft(), user, now=NOW)
+    automatic_backup(path, days=14, now=NOW)
+    create_incident(make_draft(caller_name="After The Backup"), user, now=NOW)
+    close_database()
+    with path.open("r+b") as handle:  # the schema's page, after the 100-byte file header
+        handle.seek(100)
+        handle.write(b"\xff" * 3000)
+    return path.read_bytes()
+
+
+def test_a_damaged_database_offers_the_latest_good_backup(qapp, tmp_path):
+    path = tmp_path / "desk.sqlite"
+    damaged = damaged_database_with_a_backup(path)
+    dialogs = AnsweringDialogs(answer=True)
+    try:
+        open_or_recover(path, False, dialogs)
+        [(title, question)] = dialogs.questions
+        assert title == "Restore the latest backup?"
+        assert "The latest good backup was taken on 24/11/2026 at 12:00" in question
+        assert Incident.select().count() == 40
+        [aside] = tmp_path.glob("desk.replaced-*.sqlite")
+        assert aside.read_bytes() == damaged
+        assert str(aside) in dialogs.information[0]
+        assert dialogs.errors == []
+    finally:
+        close_database()
+
+
+def test_declining_the_backup_leaves_everything_as_it_was(qapp, tmp_path):
+    path = tmp_path / "desk.sqlite"
+    damaged = damaged_database_with_a_backup(path)
+    dialogs = AnsweringDialogs(answer=False)
+    with pytest.raises(DatabaseOpenError):
+        open_or_recover(path, False, dialogs)
+    assert path.read_bytes() == damaged
+    assert not list(tmp_path.glob("desk.replaced-*"))
+    assert "may be damaged" in dialogs.errors[0][1] or "Cannot open" in dialogs.errors[0][1]
+
+
+def test_a_newer_versions_database_is_not_offered_a_backup(qapp, tmp_path):
+    path = tmp_path / "desk.sqlite"
+    open_database(path)
+    automatic_backup(path, days=14, now=NOW)
+    database.execute_sql("INSERT INTO schema_migration (name, applied) "
+                         "VALUES ('9999_future', '2030-01-01')")
+    close_database()
+    dialogs = AnsweringDialogs(answer=True)
+    with pytest.raises(DatabaseOpenError, match="newer version"):
+        open_or_recover(path, False, dialogs)
+    assert dialogs.questions == []
