@@ -85,7 +85,8 @@ class Incident(BaseModel):
 
     class Meta:
         # The log's usual filter (priority + status + received), answered by the index.
-        indexes = ((("priority", "status", "received_at"), False),)
+        indexes = ((("priority", "status", "received_at"), False),
+                   (("owner", "status"), False))
 
 
 class History(BaseModel):
