@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.models.clock import format_local
-from app.models.entities import Category, History, Incident, User
+from app.models.entities import Category, History, HistoryChain, Incident, User
+from app.models.history_chain import row_hash
 from app.models.lifecycle import Status
 from app.models.prioritisation import describe_answers
 from app.models.validation import FIELD_LABELS
@@ -30,10 +31,17 @@ def _stored_text(field: str, value) -> str | None:
 
 def record(incident: Incident, by: User, at: datetime, action: str, field: str | None = None,
            old=None, new=None) -> None:
-    """Append one history row; call inside the transaction that makes the change."""
-    History.create(incident=incident, at=at, user=by, action=action, field=field,
-                   old_value=_stored_text(field or "", old),
-                   new_value=_stored_text(field or "", new))
+    """Append one history row, linked into the hash chain; call inside the transaction
+    that makes the change."""
+    old_text, new_text = _stored_text(field or "", old), _stored_text(field or "", new)
+    head = HistoryChain.get_by_id(1)
+    row_id = head.last_id + 1
+    digest = row_hash(head.last_hash, row_id, incident.id, History.at.db_value(at), by.id,
+                      action, field, old_text, new_text)
+    History.insert(id=row_id, incident=incident, at=at, user=by, action=action, field=field,
+                   old_value=old_text, new_value=new_text, hash=digest).execute()
+    (HistoryChain.update(last_id=row_id, last_hash=digest)
+     .where(HistoryChain.id == 1).execute())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 from app.models.clock import now_utc
 from app.models.db import database
-from app.models.entities import Category, ReferenceCounter
+from app.models.entities import Category, HistoryChain, ReferenceCounter
+from app.models.history_chain import row_hash
 from app.models.incidents import format_reference
 from app.models.lifecycle import Status
 from app.models.prioritisation import (
@@ -115,7 +116,8 @@ INCIDENT_COLUMNS = (
     "response_due", "resolution_due", "response_met", "resolution_met", "response_warn_at",
     "resolution_warn_at",
 )
-HISTORY_COLUMNS = ("incident_id", "at", "user_id", "action", "field", "old_value", "new_value")
+HISTORY_COLUMNS = ("id", "incident_id", "at", "user_id", "action", "field", "old_value",
+                   "new_value", "hash")
 
 # Relative volumes: service failures and IT dominate, safety is rare.
 CATEGORY_WEIGHTS = {"Service failure": 26, "IT system failure": 22, "Complaint": 14,
@@ -168,6 +170,19 @@ def _answers(rng: random.Random, impact: Level, urgency: Level, system: str) -> 
     return Answers(scope=scope, service=system if scope == Scope.MANY else "",
                    harms=frozenset(harms), trend=trend, workaround=workaround,
                    workaround_text=workaround_text, deadline=deadline)
+
+
+def _chained(rows: list[tuple]) -> list[tuple]:
+    """History rows given their ids and hashes, continuing the chain (which moves on)."""
+    head = HistoryChain.get_by_id(1)
+    row_id, previous = head.last_id, head.last_hash
+    chained = []
+    for row in rows:
+        row_id += 1
+        previous = row_hash(previous, row_id, *row)
+        chained.append((row_id, *row, previous))
+    HistoryChain.update(last_id=row_id, last_hash=previous).where(HistoryChain.id == 1).execute()
+    return chained
 
 
 def _received_times(rng: random.Random, count: int, start: float, end: float) -> list[float]:
@@ -358,7 +373,7 @@ def generate(count: int, seed: int | None = None, months: int = 12,
                 history.extend(rows)
                 pauses.extend(pause_rows)
             conn.executemany(insert_incident, incidents)
-            conn.executemany(insert_history, history)
+            conn.executemany(insert_history, _chained(history))
             conn.executemany("INSERT INTO sla_pause (incident_id, reason, started_at, ended_at) "
                              "VALUES (?, ?, ?, ?)", pauses)
             history_total += len(history)

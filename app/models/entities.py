@@ -103,6 +103,7 @@ class History(BaseModel):
     field = pw.CharField(max_length=40, null=True)
     old_value = pw.TextField(null=True)
     new_value = pw.TextField(null=True)
+    hash = pw.CharField(max_length=64, default="")  # see app.models.history_chain
 
     def save(self, *args, **kwargs):
         if self.id is not None:
@@ -119,6 +120,14 @@ class History(BaseModel):
     @classmethod
     def delete(cls):
         raise AuditError("History rows cannot be deleted.")
+
+
+class HistoryChain(BaseModel):
+    """The head of the history's hash chain: the last row's id and hash (one row, id 1)."""
+
+    id = pw.IntegerField(primary_key=True)
+    last_id = pw.IntegerField()
+    last_hash = pw.CharField(max_length=64)
 
 
 class ReferenceCounter(BaseModel):
@@ -190,4 +199,4 @@ class ConfigChange(BaseModel):
 
 
 ALL_MODELS = (User, Category, Incident, History, ReferenceCounter, PriorityRule, SlaTarget,
-              ServiceHours, ClosedDay, Setting, SlaPause, ConfigChange)
+              ServiceHours, ClosedDay, Setting, SlaPause, ConfigChange, HistoryChain)

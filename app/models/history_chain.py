@@ -1,0 +1,95 @@
+"""The history's hash chain: each row's hash covers its content and the previous row's hash,
+so a row altered, removed or moved outside the application breaks the chain from there on.
+
+The hash is computed over the values as stored (times as UTC text), so the check can be made
+from any SQLite client, without the application's models.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+GENESIS = "0" * 64  # the "previous hash" of the first row
+
+
+def row_hash(previous: str, row_id: int, incident_id: int, at: str, user_id: int,
+             action: str, field: str | None, old_value: str | None,
+             new_value: str | None) -> str:
+    """SHA-256 over the previous row's hash and this row's canonical JSON."""
+    canonical = json.dumps([row_id, incident_id, str(at), user_id, action, field, old_value,
+                            new_value], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((previous + canonical).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What ``verify`` found: problems in words (empty when all is well) and the rows read."""
+
+    problems: list[str]
+    rows: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify_file(path: Path) -> VerifyResult:
+    """Check the database's integrity and its history chain, reading it only.
+
+    Names the first history row that was altered, and rows removed in the middle or at the
+    end of the chain.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return VerifyResult([f"{path} does not exist."], 0)
+    try:
+        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        return VerifyResult([f"{path} cannot be opened: {exc}."], 0)
+    try:
+        return _verify(conn)
+    except sqlite3.DatabaseError as exc:
+        return VerifyResult([f"{path} cannot be read as a database: {exc}."], 0)
+    finally:
+        conn.close()
+
+
+def _verify(conn: sqlite3.Connection) -> VerifyResult:
+    integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
+    problems = [] if integrity == ["ok"] else [f"Integrity check: {p}" for p in integrity[:5]]
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    if "history_chain" not in tables:
+        return VerifyResult([*problems, "This database has no history chain yet: open it "
+                                        "once with this version of Incident Desk."], 0)
+    references = dict(conn.execute("SELECT id, reference FROM incident"))
+    expected_id, previous, count = 1, GENESIS, 0
+    cursor = conn.execute("SELECT id, incident_id, at, user_id, action, field, old_value, "
+                          "new_value, hash FROM history ORDER BY id")
+    for row in cursor:
+        count += 1
+        row_id, stored = row[0], row[8]
+        where = (f"history row {row_id} (incident {references.get(row[1], row[1])}, "
+                 f"{row[2]} UTC)")
+        if row_id != expected_id:
+            gap = (f"row {expected_id}" if row_id == expected_id + 1
+                   else f"rows {expected_id} to {row_id - 1}")
+            problems.append(f"History {gap} removed: the chain jumps to {where}.")
+            break
+        if row_hash(previous, *row[:8]) != stored:
+            problems.append(f"The {where} was altered outside Incident Desk (or a row "
+                            "before it was).")
+            break
+        previous, expected_id = stored, row_id + 1
+    else:
+        head = conn.execute("SELECT last_id, last_hash FROM history_chain WHERE id = 1"
+                            ).fetchone()
+        if head is None:
+            problems.append("The history chain's head is missing.")
+        elif (head[0], head[1]) != (expected_id - 1, previous):
+            problems.append(f"The last history rows were removed: the chain ends at row "
+                            f"{expected_id - 1} but was last extended with row {head[0]}.")
+    return VerifyResult(problems, count)
