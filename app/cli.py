@@ -63,7 +63,26 @@ def build_parser() -> argparse.ArgumentParser:
                     "aside beside it. Close Incident Desk first.")
     restore.add_argument("--from", dest="source", required=True, metavar="FILE",
                          help="the backup to restore")
+    commands.add_parser(
+        "verify", parents=[common], help="check the database and its history chain",
+        description="Check the database's integrity and that no history row was altered, "
+                    "removed or reordered outside Incident Desk, reading it only. Exit code "
+                    "0 when all is well, 2 when a problem is found, 1 when it cannot be "
+                    "checked.")
     return parser
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from app.models.history_chain import verify_file
+
+    path, _ = _database_path(args)
+    result = verify_file(path)
+    if result.ok:
+        print(f"{path}: integrity check passed; {result.rows:,} history rows, chain intact.")
+        return 0
+    for problem in result.problems:
+        print(f"{path}: {problem}", file=sys.stderr)
+    return 2 if result.rows or "Integrity check" in result.problems[0] else 1
 
 
 def _backup(args: argparse.Namespace) -> int:
@@ -127,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             return _backup(args)
         if args.command == "restore":
             return _restore(args)
+        if args.command == "verify":
+            return _verify(args)
         from app.views.application import run_gui
 
         path, create_folder = _database_path(args)

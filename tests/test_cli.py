@@ -93,3 +93,26 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     result = run("restore", "--db", str(path), "--from", str(bogus))
     assert result.returncode == 1
     assert "is not an Incident Desk database" in result.stderr
+
+
+def test_verify_passes_an_untouched_database_and_names_an_edited_row(tmp_path):
+    path = tmp_path / "desk.sqlite"
+    assert run("demo-data", "--db", str(path), "--count", "30", "--seed", "3").returncode == 0
+    result = run("verify", "--db", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "integrity check passed;" in result.stdout and "chain intact" in result.stdout
+
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER history_no_update")
+    conn.execute("UPDATE history SET new_value = 'Someone Else' WHERE id = 10")
+    conn.commit()
+    conn.close()
+    result = run("verify", "--db", str(path))
+    assert result.returncode == 2
+    assert "history row 10 " in result.stderr and "was altered" in result.stderr
+
+
+def test_verify_of_a_missing_file_says_so(tmp_path):
+    result = run("verify", "--db", str(tmp_path / "nothing.sqlite"))
+    assert result.returncode == 1
+    assert "does not exist" in result.stderr
