@@ -34,7 +34,7 @@ from app.models.incidents import (
     get_incident,
     incident_pauses,
 )
-from app.models.prioritisation import answers_from_json, apply_outcome
+from app.models.prioritisation import apply_outcome
 from app.models.priority import compute_priority
 from app.models.users import active_users
 from app.models.validation import (
@@ -365,10 +365,7 @@ class IncidentForm(QDialog):
         """Open the prioritisation wizard on this form's category, start time and answers."""
         draft = self.draft()
         pauses = incident_pauses(self._incident_id) if self._incident_id is not None else []
-        self.wizard = PrioritisationWizard(
-            draft.category_id, draft.subcategory_id, draft.received_at,
-            answers_from_json(draft.prioritisation), draft.priority_override,
-            draft.priority_override_reason, pauses, self)
+        self.wizard = PrioritisationWizard.for_draft(draft, pauses, self)
         self.wizard.accepted.connect(self.on_wizard_accepted)
         self.wizard.open()
         return self.wizard

@@ -29,7 +29,7 @@ from app.models.incidents import (
     get_incident,
     incident_pauses,
 )
-from app.models.prioritisation import answers_from_json, apply_outcome
+from app.models.prioritisation import apply_outcome
 from app.models.sla import ClockState
 from app.models.validation import ValidationError
 from app.views.detail_pane import DetailPane
@@ -253,10 +253,8 @@ class MainWindow(QMainWindow):
     def open_wizard(self, incident_id: int) -> PrioritisationWizard:
         """Prioritise a logged incident again; the result is saved when the wizard finishes."""
         incident = get_incident(incident_id)
-        self.wizard = PrioritisationWizard(
-            incident.category_id, incident.subcategory_id, incident.received_at,
-            answers_from_json(incident.prioritisation), incident.priority_override,
-            incident.priority_override_reason, incident_pauses(incident_id), self)
+        self.wizard = PrioritisationWizard.for_draft(
+            draft_from_incident(incident), incident_pauses(incident_id), self)
         self.wizard.setWindowTitle(self.tr("Prioritise {reference}").format(
             reference=incident.reference))
         version = incident.version

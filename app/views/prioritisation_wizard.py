@@ -37,11 +37,13 @@ from app.models.prioritisation import (
     Harm,
     Outcome,
     PrioritisationError,
+    answers_from_json,
     assess_impact,
     assess_urgency,
     prioritise,
 )
 from app.models.service_levels import due_times
+from app.models.validation import IncidentDraft
 from app.models.vocabulary import PRIORITY_NAMES
 from app.views.choices import fill_categories, fill_subcategories, select_data
 from app.views.text import priority_badge_style, priority_text
@@ -385,6 +387,14 @@ class PrioritisationWizard(QWizard):
         self._preset_harms = answers is None
         self.currentIdChanged.connect(self.on_page_changed)
         self.resize(640, 600)
+
+    @classmethod
+    def for_draft(cls, draft: IncidentDraft, pauses: Pauses,
+                  parent: QWidget | None = None) -> PrioritisationWizard:
+        """The wizard on a draft's category, start time and stored prioritisation."""
+        return cls(draft.category_id, draft.subcategory_id, draft.received_at,
+                   answers_from_json(draft.prioritisation), draft.priority_override,
+                   draft.priority_override_reason, pauses, parent)
 
     @Slot(int)
     def on_page_changed(self, page_id: int) -> None:
