@@ -58,6 +58,13 @@ def verify_file(path: Path) -> VerifyResult:
         conn.close()
 
 
+def _where(conn: sqlite3.Connection, row: tuple) -> str:
+    """``history row 5 (incident INC-2026-000002, 2026-11-24 12:00:00 UTC)``; the reference
+    is looked up only for the row a problem names."""
+    found = conn.execute("SELECT reference FROM incident WHERE id = ?", (row[1],)).fetchone()
+    return f"history row {row[0]} (incident {found[0] if found else row[1]}, {row[2]} UTC)"
+
+
 def _verify(conn: sqlite3.Connection) -> VerifyResult:
     integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     problems = [] if integrity == ["ok"] else [f"Integrity check: {p}" for p in integrity[:5]]
@@ -65,22 +72,20 @@ def _verify(conn: sqlite3.Connection) -> VerifyResult:
     if "history_chain" not in tables:
         return VerifyResult([*problems, "This database has no history chain yet: open it "
                                         "once with this version of Incident Desk."], 0)
-    references = dict(conn.execute("SELECT id, reference FROM incident"))
     expected_id, previous, count = 1, GENESIS, 0
     cursor = conn.execute("SELECT id, incident_id, at, user_id, action, field, old_value, "
                           "new_value, hash FROM history ORDER BY id")
     for row in cursor:
         count += 1
         row_id, stored = row[0], row[8]
-        where = (f"history row {row_id} (incident {references.get(row[1], row[1])}, "
-                 f"{row[2]} UTC)")
         if row_id != expected_id:
             gap = (f"row {expected_id}" if row_id == expected_id + 1
                    else f"rows {expected_id} to {row_id - 1}")
-            problems.append(f"History {gap} removed: the chain jumps to {where}.")
+            problems.append(f"History {gap} removed: the chain jumps to "
+                            f"{_where(conn, row)}.")
             break
         if row_hash(previous, *row[:8]) != stored:
-            problems.append(f"The {where} was altered outside Incident Desk (or a row "
+            problems.append(f"The {_where(conn, row)} was altered outside Incident Desk (or a row "
                             "before it was).")
             break
         previous, expected_id = stored, row_id + 1
