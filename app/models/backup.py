@@ -18,6 +18,7 @@ from app.models.db import DatabaseOpenError, _inspect, check_database_file
 
 BACKUP_SUFFIX = ".sqlite"
 STAMP = "%Y%m%d-%H%M%S"
+STAMP_LENGTH = len("20261124-101500")
 
 
 class BackupError(Exception):
@@ -171,10 +172,10 @@ def backup_folder(db_path: Path) -> Path:
     return Path(db_path).absolute().parent / "backups"
 
 
-def _stamp_of(path: Path, stem: str) -> datetime | None:
-    text = path.name[len(stem) + 1:-len(BACKUP_SUFFIX)]
+def taken_at(backup: Path) -> datetime | None:
+    """The local time an automatic backup was taken, from the end of its name."""
     try:
-        return datetime.strptime(text, STAMP)
+        return datetime.strptime(backup.stem[-STAMP_LENGTH:], STAMP)
     except ValueError:
         return None
 
@@ -187,16 +188,11 @@ def automatic_backups(db_path: Path) -> list[tuple[datetime, Path]]:
         return []
     found = []
     for path in folder.glob(f"{db_path.stem}-*{BACKUP_SUFFIX}"):
-        stamp = _stamp_of(path, db_path.stem)
-        if stamp is not None:
+        stamp = taken_at(path)
+        # only this database's: "incidents-2" has backups of its own
+        if stamp is not None and len(path.stem) == len(db_path.stem) + 1 + STAMP_LENGTH:
             found.append((stamp, path))
     return sorted(found, reverse=True)
-
-
-def taken_at(backup: Path) -> datetime | None:
-    """The local time an automatic backup was taken, from its name."""
-    length = len(datetime(2000, 1, 1).strftime(STAMP))
-    return _stamp_of(backup, backup.name[:-len(BACKUP_SUFFIX) - length - 1])
 
 
 def latest_good_backup(db_path: Path) -> Path | None:
