@@ -12,6 +12,7 @@ from app.models.entities import Incident, ReferenceCounter, SlaPause, User
 from app.models.lifecycle import Status, check_transition
 from app.models.priority import compute_priority
 from app.models.service_levels import due_times
+from app.models.text_rules import trimmed
 from app.models.validation import IncidentDraft, ValidationError, validate_draft
 
 REFERENCE_PREFIX = "INC"
@@ -175,7 +176,7 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
     """
     now = now or now_utc()
     target = Status(target)
-    note = note.strip()
+    note = trimmed(note)
     with database.atomic():
         incident = get_incident(incident_id)
         current = Status(incident.status)

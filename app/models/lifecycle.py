@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.models.text_rules import MAX_NOTE_LENGTH, text_error
+
 
 class Status(StrEnum):
     """Where an incident is in its lifecycle."""
@@ -90,3 +92,9 @@ def check_transition(current: Status | str, target: Status | str, note: str = ""
         raise TransitionError(
             f"Moving to {target.label.lower()} needs a note: {NOTE_REQUIRED[target]}."
         )
+    if len(note) > MAX_NOTE_LENGTH:
+        raise TransitionError(f"The note can have at most {MAX_NOTE_LENGTH:,} characters "
+                              f"(this one has {len(note):,}).")
+    problem = text_error(note, multiline=True)
+    if problem:
+        raise TransitionError(f"The note {problem}")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from app.models.priority import compute_priority
+from app.models.text_rules import trimmed
 from app.models.validation import IncidentDraft
 from app.models.vocabulary import PRIORITY_NAMES, Level, priority_label
 
@@ -125,10 +126,10 @@ class Answers:
     deadline_text: str = ""
 
     def to_dict(self) -> dict:
-        return {"scope": self.scope, "service": self.service.strip(),
+        return {"scope": self.scope, "service": trimmed(self.service),
                 "harms": sorted(self.harms), "trend": self.trend,
-                "workaround": self.workaround, "workaround_text": self.workaround_text.strip(),
-                "deadline": self.deadline, "deadline_text": self.deadline_text.strip()}
+                "workaround": self.workaround, "workaround_text": trimmed(self.workaround_text),
+                "deadline": self.deadline, "deadline_text": trimmed(self.deadline_text)}
 
     @classmethod
     def from_dict(cls, data: dict) -> Answers:
@@ -270,7 +271,7 @@ def prioritise(answers: Answers, override: int | None = None, override_reason: s
     if override == matrix_priority:
         override, override_reason = None, ""
     return Outcome(answers, impact, urgency, matrix_priority, override,
-                   override_reason.strip() if override else "")
+                   trimmed(override_reason) if override else "")
 
 
 def answers_from_json(text: str) -> Answers | None:

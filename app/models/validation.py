@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from app.models.clock import to_utc
 from app.models.entities import Category
+from app.models.text_rules import text_error, trimmed
 from app.models.vocabulary import PRIORITY_NAMES, CallerType, Channel, Level
 
 # Clocks on two workstations drift; a received time this far ahead is still "now".
@@ -49,7 +50,9 @@ FIELD_LABELS = {
 MAX_LENGTHS = {
     "caller_name": 120, "caller_phone": 30, "caller_email": 254, "account_ref": 60,
     "location": 200, "summary": 200, "description": 10_000, "priority_override_reason": 2000,
+    "priority_rationale": 4000,
 }
+MULTILINE_FIELDS = ("description", "priority_override_reason")
 
 
 class ValidationError(ValueError):
@@ -92,7 +95,7 @@ class IncidentDraft:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         for name, value in values.items():
             if isinstance(value, str):
-                values[name] = value.strip()
+                values[name] = trimmed(value)
         return IncidentDraft(**values)
 
 
@@ -148,8 +151,11 @@ def validate_draft(draft: IncidentDraft, now: datetime) -> dict[str, str]:
         "urgency": _choice_error(d.urgency, Level, "urgency"),
     }
     for name, limit in MAX_LENGTHS.items():
-        if errors.get(name) is None and len(getattr(d, name)) > limit:
-            errors[name] = f"at most {limit} characters (this has {len(getattr(d, name))})."
+        value = getattr(d, name)
+        if len(value) > limit:
+            errors[name] = f"at most {limit:,} characters (this has {len(value):,})."
+        else:
+            errors[name] = text_error(value, name in MULTILINE_FIELDS) or errors.get(name)
     errors.update(_category_errors(d.category_id, d.subcategory_id))
     errors.update(_prioritisation_errors(d))
     return {k: v for k, v in errors.items() if v}
@@ -177,6 +183,21 @@ def stored_levels(text: str) -> tuple[str, str] | None:
     return data["impact"], data["urgency"]
 
 
+_ANSWER_TEXTS = {"service": "which service is affected",
+                 "workaround_text": "the workaround", "deadline_text": "the deadline"}
+
+
+def _answer_text_error(text: str) -> str | None:
+    """A problem with the free text typed in the prioritisation wizard, if any."""
+    answers = json.loads(text).get("answers", {})
+    for key, label in _ANSWER_TEXTS.items():
+        value = answers.get(key) or ""
+        problem = text_error(value) if isinstance(value, str) else "is not text."
+        if problem:
+            return f"the answer about {label} {problem} Prioritise again."
+    return None
+
+
 def _prioritisation_errors(d: IncidentDraft) -> dict[str, str]:
     """An override needs a reason; stored answers must agree with the impact and urgency."""
     errors = {}
@@ -189,10 +210,13 @@ def _prioritisation_errors(d: IncidentDraft) -> dict[str, str]:
     if d.prioritisation:
         try:
             levels = stored_levels(d.prioritisation)
-        except (ValueError, TypeError, KeyError):
+            problem = _answer_text_error(d.prioritisation)
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
             return errors | {"prioritisation": "the stored answers cannot be read; "
                                                "prioritise again."}
-        if levels != (d.impact, d.urgency):
+        if problem:
+            errors["prioritisation"] = problem
+        elif levels != (d.impact, d.urgency):
             errors["prioritisation"] = (
                 f"the answers give impact {levels[0]} and urgency {levels[1]}, not "
                 f"{d.impact or 'none'} and {d.urgency or 'none'}; prioritise again.")

@@ -105,6 +105,7 @@ class DetailPane(QWidget):
         self.status_message = QLabel()
         self.status_message.setObjectName("statusMessage")
         self.status_message.setWordWrap(True)
+        self.status_message.setTextFormat(Qt.TextFormat.PlainText)
         self.status_message.setStyleSheet("color: #b71c1c;")
         move = QGroupBox(self.tr("Change status"))
         move_layout = QFormLayout(move)

@@ -3,7 +3,21 @@ give them a scripted one."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+
+Button = QMessageBox.StandardButton
+
+
+def _ask(icon: QMessageBox.Icon, parent: QWidget | None, title: str, text: str,
+         buttons: Button = Button.Ok, default: Button = Button.NoButton) -> Button:
+    """A message box whose text is shown as typed: a caller's name that looks like HTML
+    is not rendered as HTML."""
+    box = QMessageBox(icon, title, text, buttons, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    if default != Button.NoButton:
+        box.setDefaultButton(default)
+    return Button(box.exec())
 
 
 class Dialogs:
@@ -12,17 +26,15 @@ class Dialogs:
     _tray: QSystemTrayIcon | None = None
 
     def error(self, parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.critical(parent, title, text)
+        _ask(QMessageBox.Icon.Critical, parent, title, text)
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
-        QMessageBox.information(parent, title, text)
+        _ask(QMessageBox.Icon.Information, parent, title, text)
 
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
-        answer = QMessageBox.question(
-            parent, title, text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        return answer == QMessageBox.StandardButton.Yes
+        answer = _ask(QMessageBox.Icon.Question, parent, title, text,
+                      Button.Yes | Button.No, Button.No)
+        return answer == Button.Yes
 
     def notify(self, title: str, text: str) -> None:
         """A desktop notification from the tray, where the desktop has one (the window's

@@ -145,6 +145,7 @@ class IncidentForm(QDialog):
         self.form_message = QLabel()
         self.form_message.setObjectName("formMessage")
         self.form_message.setWordWrap(True)
+        self.form_message.setTextFormat(Qt.TextFormat.PlainText)
         self.form_message.setStyleSheet("color: #b71c1c; font-weight: 600;")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -201,6 +202,7 @@ class IncidentForm(QDialog):
         error.setObjectName(f"{name}Error")
         error.setStyleSheet("color: #b71c1c;")
         error.setWordWrap(True)
+        error.setTextFormat(Qt.TextFormat.PlainText)
         error.hide()
         self.errors[name] = error
         holder = QWidget()
