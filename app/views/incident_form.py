@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import pairwise
 
-from PySide6.QtCore import QDateTime, Qt, Slot
+from PySide6.QtCore import QDateTime, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.clock import local_from_naive, now_utc, to_local
+from app.models.drafts import DraftError, DraftStore
 from app.models.incidents import (
     PRIORITISATION_FIELDS,
     StaleIncidentError,
@@ -61,17 +62,25 @@ URGENCY_HINTS = {
     Level.MEDIUM: "Medium: can wait hours; a poor workaround exists",
     Level.LOW: "Low: can wait days; a good workaround exists",
 }
+AUTOSAVE_MS = 300  # a new incident's draft is written this long after the last change
 
 
 class IncidentForm(QDialog):
-    """Log a new incident (``incident_id`` None) or edit one; saves through ``operations``."""
+    """Log a new incident (``incident_id`` None) or edit one; saves through ``operations``.
+
+    A new incident's draft is kept in ``drafts`` as it is typed, and removed once the form
+    is saved or discarded; ``recovered`` is a draft left by a crash, to carry on with.
+    """
 
     def __init__(self, operations: IncidentOperations, dialogs: Dialogs,
-                 incident_id: int | None = None, parent: QWidget | None = None):
+                 incident_id: int | None = None, parent: QWidget | None = None,
+                 drafts: DraftStore | None = None, recovered: IncidentDraft | None = None):
         super().__init__(parent)
         self._operations = operations
         self._dialogs = dialogs
         self._incident_id = incident_id
+        self._drafts = drafts if incident_id is None else None
+        self._recovered = recovered
         self._version = 0
         self._touched: set[str] = set()
         self.saved_incident_id: int | None = None
@@ -151,6 +160,10 @@ class IncidentForm(QDialog):
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setToolTip(self.tr("Save (Ctrl+S)"))
+        self.draft_status = QLabel()
+        self.draft_status.setObjectName("draftStatus")
+        self.draft_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.draft_status.setStyleSheet("color: palette(dark);")
         self.buttons.accepted.connect(self.on_save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, self.on_save)
@@ -166,7 +179,10 @@ class IncidentForm(QDialog):
         layout.addLayout(grid)
         layout.addWidget(self.details_confirmed)
         layout.addWidget(self.form_message)
-        layout.addWidget(self.buttons)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.draft_status, 1)
+        bottom.addWidget(self.buttons)
+        layout.addLayout(bottom)
 
         self._set_tab_order()
         self.category_id.currentIndexChanged.connect(self.on_category_changed)
@@ -174,7 +190,14 @@ class IncidentForm(QDialog):
             self.field(name).currentIndexChanged.connect(self.on_priority_inputs_changed)
         self._load()
         self._connect_validation()
-        self._initial = self.draft()
+        # a recovered draft is unsaved work: it counts as changed from the start
+        self._initial = self.draft() if recovered is None else IncidentDraft()
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.on_autosave)
+        if self._drafts is not None:
+            self._connect_autosave()
         self.resize(980, 640)
         self.caller_name.setFocus()
 
@@ -232,7 +255,8 @@ class IncidentForm(QDialog):
     def _load(self) -> None:
         if self._incident_id is None:
             self.setWindowTitle(self.tr("New incident"))
-            draft = IncidentDraft(received_at=now_utc(), owner_id=self._operations.user.id)
+            draft = self._recovered or IncidentDraft(received_at=now_utc(),
+                                                     owner_id=self._operations.user.id)
         else:
             incident = get_incident(self._incident_id)
             self._version = incident.version
@@ -266,6 +290,43 @@ class IncidentForm(QDialog):
             elif isinstance(widget, QDateTimeEdit):
                 widget.editingFinished.connect(self.on_widget_edited)
 
+    def _connect_autosave(self) -> None:
+        changed = self.schedule_autosave  # a slot of no arguments: start(int) would take them
+        for name in self.errors:
+            widget = self.field(name)
+            if isinstance(widget, QLineEdit | QPlainTextEdit):
+                widget.textChanged.connect(changed)
+            elif isinstance(widget, QComboBox):
+                widget.currentIndexChanged.connect(changed)
+            elif isinstance(widget, QDateTimeEdit):
+                widget.dateTimeChanged.connect(changed)
+        self.details_confirmed.toggled.connect(changed)
+
+    @Slot()
+    def schedule_autosave(self) -> None:
+        self.autosave_timer.start()
+
+    @Slot()
+    def on_autosave(self) -> None:
+        """Keep what is typed on disk, or remove the draft once nothing differs."""
+        try:
+            if self.is_dirty():
+                self._drafts.save(self._typed())
+                self.draft_status.setText(self.tr("Draft kept at {time}").format(
+                    time=to_local(now_utc()).strftime("%H:%M:%S")))
+            else:
+                self._drafts.discard()
+                self.draft_status.clear()
+        except (DraftError, OSError) as exc:
+            self.draft_status.setText(self.tr("Draft not kept: {reason}").format(reason=exc))
+
+    def done(self, result: int) -> None:
+        """Saved or discarded: the draft has served its purpose."""
+        self.autosave_timer.stop()
+        if self._drafts is not None:
+            self._drafts.discard()
+        super().done(result)
+
     @Slot()
     def on_widget_edited(self) -> None:
         self.on_field_edited(self.sender().objectName())
@@ -276,6 +337,11 @@ class IncidentForm(QDialog):
 
     # --- reading ---------------------------------------------------------------------------
     def draft(self) -> IncidentDraft:
+        """The form's values as they would be saved (trimmed)."""
+        return self._typed().cleaned()
+
+    def _typed(self) -> IncidentDraft:
+        """The form's values exactly as typed, for the draft kept on disk."""
         received: datetime = self.received_at.dateTime().toPython()
         return IncidentDraft(
             received_at=local_from_naive(received.replace(microsecond=0)),
@@ -295,7 +361,7 @@ class IncidentForm(QDialog):
             owner_id=self.owner_id.currentData(),
             details_confirmed=self.details_confirmed.isChecked(),
             **self._prioritisation,
-        ).cleaned()
+        )
 
     def is_dirty(self) -> bool:
         return self.draft() != self._initial
@@ -388,6 +454,8 @@ class IncidentForm(QDialog):
         self.on_priority_inputs_changed()
         for name in ("category_id", "subcategory_id", "impact", "urgency"):
             self.on_field_edited(name)
+        if self._drafts is not None:
+            self.schedule_autosave()
         self.owner_id.setFocus()
 
     # --- saving ----------------------------------------------------------------------------

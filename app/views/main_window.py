@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.models.backup import BackupError, automatic_backup, keep_days
-from app.models.clock import now_utc
+from app.models.clock import format_local, now_utc
+from app.models.drafts import DraftError, DraftStore
 from app.models.incident_log import IncidentLog, LogFilter
 from app.models.incidents import (
     Change,
@@ -31,7 +32,7 @@ from app.models.incidents import (
 )
 from app.models.prioritisation import apply_outcome
 from app.models.sla import ClockState
-from app.models.validation import ValidationError
+from app.models.validation import IncidentDraft, ValidationError
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
 from app.views.filter_bar import FilterBar
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self._settings = settings
         self._database_path = database_path
         self.form: IncidentForm | None = None
+        self.drafts = DraftStore(database_path, operations.user.username)
         self.setWindowTitle(f"{APP_NAME} — {database_path.name}")
 
         self.filter_bar = FilterBar(operations.user.id)
@@ -234,15 +236,38 @@ class MainWindow(QMainWindow):
             self.open_form(incident_id)
 
     @Slot(object)
-    def open_form(self, incident_id: int | None) -> IncidentForm:
+    def open_form(self, incident_id: int | None,
+                  recovered: IncidentDraft | None = None) -> IncidentForm:
         """Open the logging form (window-modal, so the log stays visible behind it)."""
         if self.form is not None and self.form.isVisible():
             self.form.raise_()
             self.form.activateWindow()
             return self.form
-        self.form = IncidentForm(self._operations, self._dialogs, incident_id, self)
+        self.form = IncidentForm(self._operations, self._dialogs, incident_id, self,
+                                 drafts=self.drafts, recovered=recovered)
         self.form.open()
         return self.form
+
+    def offer_recovered_draft(self) -> IncidentForm | None:
+        """After a crash: offer back the incident that was being logged, if one was."""
+        try:
+            saved = self.drafts.load()
+        except DraftError as exc:
+            self._dialogs.error(self, self.tr("Unsaved incident"), str(exc))
+            return None
+        if saved is None:
+            return None
+        draft = saved.draft
+        if self._dialogs.confirm(self, self.tr("Recover the unsaved incident?"), self.tr(
+                "An incident you were logging was not saved when Incident Desk last closed "
+                "(caller: {caller}; {summary}; last typed {when}).\n\nOpen it again to "
+                "finish logging it? No deletes it.").format(
+                caller=draft.caller_name.strip() or self.tr("no name yet"),
+                summary=draft.summary.strip() or self.tr("no summary yet"),
+                when=format_local(saved.saved_at, with_seconds=True))):
+            return self.open_form(None, recovered=draft)
+        self.drafts.discard()
+        return None
 
     @Slot()
     def on_prioritise(self) -> None:
