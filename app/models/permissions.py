@@ -20,10 +20,14 @@ class Role(StrEnum):
 
 class Permission(StrEnum):
     EDIT_SERVICE_LEVELS = "edit_service_levels"
+    MANAGE_BACKUPS = "manage_backups"  # restore a backup, set how long backups are kept
+    MANAGE_PERSONAL_DATA = "manage_personal_data"  # retention, subject access, erasure
 
 
 GRANTS = {
     Permission.EDIT_SERVICE_LEVELS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.MANAGE_BACKUPS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.MANAGE_PERSONAL_DATA: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
 }
 
 
