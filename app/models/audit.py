@@ -7,7 +7,7 @@ from datetime import datetime
 
 from app.models.clock import format_local
 from app.models.entities import Category, History, HistoryChain, Incident, User
-from app.models.history_chain import row_hash
+from app.models.history_chain import ANONYMISED, row_hash
 from app.models.lifecycle import Status
 from app.models.prioritisation import describe_answers
 from app.models.validation import FIELD_LABELS
@@ -91,6 +91,8 @@ def describe(entry: HistoryEntry) -> tuple[str, str, str]:
         return "Logged", "", entry.new_value or ""
     if entry.action == "note":
         return "Note", "", entry.new_value or ""
+    if entry.action == ANONYMISED:
+        return "Personal data erased", "", entry.new_value or ""
     what = "Status" if entry.action == "status" else FIELD_LABELS.get(entry.field or "",
                                                                       entry.field or "")
     return what, _readable(entry.field, entry.old_value), _readable(entry.field,

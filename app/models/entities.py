@@ -82,6 +82,7 @@ class Incident(BaseModel):
     priority_rationale = pw.TextField(default="")
     priority_override = pw.SmallIntegerField(null=True)  # chosen over the matrix's
     priority_override_reason = pw.TextField(default="")
+    anonymised_at = UtcDateTimeField(null=True)  # personal data erased (retention, request)
 
     class Meta:
         # The log's usual filter (priority + status + received), answered by the index.
@@ -104,6 +105,9 @@ class History(BaseModel):
     old_value = pw.TextField(null=True)
     new_value = pw.TextField(null=True)
     hash = pw.CharField(max_length=64, default="")  # see app.models.history_chain
+    # the digest of a value erased for data protection, which the chain covers in its place
+    old_digest = pw.CharField(max_length=64, null=True)
+    new_digest = pw.CharField(max_length=64, null=True)
 
     def save(self, *args, **kwargs):
         if self.id is not None:
@@ -116,6 +120,14 @@ class History(BaseModel):
     @classmethod
     def update(cls, *args, **kwargs):
         raise AuditError("History rows cannot be changed.")
+
+    @classmethod
+    def erase_values(cls, row_id: int, **values) -> None:
+        """The one change a row allows: values erased for data protection, each with the
+        digest of what it replaced (see app.models.personal_data)."""
+        if not set(values) <= {"old_value", "new_value", "old_digest", "new_digest"}:
+            raise AuditError("Only a history row's values can be erased.")
+        super().update(**values).where(cls.id == row_id).execute()
 
     @classmethod
     def delete(cls):

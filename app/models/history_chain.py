@@ -14,14 +14,27 @@ from dataclasses import dataclass
 from pathlib import Path
 
 GENESIS = "0" * 64  # the "previous hash" of the first row
+ANONYMISED = "anonymised"  # the action of the row recording an erasure or retention
+
+
+def value_digest(value: str | None) -> str | None:
+    """SHA-256 of a stored value: what the chain covers in its place."""
+    return None if value is None else hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
 def row_hash(previous: str, row_id: int, incident_id: int, at: str, user_id: int,
-             action: str, field: str | None, old_value: str | None,
-             new_value: str | None) -> str:
-    """SHA-256 over the previous row's hash and this row's canonical JSON."""
-    canonical = json.dumps([row_id, incident_id, str(at), user_id, action, field, old_value,
-                            new_value], ensure_ascii=False, separators=(",", ":"))
+             action: str, field: str | None, old_value: str | None, new_value: str | None,
+             old_digest: str | None = None, new_digest: str | None = None) -> str:
+    """SHA-256 over the previous row's hash and this row's canonical JSON.
+
+    The values enter by their digests, so that a value erased for data protection (replaced
+    in the row, its original digest kept in ``old_digest`` or ``new_digest``) still links
+    the chain without the erased text.
+    """
+    canonical = json.dumps([row_id, incident_id, str(at), user_id, action, field,
+                            old_digest or value_digest(old_value),
+                            new_digest or value_digest(new_value)],
+                           ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((previous + canonical).encode("utf-8")).hexdigest()
 
 
@@ -69,25 +82,33 @@ def _verify(conn: sqlite3.Connection) -> VerifyResult:
     integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     problems = [] if integrity == ["ok"] else [f"Integrity check: {p}" for p in integrity[:5]]
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    if "history_chain" not in tables:
-        return VerifyResult([*problems, "This database has no history chain yet: open it "
-                                        "once with this version of Incident Desk."], 0)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(history)")}
+    if "history_chain" not in tables or "old_digest" not in columns:
+        return VerifyResult([*problems, "This database's history chain is of an older "
+                                        "version: open it once with this version of "
+                                        "Incident Desk."], 0)
     expected_id, previous, count = 1, GENESIS, 0
+    erased: dict[int, int] = {}  # incident id -> its last row with an erased value
+    anonymised: dict[int, int] = {}  # incident id -> its last anonymisation record
     cursor = conn.execute("SELECT id, incident_id, at, user_id, action, field, old_value, "
-                          "new_value, hash FROM history ORDER BY id")
+                          "new_value, old_digest, new_digest, hash FROM history ORDER BY id")
     for row in cursor:
         count += 1
-        row_id, stored = row[0], row[8]
+        row_id, stored = row[0], row[10]
         if row_id != expected_id:
             gap = (f"row {expected_id}" if row_id == expected_id + 1
                    else f"rows {expected_id} to {row_id - 1}")
             problems.append(f"History {gap} removed: the chain jumps to "
                             f"{_where(conn, row)}.")
             break
-        if row_hash(previous, *row[:8]) != stored:
+        if row_hash(previous, *row[:10]) != stored:
             problems.append(f"The {_where(conn, row)} was altered outside Incident Desk (or a row "
                             "before it was).")
             break
+        if row[8] is not None or row[9] is not None:
+            erased[row[1]] = row_id
+        if row[4] == ANONYMISED:
+            anonymised[row[1]] = row_id
         previous, expected_id = stored, row_id + 1
     else:
         head = conn.execute("SELECT last_id, last_hash FROM history_chain WHERE id = 1"
@@ -97,4 +118,11 @@ def _verify(conn: sqlite3.Connection) -> VerifyResult:
         elif (head[0], head[1]) != (expected_id - 1, previous):
             problems.append(f"The last history rows were removed: the chain ends at row "
                             f"{expected_id - 1} but was last extended with row {head[0]}.")
+        unrecorded = sorted(row_id for incident_id, row_id in erased.items()
+                            if anonymised.get(incident_id, 0) < row_id)
+        if unrecorded:
+            row = conn.execute("SELECT id, incident_id, at FROM history WHERE id = ?",
+                               (unrecorded[0],)).fetchone()
+            problems.append(f"Values of the {_where(conn, row)} were erased without an "
+                            "erasure being recorded after them.")
     return VerifyResult(problems, count)

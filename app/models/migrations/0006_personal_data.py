@@ -1,0 +1,56 @@
+"""Schema 6: data protection duties.
+
+- ``incident.anonymised_at``: when its personal data was erased (retention or a request),
+  with an index of the closed incidents not yet anonymised, which the retention run reads.
+- ``history.old_digest`` / ``new_digest``: the SHA-256 of a value erased from a history row,
+  so the hash chain still links without the erased text. The chain now covers every value
+  by its digest; existing rows are chained again in id order.
+- The append-only trigger lets a value be replaced only together with its digest, and
+  nothing else in a row change.
+"""
+
+import peewee as pw
+
+from app.models.history_chain import GENESIS, row_hash
+
+NO_UPDATE = """CREATE TRIGGER history_no_update BEFORE UPDATE ON history
+    WHEN NOT (NEW.id = OLD.id AND NEW.incident_id = OLD.incident_id AND NEW.at = OLD.at
+              AND NEW.user_id = OLD.user_id AND NEW.action = OLD.action
+              AND NEW.field IS OLD.field AND NEW.hash = OLD.hash
+              AND (OLD.old_digest IS NULL OR NEW.old_digest IS OLD.old_digest)
+              AND (OLD.new_digest IS NULL OR NEW.new_digest IS OLD.new_digest)
+              AND (NEW.old_value IS OLD.old_value OR NEW.old_digest IS NOT NULL)
+              AND (NEW.new_value IS OLD.new_value OR NEW.new_digest IS NOT NULL))
+    BEGIN
+        SELECT RAISE(ABORT, 'history is append-only: only an erasure may replace a value');
+    END"""
+BATCH = 20_000
+
+
+def up(migrator, db):
+    sqlite = isinstance(db, pw.SqliteDatabase)
+    db.execute_sql("ALTER TABLE incident ADD COLUMN anonymised_at DATETIME")
+    db.execute_sql("CREATE INDEX incident_retention ON incident (closed_at) "
+                   "WHERE anonymised_at IS NULL")
+    db.execute_sql("ALTER TABLE history ADD COLUMN old_digest VARCHAR(64)")
+    db.execute_sql("ALTER TABLE history ADD COLUMN new_digest VARCHAR(64)")
+    if sqlite:
+        db.execute_sql("DROP TRIGGER history_no_update")
+    last_id, last_hash = 0, GENESIS
+    while True:
+        rows = db.execute_sql(
+            "SELECT id, incident_id, at, user_id, action, field, old_value, new_value "
+            f"FROM history WHERE id > {int(last_id)} ORDER BY id LIMIT {BATCH}").fetchall()
+        if not rows:
+            break
+        updates = []
+        for row in rows:
+            last_hash = row_hash(last_hash, *row)
+            last_id = row[0]
+            updates.append((last_hash, last_id))
+        db.cursor().executemany(
+            f"UPDATE history SET hash = {db.param} WHERE id = {db.param}", updates)
+    db.execute_sql(f"UPDATE history_chain SET last_id = {db.param}, last_hash = {db.param} "
+                   "WHERE id = 1", (last_id, last_hash))
+    if sqlite:
+        db.execute_sql(NO_UPDATE)

@@ -1,0 +1,310 @@
+"""Data protection duties (UK GDPR): retention, subject access and erasure.
+
+Anonymising an incident erases its caller's personal data and keeps its operational facts
+(category, priority, times, status, service levels, what was done). The caller's name
+becomes "[erased]"; phone, email, account, location and the caller's own description are
+emptied; the caller's name, phone and email are struck out wherever they were written in
+the incident's other text (summary, resolution, notes, prioritisation). The same values are
+erased from the incident's history, each keeping its SHA-256 so the hash chain still links,
+and a last history row records the erasure and why, without the erased data.
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import datetime
+
+import peewee as pw
+
+from app.models.audit import record
+from app.models.clock import now_utc
+from app.models.db import database
+from app.models.entities import ConfigChange, History, Incident, Setting, User
+from app.models.history_chain import ANONYMISED, value_digest
+from app.models.permissions import Permission, check_permission
+from app.models.text_rules import text_error, trimmed
+from app.models.validation import email_error, phone_error
+
+ERASED = "[erased]"
+# Emptied (or, for the name and the description, replaced by ERASED) when anonymised.
+PERSONAL_FIELDS = ("caller_name", "caller_phone", "caller_email", "account_ref", "location",
+                   "description")
+# Kept, with the caller's name, phone and email struck out where they were written.
+SCRUBBED_FIELDS = ("summary", "resolution", "priority_rationale", "priority_override_reason",
+                   "prioritisation")
+RETENTION_SETTING = "retention.months"
+DEFAULT_RETENTION_MONTHS = 24
+RETENTION_LIMITS = (1, 120)
+RETENTION_BATCH = 200  # incidents anonymised per transaction by a retention run
+MAX_REQUEST_NOTE = 500
+
+
+class PersonalDataError(ValueError):
+    """A request that cannot be carried out; ``problems`` maps each input to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
+# --- finding a person's records -------------------------------------------------------------
+def phone_variants(phone: str) -> set[str]:
+    """The digit strings a UK number may be stored as: ``0161…``, ``44161…``, ``0044161…``.
+
+    Other international numbers match with or without their ``00`` prefix.
+    """
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    national = None
+    if digits.startswith("0044"):
+        national = "0" + digits[4:]
+    elif digits.startswith("44") and phone.strip().startswith("+"):
+        national = "0" + digits[2:]
+    elif digits.startswith("0") and not digits.startswith("00"):
+        national = digits
+    if national is not None:
+        return {national, "44" + national[1:], "0044" + national[1:]}
+    bare = digits[2:] if digits.startswith("00") else digits
+    return {bare, "00" + bare}
+
+
+def _digits(column):
+    """SQL: the column without the separators a phone number may be written with."""
+    for ch in " ()./-+":
+        column = pw.fn.REPLACE(column, ch, "")
+    return column
+
+
+def subject_problems(phone: str, email: str) -> dict[str, str]:
+    """What is wrong with a search for a person's records (one of phone or email needed)."""
+    phone, email = trimmed(phone), trimmed(email)
+    if not phone and not email:
+        return {"phone": "give the person's phone number or email address (or both)."}
+    problems = {"phone": phone_error(phone), "email": email_error(email)}
+    return {k: v for k, v in problems.items() if v}
+
+
+def find_subject(phone: str = "", email: str = "") -> list[Incident]:
+    """Every incident whose caller had this phone number or email address, oldest first.
+
+    Raises:
+        PersonalDataError: neither is given, or one is not a phone number or an address.
+    """
+    problems = subject_problems(phone, email)
+    if problems:
+        raise PersonalDataError(problems)
+    phone, email = trimmed(phone), trimmed(email)
+    matches = []
+    if phone:
+        matches.append(_digits(Incident.caller_phone).in_(sorted(phone_variants(phone))))
+    if email:
+        matches.append(pw.fn.LOWER(Incident.caller_email) == email.lower())
+    condition = matches[0] if len(matches) == 1 else (matches[0] | matches[1])
+    return list(Incident.select().where(condition).order_by(Incident.received_at,
+                                                            Incident.id))
+
+
+# --- anonymising ----------------------------------------------------------------------------
+IDENTIFYING_FIELDS = ("caller_name", "caller_phone", "caller_email")
+
+
+def _identifiers(incident: Incident, rows: list[History]) -> re.Pattern | None:
+    """A pattern for every name, phone and email the caller was recorded with (now or in
+    the history ``rows``), as written in free text."""
+    values = {name: {getattr(incident, name)} for name in IDENTIFYING_FIELDS}
+    for row in rows:
+        if row.field in IDENTIFYING_FIELDS:
+            values[row.field] |= {row.old_value, row.new_value}
+    parts = set()
+    for name in values["caller_name"]:
+        name = (name or "").strip()
+        if len(name) >= 3 and name.lower() not in ("anonymous", ERASED):
+            parts.add(re.escape(name))
+    for phone in values["caller_phone"]:
+        digits = [ch for ch in phone or "" if ch.isdigit()]
+        if len(digits) >= 6:  # the digits with any separators between them
+            parts.add(r"\+?" + r"[\s().\-/]*".join(digits))
+    parts |= {re.escape(email) for email in values["caller_email"] if email}
+    # longest first, so a full name is struck out whole rather than in part
+    return re.compile("|".join(sorted(parts, key=len, reverse=True)),
+                      re.IGNORECASE) if parts else None
+
+
+def _history(incident: Incident) -> list[History]:
+    return list(History.select().where(History.incident == incident.id).order_by(History.id))
+
+
+def _scrub(value: str | None, pattern: re.Pattern | None) -> str | None:
+    if value is None or pattern is None:
+        return value
+    return pattern.sub(ERASED, value)
+
+
+def _erased_field(name: str, value):
+    if name in ("caller_name", "description"):
+        return ERASED if value else value
+    return ""
+
+
+def anonymise(incident: Incident, by: User, reason: str, now: datetime) -> int:
+    """Erase ``incident``'s personal data, here and in its history, recording ``reason``.
+
+    Call inside a transaction. Returns the number of history values erased.
+    """
+    rows = _history(incident)
+    pattern = _identifiers(incident, rows)
+    erased = 0
+    for row in rows:
+        values = {}
+        for side in ("old", "new"):
+            value = getattr(row, f"{side}_value")
+            if value in (None, "", ERASED) or row.action == "created":
+                continue
+            new = (_erased_field(row.field, value) if row.field in PERSONAL_FIELDS
+                   else _scrub(value, pattern))
+            if new != value:
+                values[f"{side}_value"] = new
+                values[f"{side}_digest"] = (getattr(row, f"{side}_digest")
+                                            or value_digest(value))
+        if values:
+            History.erase_values(row.id, **values)
+            erased += len(values) // 2
+    changes = {name: _erased_field(name, getattr(incident, name)) for name in PERSONAL_FIELDS}
+    changes |= {name: _scrub(getattr(incident, name), pattern) for name in SCRUBBED_FIELDS}
+    changes |= {"anonymised_at": now, "version": incident.version + 1, "updated_at": now}
+    Incident.update(**changes).where(Incident.id == incident.id).execute()
+    record(incident, by, now, ANONYMISED, new=reason)
+    return erased
+
+
+# --- retention ------------------------------------------------------------------------------
+def retention_months() -> int:
+    """How many months after closure an incident's personal data is kept."""
+    setting = Setting.get_or_none(Setting.key == RETENTION_SETTING)
+    try:
+        months = int(setting.value) if setting else DEFAULT_RETENTION_MONTHS
+    except ValueError:
+        return DEFAULT_RETENTION_MONTHS
+    low, high = RETENTION_LIMITS
+    return months if low <= months <= high else DEFAULT_RETENTION_MONTHS
+
+
+def set_retention_months(months: int, by: User, now: datetime | None = None) -> str | None:
+    """Change the retention period; returns the change in words, None when unchanged.
+
+    Raises:
+        RolePermissionError: ``by`` may not manage personal data.
+        PersonalDataError: ``months`` is out of bounds.
+    """
+    check_permission(by, Permission.MANAGE_PERSONAL_DATA)
+    low, high = RETENTION_LIMITS
+    if not isinstance(months, int) or not low <= months <= high:
+        raise PersonalDataError({"months": f"keep personal data between {low} and {high} "
+                                           f"months after closure, not {months}."})
+    old = retention_months()
+    if months == old:
+        return None
+    summary = f"Personal data kept {months} months after closure (was {old})."
+    with database.atomic():
+        Setting.insert(key=RETENTION_SETTING, value=str(months)).on_conflict_replace().execute()
+        ConfigChange.create(at=now or now_utc(), user=by, area="retention", summary=summary)
+    return summary
+
+
+def months_before(when: datetime, months: int) -> datetime:
+    """The same moment ``months`` calendar months earlier (the 31st becomes the month's end)."""
+    index = when.year * 12 + when.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(when.day, monthrange(year, month + 1)[1])
+    return when.replace(year=year, month=month + 1, day=day)
+
+
+def retention_due(now: datetime | None = None, months: int | None = None) -> pw.ModelSelect:
+    """The closed incidents whose personal data is past its retention period."""
+    cutoff = months_before(now or now_utc(), months or retention_months())
+    return Incident.select().where(Incident.anonymised_at.is_null(),
+                                   Incident.closed_at < cutoff)
+
+
+@dataclass(frozen=True)
+class RetentionRun:
+    """What one call of :func:`apply_retention` did."""
+
+    anonymised: int
+    remaining: bool  # more are due: call again
+    months: int
+
+
+def apply_retention(by: User, now: datetime | None = None, limit: int = RETENTION_BATCH,
+                    on_demand: bool = True) -> RetentionRun:
+    """Anonymise up to ``limit`` incidents past retention, in one transaction.
+
+    Runs on start-up (``on_demand`` False: the organisation's policy, whoever is signed in)
+    and on demand by someone who may manage personal data.
+
+    Raises:
+        RolePermissionError: on demand, by someone who may not manage personal data.
+    """
+    if on_demand:
+        check_permission(by, Permission.MANAGE_PERSONAL_DATA)
+    now = now or now_utc()
+    months = retention_months()
+    reason = (f"Personal data erased by the retention policy: closed more than {months} "
+              f"months ago{'' if on_demand else ' (automatic run)'}.")
+    with database.atomic():
+        due = list(retention_due(now, months).order_by(Incident.closed_at).limit(limit + 1))
+        for incident in due[:limit]:
+            anonymise(incident, by, reason, now)
+    return RetentionRun(min(len(due), limit), len(due) > limit, months)
+
+
+# --- erasure on request ---------------------------------------------------------------------
+def request_note_problem(note: str, incidents: list[Incident], phone: str, email: str
+                         ) -> str | None:
+    """The erasure request note must say which request it was, and not repeat the data."""
+    note = trimmed(note)
+    if not note:
+        return "required: the request's reference or how and when it was made."
+    if len(note) > MAX_REQUEST_NOTE:
+        return f"at most {MAX_REQUEST_NOTE} characters (this has {len(note)})."
+    problem = text_error(note)
+    if problem:
+        return problem
+    patterns = [_identifiers(incident, _history(incident)) for incident in incidents]
+    searched = [value.lower() for value in (trimmed(phone), trimmed(email)) if value]
+    if (any(p is not None and p.search(note) for p in patterns)
+            or any(value in note.lower() for value in searched)):
+        return ("must not contain the personal data being erased (a name, phone number or "
+                "email): the record of the erasure is kept.")
+    return None
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    references: list[str]
+    values_erased: int  # in the history
+
+
+def erase_subject(phone: str, email: str, request_note: str, by: User,
+                  now: datetime | None = None) -> ErasureResult:
+    """Anonymise every incident of the person with this phone or email, in one transaction.
+
+    Raises:
+        RolePermissionError: ``by`` may not manage personal data.
+        PersonalDataError: the search or the note is not valid, or nothing matches; nothing
+            was changed.
+    """
+    check_permission(by, Permission.MANAGE_PERSONAL_DATA)
+    now = now or now_utc()
+    with database.atomic():
+        incidents = find_subject(phone, email)
+        if not incidents:
+            raise PersonalDataError({"phone": "no incident has this phone number or email "
+                                              "address."})
+        problem = request_note_problem(request_note, incidents, phone, email)
+        if problem:
+            raise PersonalDataError({"request_note": f"Request: {problem}"})
+        reason = f"Personal data erased on request: {trimmed(request_note)}"
+        erased = sum(anonymise(incident, by, reason, now) for incident in incidents)
+    return ErasureResult([i.reference for i in incidents], erased)
