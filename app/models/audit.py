@@ -93,6 +93,8 @@ def describe(entry: HistoryEntry) -> tuple[str, str, str]:
         return "Note", "", entry.new_value or ""
     if entry.action == ANONYMISED:
         return "Personal data erased", "", entry.new_value or ""
+    if entry.action == "exported":
+        return "Exported", "", entry.new_value or ""
     what = "Status" if entry.action == "status" else FIELD_LABELS.get(entry.field or "",
                                                                       entry.field or "")
     return what, _readable(entry.field, entry.old_value), _readable(entry.field,

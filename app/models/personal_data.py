@@ -18,14 +18,16 @@ from datetime import datetime
 
 import peewee as pw
 
-from app.models.audit import record
+from app.models.audit import describe, incident_history, record
 from app.models.clock import now_utc
 from app.models.db import database
 from app.models.entities import ConfigChange, History, Incident, Setting, User
 from app.models.history_chain import ANONYMISED, value_digest
+from app.models.lifecycle import Status
 from app.models.permissions import Permission, check_permission
 from app.models.text_rules import text_error, trimmed
 from app.models.validation import email_error, phone_error
+from app.models.vocabulary import CallerType, Channel, priority_label
 
 ERASED = "[erased]"
 # Emptied (or, for the name and the description, replaced by ERASED) when anonymised.
@@ -308,3 +310,95 @@ def erase_subject(phone: str, email: str, request_note: str, by: User,
         reason = f"Personal data erased on request: {trimmed(request_note)}"
         erased = sum(anonymise(incident, by, reason, now) for incident in incidents)
     return ErasureResult([i.reference for i in incidents], erased)
+
+
+# --- subject access -------------------------------------------------------------------------
+EXPORTED = "exported"  # the history action recording that a record was disclosed
+
+
+@dataclass(frozen=True)
+class SubjectRecord:
+    """Everything held about a person, as disclosed in answer to a subject access request:
+    one dict per incident (fields in words, its history, its on-hold periods)."""
+
+    phone: str
+    email: str
+    generated_at: datetime
+    generated_by: str
+    request_note: str
+    incidents: list[dict]
+
+    def to_dict(self) -> dict:
+        return {"subject": {"phone": self.phone, "email": self.email},
+                "request": self.request_note,
+                "generated_at": self.generated_at.isoformat(timespec="seconds"),
+                "generated_by": self.generated_by, "incidents": self.incidents}
+
+
+def _when(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds")
+
+
+def _incident_record(incident: Incident) -> dict:
+    def name(model_field):
+        return None if model_field is None else str(model_field)
+
+    return {
+        "reference": incident.reference,
+        "received_at": _when(incident.received_at),
+        "channel": Channel(incident.channel).label,
+        "caller_name": incident.caller_name,
+        "caller_phone": incident.caller_phone,
+        "caller_email": incident.caller_email,
+        "caller_type": CallerType(incident.caller_type).label,
+        "account_ref": incident.account_ref,
+        "location": incident.location,
+        "summary": incident.summary,
+        "description": incident.description,
+        "category": name(incident.category),
+        "subcategory": name(incident.subcategory),
+        "priority": priority_label(incident.priority),
+        "priority_rationale": incident.priority_rationale,
+        "status": Status(incident.status).label,
+        "owner": name(incident.owner),
+        "logged_by": name(incident.logged_by),
+        "responded_at": _when(incident.responded_at),
+        "resolved_at": _when(incident.resolved_at),
+        "closed_at": _when(incident.closed_at),
+        "resolution": incident.resolution,
+        "anonymised_at": _when(incident.anonymised_at),
+        "history": [dict(zip(("what", "from", "to"), describe(entry), strict=True))
+                    | {"at": _when(entry.at), "by": entry.user}
+                    for entry in incident_history(incident.id)],
+    }
+
+
+def subject_access(phone: str, email: str, by: User, request_note: str = "",
+                   now: datetime | None = None) -> SubjectRecord:
+    """All records about the person with this phone or email, for disclosure. Once it is
+    disclosed, :func:`record_disclosure` writes that to each incident's history.
+
+    Raises:
+        RolePermissionError: ``by`` may not manage personal data.
+        PersonalDataError: the search or the note is not valid.
+    """
+    check_permission(by, Permission.MANAGE_PERSONAL_DATA)
+    incidents = find_subject(phone, email)
+    note = trimmed(request_note)
+    if note:
+        problem = request_note_problem(note, incidents, phone, email)
+        if problem:
+            raise PersonalDataError({"request_note": f"Request: {problem}"})
+    return SubjectRecord(trimmed(phone), trimmed(email), now or now_utc(), by.display_name,
+                         note, [_incident_record(incident) for incident in incidents])
+
+
+def record_disclosure(subject: SubjectRecord, by: User) -> None:
+    """Write to each disclosed incident's history that it was exported (without the
+    person's data), in one transaction."""
+    note = subject.request_note
+    references = [incident["reference"] for incident in subject.incidents]
+    with database.atomic():
+        for incident in Incident.select().where(Incident.reference.in_(references)):
+            record(incident, by, subject.generated_at, EXPORTED,
+                   new="Disclosed in a subject access export" + (f": {note}" if note else "."))

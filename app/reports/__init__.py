@@ -1,0 +1,1 @@
+"""Documents the application writes (PDF and JSON), with no Qt in them."""

@@ -1,0 +1,169 @@
+"""The subject access export: everything held about a person, as a PDF to read and a JSON
+file to carry elsewhere, written side by side and never over an existing file."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from app import APP_NAME
+from app.models.clock import format_local, to_local
+from app.models.entities import User
+from app.models.personal_data import SubjectRecord, record_disclosure, subject_access
+
+FIELDS = (("received_at", "Received"), ("channel", "Channel"), ("caller_name", "Caller"),
+          ("caller_phone", "Phone"), ("caller_email", "Email"), ("caller_type", "Caller type"),
+          ("account_ref", "Account or asset no."), ("location", "Location"),
+          ("summary", "Nature of incident"), ("description", "Caller's description"),
+          ("category", "Category"), ("subcategory", "Subcategory"), ("priority", "Priority"),
+          ("priority_rationale", "Why this priority"), ("status", "Status"),
+          ("owner", "Owner"), ("logged_by", "Logged by"), ("responded_at", "Responded"),
+          ("resolved_at", "Resolved"), ("closed_at", "Closed"), ("resolution", "Resolution"),
+          ("anonymised_at", "Personal data erased"))
+TIME_FIELDS = {"received_at", "responded_at", "resolved_at", "closed_at", "anonymised_at"}
+
+
+class SubjectAccessError(Exception):
+    """The export cannot be written; the message names the file and says why."""
+
+
+def _local(iso: str | None) -> str:
+    return format_local(datetime.fromisoformat(iso)) if iso else ""
+
+
+class _NumberedCanvas(Canvas):
+    """Draws "page X of Y" once the number of pages is known."""
+
+    footer = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._pages = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        for page in self._pages:
+            self.__dict__.update(page)
+            self.setFont("Helvetica", 8)
+            self.setFillColor(colors.grey)
+            self.drawString(18 * mm, 10 * mm, self.footer)
+            self.drawRightString(A4[0] - 18 * mm, 10 * mm,
+                                 f"Page {self._pageNumber} of {len(self._pages)}")
+            super().showPage()
+        super().save()
+
+
+def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of text exactly as stored: markup-looking text is escaped, lines kept."""
+    escaped = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+               .replace("\n", "<br/>"))
+    return Paragraph(escaped, style)
+
+
+def write_pdf(record: SubjectRecord, path: Path) -> None:
+    styles = getSampleStyleSheet()
+    body, small = styles["BodyText"], ParagraphStyle("small", parent=styles["BodyText"],
+                                                     fontSize=8, leading=10)
+    generated = format_local(record.generated_at)
+    story = [Paragraph("Subject access export", styles["Title"]),
+             _paragraph(f"Records held by {APP_NAME} about the person with "
+                        + " or ".join(filter(None, [
+                            record.phone and f"phone number {record.phone}",
+                            record.email and f"email address {record.email}"]))
+                        + f". Generated on {generated} by {record.generated_by}."
+                        + (f" Request: {record.request_note}." if record.request_note else "")
+                        + " The JSON file written with this PDF holds the same records for "
+                          "use elsewhere, every character exactly as stored.", body),
+             Spacer(0, 4 * mm)]
+    if not record.incidents:
+        story.append(Paragraph("No incident is held about this person.", body))
+    else:
+        story.append(Paragraph(f"{len(record.incidents)} incident(s) found.", body))
+    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
+                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                       ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke)])
+    for incident in record.incidents:
+        story.append(Paragraph(incident["reference"], styles["Heading2"]))
+        rows = [[Paragraph(label, small),
+                 _paragraph(_local(incident[key]) if key in TIME_FIELDS
+                            else incident[key] or "", small)]
+                for key, label in FIELDS if incident.get(key)]
+        story.append(Table(rows, colWidths=[40 * mm, 134 * mm], style=grid))
+        history = [[Paragraph(h, small) for h in ("When", "Who", "What", "From", "To")]]
+        history += [[_paragraph(_local(h["at"]), small), _paragraph(h["by"], small),
+                     _paragraph(h["what"], small), _paragraph(h["from"], small),
+                     _paragraph(h["to"], small)] for h in incident["history"]]
+        story.append(KeepTogether([Paragraph("History", styles["Heading4"]),
+                                   Table(history, colWidths=[26 * mm, 28 * mm, 32 * mm,
+                                                             44 * mm, 44 * mm],
+                                         repeatRows=1, style=TableStyle([
+                                             ("GRID", (0, 0), (-1, -1), 0.4,
+                                              colors.lightgrey),
+                                             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                             ("BACKGROUND", (0, 0), (-1, 0),
+                                              colors.whitesmoke)]))]))
+    canvas = type("Footer", (_NumberedCanvas,), {
+        "footer": f"{APP_NAME} subject access export, {generated}. Personal data: "
+                  "handle under UK GDPR."})
+    document = SimpleDocTemplate(
+        str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
+        bottomMargin=18 * mm, title="Subject access export", author=record.generated_by,
+        subject=f"Records about {record.phone or record.email}", creator=APP_NAME)
+    document.build(story, canvasmaker=canvas)
+
+
+def export_subject_access(phone: str, email: str, folder: Path, by: User,
+                          request_note: str = "", now: datetime | None = None
+                          ) -> tuple[Path, Path]:
+    """Write ``subject-access-<time>.pdf`` and ``.json`` into ``folder``; return their paths.
+
+    Both files are written to temporary names and renamed at the end, so a failure leaves
+    neither; an existing file is never overwritten.
+
+    Raises:
+        RolePermissionError, PersonalDataError: see :func:`subject_access`.
+        SubjectAccessError: the files cannot be written.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SubjectAccessError(f"{folder} is not a folder.")
+    record = subject_access(phone, email, by, request_note, now)
+    stem = f"subject-access-{to_local(record.generated_at):%Y%m%d-%H%M%S}"
+    targets = [folder / f"{stem}.pdf", folder / f"{stem}.json"]
+    for target in targets:
+        if target.exists():
+            raise SubjectAccessError(f"{target} already exists; it has not been replaced.")
+    temporary = [target.with_name(f".{target.name}.part") for target in targets]
+    try:
+        write_pdf(record, temporary[0])
+        temporary[1].write_text(json.dumps(record.to_dict(), ensure_ascii=False, indent=2),
+                                encoding="utf-8")
+        record_disclosure(record, by)  # once the files are whole, before they are shown
+        for part, target in zip(temporary, targets, strict=True):
+            os.replace(part, target)
+    except OSError as exc:
+        raise SubjectAccessError(f"Cannot write the export in {folder}: "
+                                 f"{exc.strerror or exc}.") from exc
+    finally:
+        for part in temporary:
+            part.unlink(missing_ok=True)
+    return targets[0], targets[1]
