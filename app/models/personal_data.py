@@ -43,12 +43,17 @@ RETENTION_BATCH = 200  # incidents anonymised per transaction by a retention run
 MAX_REQUEST_NOTE = 500
 
 
+INPUT_LABELS = {"phone": "Phone", "email": "Email", "request_note": "Request",
+                "months": "Retention period"}
+
+
 class PersonalDataError(ValueError):
     """A request that cannot be carried out; ``problems`` maps each input to what is wrong."""
 
     def __init__(self, problems: dict[str, str]):
         self.problems = problems
-        super().__init__(" ".join(problems.values()))
+        super().__init__("; ".join(f"{INPUT_LABELS.get(k, k)}: {v}"
+                                   for k, v in problems.items()))
 
 
 # --- finding a person's records -------------------------------------------------------------
@@ -306,7 +311,7 @@ def erase_subject(phone: str, email: str, request_note: str, by: User,
                                               "address."})
         problem = request_note_problem(request_note, incidents, phone, email)
         if problem:
-            raise PersonalDataError({"request_note": f"Request: {problem}"})
+            raise PersonalDataError({"request_note": problem})
         reason = f"Personal data erased on request: {trimmed(request_note)}"
         erased = sum(anonymise(incident, by, reason, now) for incident in incidents)
     return ErasureResult([i.reference for i in incidents], erased)
@@ -388,7 +393,7 @@ def subject_access(phone: str, email: str, by: User, request_note: str = "",
     if note:
         problem = request_note_problem(note, incidents, phone, email)
         if problem:
-            raise PersonalDataError({"request_note": f"Request: {problem}"})
+            raise PersonalDataError({"request_note": problem})
     return SubjectRecord(trimmed(phone), trimmed(email), now or now_utc(), by.display_name,
                          note, [_incident_record(incident) for incident in incidents])
 
