@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.models.clock import format_local, to_utc
+from app.models.entities import Category, Incident
+from app.models.prioritisation import Harm, answers_from_json
 from app.models.service_levels import Target, load_calendar, load_targets
-from app.models.sla import ServiceCalendar, due_time
+from app.models.sla import ServiceCalendar, due_time, span_text
 
 LEVELS = {1: "L1 advisor", 2: "L2 team leader", 3: "L3 contact-centre manager",
           4: "L4 head of operations"}
@@ -55,3 +58,36 @@ def escalation_plan(priority: int, start: datetime, personal_data: bool = False,
                 LEVELS[level], due_time(start, target.resolve * share, calendar, pauses or []),
                 f"{share:.0%} of the resolution target"))
     return steps
+
+
+def is_personal_data_breach(incident: Incident) -> bool:
+    """Whether the incident is a personal data breach: by its category (or subcategory), or
+    by the prioritisation answer that personal data is exposed."""
+    ids = [i for i in (incident.category_id, incident.subcategory_id) if i is not None]
+    if Category.select().where(Category.id.in_(ids),
+                               Category.implied_harm == Harm.PERSONAL_DATA.value).exists():
+        return True
+    try:
+        answers = answers_from_json(incident.prioritisation)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return answers is not None and Harm.PERSONAL_DATA in answers.harms
+
+
+def regulator_deadline(incident: Incident) -> datetime | None:
+    """When a personal data breach must be reported to the regulator by (72 hours from when
+    it was reported to us); None when the incident is not a breach."""
+    if not is_personal_data_breach(incident):
+        return None
+    return incident.received_at + REGULATOR_DEADLINE
+
+
+def regulator_clock_text(deadline: datetime, now: datetime, running: bool = True) -> str:
+    """``By 27/11/2026 09:30 (2d 21h left)``, or ``overdue by 3h 10m`` once past."""
+    text = f"By {format_local(deadline)}"
+    if not running:
+        return text
+    left = deadline - to_utc(now)
+    if left < timedelta(0):
+        return f"{text} (overdue by {span_text(-left)})"
+    return f"{text} ({span_text(left)} left)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.audit import incident_history
-from app.models.clock import format_local
+from app.models.clock import format_local, now_utc
 from app.models.entities import Category, Incident, User
+from app.models.escalation import regulator_clock_text, regulator_deadline
 from app.models.incidents import get_incident
 from app.models.lifecycle import NOTE_REQUIRED, Status, TransitionError, allowed_next
 from app.models.vocabulary import CallerType, Channel, Level
@@ -35,11 +38,15 @@ DETAIL_FIELDS = (
     ("caller", "Caller"), ("phone", "Phone / caller ID"), ("email", "Email"),
     ("account", "Account or asset no."), ("location", "Location"),
     ("category", "Category"), ("impact", "Impact / urgency"), ("why", "Why this priority"),
+    ("regulator", "Report breach to regulator"),
     ("owner", "Owner"),
     ("confirmed", "Confirmed back"), ("respond_by", "Respond by"),
     ("resolve_by", "Resolve by"), ("responded", "Responded"), ("resolved", "Resolved"),
     ("closed", "Closed"), ("resolution", "Resolution"),
 )
+
+
+REGULATOR_WARNING = timedelta(hours=12)  # the breach clock turns red with this much left
 
 
 class DetailPane(QWidget):
@@ -85,6 +92,7 @@ class DetailPane(QWidget):
 
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
+        self.fields_form = form
         for key, label in DETAIL_FIELDS:
             value = QLabel()
             value.setTextFormat(Qt.TextFormat.PlainText)
@@ -205,9 +213,11 @@ class DetailPane(QWidget):
             "responded": format_local(inc.responded_at),
             "resolved": format_local(inc.resolved_at),
             "closed": format_local(inc.closed_at), "resolution": inc.resolution,
+            "regulator": "",
         }
         for key, label in self.values.items():
             label.setText(texts[key] or "—")
+        self._show_regulator_clock(inc)
         self.next_status.blockSignals(True)
         self.next_status.clear()
         for status in allowed_next(inc.status):
@@ -216,6 +226,20 @@ class DetailPane(QWidget):
         self.status_note.clear()
         self.status_message.clear()
         self.on_next_status_changed()
+
+    def _show_regulator_clock(self, inc: Incident) -> None:
+        """A personal data breach: the 72 hours to report it to the regulator, counting down
+        while the incident is open."""
+        deadline = regulator_deadline(inc)
+        label = self.values["regulator"]
+        self.fields_form.setRowVisible(label, deadline is not None)
+        if deadline is None:
+            return
+        now = now_utc()
+        running = Status(inc.status).is_open
+        label.setText(regulator_clock_text(deadline, now, running))
+        urgent = running and deadline - now < REGULATOR_WARNING
+        label.setStyleSheet("color: #b71c1c; font-weight: 600;" if urgent else "")
 
     def _due_text(self, due, met: bool | None) -> str:
         if due is None:
