@@ -20,6 +20,7 @@ from app.models.personal_data import (
     apply_retention,
     erase_subject,
     find_subject,
+    find_subject_query,
     months_before,
     phone_variants,
     retention_months,
@@ -288,3 +289,12 @@ def test_verify_catches_an_erased_value_with_a_false_digest(db, db_path, advisor
     result = verify_file(db_path)
     assert not result.ok and f"history row {row.id}" in result.problems[0]
     assert "altered" in result.problems[0]
+
+
+def test_the_search_for_a_person_is_answered_by_indexes(db):
+    for query in (find_subject_query(phone="0161 496 0123"),
+                  find_subject_query(email="olivia@example.org")):
+        sql, params = query.sql()
+        plan = " ".join(str(row) for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
+        assert "USING INDEX incident_phone_digits" in plan or (
+            "USING INDEX incident_email_key" in plan), plan
