@@ -153,6 +153,25 @@ def _inspect(path: Path) -> None:
         )
 
 
+def pending_upgrades(path: Path | str) -> list[str]:
+    """The migrations an existing database at ``path`` still lacks (read-only; empty for a
+    new, damaged or foreign file, which opening deals with)."""
+    from app.models.schema import MIGRATION_TABLE, known_migrations
+
+    path = Path(path).expanduser().absolute()
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        try:
+            applied = {row[0] for row in conn.execute(f"SELECT name FROM {MIGRATION_TABLE}")}
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+    return [name for name in known_migrations() if name not in applied]
+
+
 def open_database(path: Path | str, create_folder: bool = False) -> peewee.SqliteDatabase:
     """Open (creating or upgrading as needed) the database at ``path`` and bind the models.
 

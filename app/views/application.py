@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from app import APP_NAME, ORGANISATION, __version__
 from app.models.backup import (
@@ -17,7 +17,7 @@ from app.models.backup import (
     restore_database,
     taken_at,
 )
-from app.models.db import DatabaseOpenError, close_database, open_database
+from app.models.db import DatabaseOpenError, close_database, open_database, pending_upgrades
 from app.models.entities import User
 from app.models.users import current_user
 from app.views.dialogs import Dialogs
@@ -80,6 +80,25 @@ def _backup_time(backup: Path) -> str:
     return taken.strftime("%d/%m/%Y at %H:%M") if taken else backup.name
 
 
+def upgrade_notice(database_path: Path) -> QWidget | None:
+    """A window saying the database is being upgraded, shown while it is, when it is: with
+    millions of history rows an upgrade can take a minute, and a start that shows nothing
+    for that long looks like a hang."""
+    pending = pending_upgrades(database_path)
+    if not pending:
+        return None
+    notice = QLabel(tr("Upgrade", "Upgrading the database {name} for this version of "
+                                  "Incident Desk ({count} change(s)).\nWith many incidents "
+                                  "this can take a minute: please wait.").format(
+        name=Path(database_path).name, count=len(pending)))
+    notice.setObjectName("upgradeNotice")
+    notice.setWindowTitle(APP_NAME)
+    notice.setMargin(24)
+    notice.show()
+    QApplication.processEvents()
+    return notice
+
+
 def run_gui(database_path: Path, create_folder: bool = False,
             dialogs: Dialogs | None = None) -> int:
     """Open the window on ``database_path``; returns the exit code.
@@ -93,7 +112,12 @@ def run_gui(database_path: Path, create_folder: bool = False,
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())
     dialogs = dialogs or Dialogs()
-    open_or_recover(database_path, create_folder, dialogs)
+    notice = upgrade_notice(database_path)
+    try:
+        open_or_recover(database_path, create_folder, dialogs)
+    finally:
+        if notice is not None:
+            notice.close()
     try:
         window = make_window(database_path.expanduser().absolute(), dialogs)
         window.show()

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from app.models import schema
-from app.models.db import APPLICATION_ID, DatabaseOpenError, close_database, open_database
+from app.models.db import (
+    APPLICATION_ID,
+    DatabaseOpenError,
+    close_database,
+    open_database,
+    pending_upgrades,
+)
 from app.models.entities import Category, Incident
 from app.models.incidents import create_incident
 from app.models.users import ensure_user
@@ -163,3 +169,17 @@ def test_the_version_1_fixture_is_current(tmp_path):
                                                                  "priority_rationale"}
     finally:
         close_database()
+
+
+def test_pending_upgrades_are_listed_without_touching_the_file(tmp_path, db_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(V1_DATABASE, path)
+    before = path.read_bytes()
+    assert pending_upgrades(path) == schema.known_migrations()[1:]
+    assert path.read_bytes() == before
+    open_database(path)
+    close_database()
+    assert pending_upgrades(path) == []
+    assert pending_upgrades(tmp_path / "new.sqlite") == []  # a new file: nothing to upgrade
+    (tmp_path / "notes.txt").write_text("not a database")
+    assert pending_upgrades(tmp_path / "notes.txt") == []  # refused when opened instead

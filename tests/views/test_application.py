@@ -1,5 +1,7 @@
 """Starting the window: a database that cannot be opened is explained, not crashed on."""
 
+import shutil
+
 import pytest
 
 from app.models.backup import automatic_backup
@@ -7,9 +9,10 @@ from app.models.db import DatabaseOpenError, close_database, database, open_data
 from app.models.entities import Incident
 from app.models.incidents import create_incident
 from app.models.users import ensure_user
-from app.views.application import open_or_recover, run_gui
+from app.views.application import open_or_recover, run_gui, upgrade_notice
 from app.views.dialogs import Dialogs
 from tests.conftest import NOW, make_draft
+from tests.models.test_db import V1_DATABASE
 
 pytestmark = pytest.mark.gui
 
@@ -103,3 +106,15 @@ def test_a_newer_versions_database_is_not_offered_a_backup(qapp, tmp_path):
     with pytest.raises(DatabaseOpenError, match="newer version"):
         open_or_recover(path, False, dialogs)
     assert dialogs.questions == []
+
+
+def test_an_upgrade_is_announced_while_it_runs(qapp, tmp_path):
+    path = tmp_path / "old.sqlite"
+    shutil.copy(V1_DATABASE, path)
+    notice = upgrade_notice(path)
+    assert notice is not None and notice.isVisible()
+    assert notice.text().startswith("Upgrading the database old.sqlite")
+    notice.close()
+    open_database(path)
+    close_database()
+    assert upgrade_notice(path) is None  # up to date: nothing to say
