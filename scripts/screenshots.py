@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -18,15 +18,31 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from app.models.backup import backup_now, set_keep_days  # noqa: E402
 from app.models.db import close_database, open_database  # noqa: E402
 from app.models.demo_data import generate  # noqa: E402
 from app.models.entities import Category, Incident, User  # noqa: E402
 from app.models.prioritisation import Deadline, Harm, Scope, Trend, Workaround  # noqa: E402
 from app.views.application import make_window  # noqa: E402
+from app.views.backups_dialog import BackupsDialog  # noqa: E402
 from app.views.dialogs import Dialogs  # noqa: E402
 from app.views.service_levels_dialog import ServiceLevelsDialog  # noqa: E402
 
 DOCS = ROOT / "docs"
+
+
+def backups_screenshot(app: QApplication, window, path: Path, leader: User) -> None:
+    """The backups screen as a team leader sees it, the last days' backups listed."""
+    now = datetime.now(UTC)
+    for days_ago in (2, 1):
+        backup_now(path, now=now - timedelta(days=days_ago))
+    set_keep_days(30, leader)
+    dialog = BackupsDialog(path, leader, Dialogs(), window)
+    dialog.show()
+    dialog.on_back_up_now()  # its message shown under the list
+    app.processEvents()
+    dialog.grab().save(str(DOCS / "backups-dialog.png"))
+    dialog.done(0)
 
 
 def main() -> None:
@@ -99,6 +115,7 @@ def main() -> None:
             app.processEvents()
             dialog.grab().save(str(DOCS / f"{name}.png"))
         dialog.done(0)
+        backups_screenshot(app, window, path, leader)
         window.close()
         close_database()
     print(f"Saved the screenshots in {DOCS}")

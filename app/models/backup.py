@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from app.models.clock import now_utc, to_local
-from app.models.db import DatabaseOpenError, _inspect, check_database_file
+from app.models.db import (
+    DatabaseOpenError,
+    _inspect,
+    check_database_file,
+    close_database,
+    database,
+    open_database,
+)
+from app.models.entities import ConfigChange, Setting, User
+from app.models.permissions import Permission, Role, check_permission
+from app.models.users import ensure_user
 
 BACKUP_SUFFIX = ".sqlite"
 STAMP = "%Y%m%d-%H%M%S"
@@ -112,37 +123,41 @@ def aside_path(path: Path, now: datetime | None = None) -> Path:
     return candidate
 
 
-def restore_database(db_path: Path, source: Path, now: datetime | None = None) -> Path | None:
-    """Replace the database at ``db_path`` with the backup ``source``.
-
-    The database replaced is kept aside first (its path is returned; None when there was
-    none): copied with the backup API when it is sound, or moved aside whole, with its
-    journal files, when it is damaged. The backup must be a sound Incident Desk database
-    no newer than this version; it is upgraded when the application next opens it.
+def check_backup(source: Path) -> None:
+    """Refuse a backup that cannot be restored: missing, not ours, too new, or damaged.
 
     Raises:
-        BackupError: the backup is not usable, or the database cannot be replaced; the
-            database is then as it was.
+        BackupError: naming the file and why.
     """
-    db_path, source = Path(db_path).absolute(), Path(source).absolute()
+    source = Path(source).absolute()
     _check_ours(source, "The backup")
     problems = integrity_problems(source)
     if problems:
         raise BackupError(f"The backup {source} is damaged ({problems[0]}); it cannot be "
                           "restored.")
-    if db_path == source:
-        raise BackupError("The backup and the database are the same file.")
-    aside = None
-    if db_path.exists():
-        aside = aside_path(db_path, now)
-        if not integrity_problems(db_path):
-            _copy(db_path, aside)
-        else:  # a damaged database: moved aside as it is, never written to
-            for suffix in ("-wal", "-shm"):
-                journal = db_path.with_name(db_path.name + suffix)
-                if journal.exists():
-                    os.replace(journal, aside.with_name(aside.name + suffix))
-            os.replace(db_path, aside)
+
+
+def _set_aside(db_path: Path, now: datetime | None) -> Path | None:
+    """Keep the database about to be replaced: a checked copy when it is sound, the file
+    itself (with its journal files) moved when it is damaged, so it is never written to."""
+    if not db_path.exists():
+        return None
+    aside = aside_path(db_path, now)
+    if not integrity_problems(db_path):
+        _copy(db_path, aside)
+        return aside
+    try:
+        for suffix in ("-wal", "-shm"):
+            journal = db_path.with_name(db_path.name + suffix)
+            if journal.exists():
+                os.replace(journal, aside.with_name(aside.name + suffix))
+        os.replace(db_path, aside)
+    except OSError as exc:
+        raise BackupError(f"Cannot move {db_path} aside: {exc.strerror}.") from exc
+    return aside
+
+
+def _restore_into(db_path: Path, source: Path, aside: Path | None) -> None:
     try:
         src = _connect_read_only(source)
         dst = sqlite3.connect(db_path)
@@ -159,12 +174,110 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
     if problems:
         raise BackupError(f"The restored database failed its integrity check: {problems[0]}."
                           f" The database replaced is kept at {aside}.")
+
+
+def restore_database(db_path: Path, source: Path, now: datetime | None = None) -> Path | None:
+    """Replace the database at ``db_path`` with the backup ``source``.
+
+    The database replaced is kept aside first (its path is returned; None when there was
+    none): copied with the backup API when it is sound, or moved aside whole, with its
+    journal files, when it is damaged. The backup must be a sound Incident Desk database
+    no newer than this version; it is upgraded when the application next opens it.
+
+    Raises:
+        BackupError: the backup is not usable, or the database cannot be replaced; the
+            database is then as it was.
+    """
+    db_path, source = Path(db_path).absolute(), Path(source).absolute()
+    check_backup(source)
+    if db_path == source:
+        raise BackupError("The backup and the database are the same file.")
+    aside = _set_aside(db_path, now)
+    _restore_into(db_path, source, aside)
     return aside
+
+
+# --- restoring over the database the application has open ----------------------------------
+@dataclass(frozen=True)
+class Restored:
+    """What a restore from within the application did."""
+
+    aside: Path | None  # where the database replaced is kept
+    user: User  # who restored it, as the restored database knows them
+
+
+def restore_open_database(db_path: Path, source: Path, by: User,
+                          now: datetime | None = None) -> Restored:
+    """Replace the database the application has open with the backup ``source``, and
+    open the restored one in its place.
+
+    The backup is checked before anything is closed. The connection is then closed, which
+    checkpoints the write-ahead log into the file, so the copy kept aside is whole and no
+    log is left beside the file to be replayed over the restored one. If the restore or
+    the opening of the restored database fails, the database is put back as it was and
+    opened again (the copy kept aside stays).
+
+    Raises:
+        RolePermissionError: ``by`` may not restore backups; nothing was done.
+        BackupError: the backup was refused (nothing was closed or changed), or the
+            restore failed and the database is back as it was, open.
+    """
+    check_permission(by, Permission.MANAGE_BACKUPS)
+    db_path, source = Path(db_path).absolute(), Path(source).absolute()
+    check_backup(source)
+    if db_path == source:
+        raise BackupError("The backup and the database are the same file.")
+    username, display_name, role = by.username, by.display_name, Role(by.role)
+    close_database()
+    try:
+        aside = _set_aside(db_path, now)
+    except BackupError as exc:
+        _reopen(db_path, f"{exc} Nothing was restored")
+        raise
+    try:
+        _restore_into(db_path, source, aside)
+        open_database(db_path)
+    except (BackupError, DatabaseOpenError) as exc:
+        _put_back(db_path, aside, exc)
+        raise BackupError(f"The backup {source} could not be restored: {exc} The database "
+                          "is back as it was before, and open.") from exc
+    # A backup from before this user's first day does not know them: they are added with
+    # the role they restored it with, so that they can undo the restore.
+    return Restored(aside, ensure_user(username, display_name, role))
+
+
+def _reopen(db_path: Path, why: str) -> None:
+    try:
+        open_database(db_path)
+    except DatabaseOpenError as exc:
+        raise BackupError(f"{why}, and the database could not be opened again ({exc}). "
+                          "Start Incident Desk again.") from exc
+
+
+def _put_back(db_path: Path, aside: Path | None, why: Exception) -> None:
+    """After a failed restore: the database kept aside back in its place, and open."""
+    close_database()
+    if aside is not None:
+        try:
+            # the failed restore's journal files must not be replayed over the original
+            for suffix in ("-wal", "-shm"):
+                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+            if integrity_problems(aside):  # damaged, moved aside whole: moved back
+                os.replace(aside, db_path)
+            else:  # a checked copy, which stays aside; put back in one rename
+                _copy(aside, db_path)
+        except (OSError, BackupError) as exc:
+            raise BackupError(f"The restore failed ({why}), and the database could not be "
+                              f"put back ({exc}). It is kept at {aside}; restore it from "
+                              "there.") from exc
+    _reopen(db_path, f"The restore failed ({why})")
 
 
 # --- automatic, rotating backups ------------------------------------------------------------
 DEFAULT_KEEP_DAYS = 14
+MIN_KEEP_DAYS, MAX_KEEP_DAYS = 1, 365
 KEEP_DAYS_SETTING = "backup.keep_days"
+BACKUPS_AREA = "backups"  # the area of their changes in the settings' history
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -205,13 +318,67 @@ def latest_good_backup(db_path: Path) -> Path | None:
 
 def keep_days() -> int:
     """How many days automatic backups are kept (an organisation setting)."""
-    from app.models.entities import Setting
-
     setting = Setting.get_or_none(Setting.key == KEEP_DAYS_SETTING)
     try:
         return max(1, int(setting.value)) if setting else DEFAULT_KEEP_DAYS
     except ValueError:
         return DEFAULT_KEEP_DAYS
+
+
+class KeepDaysError(ValueError):
+    """A number of days to keep backups that cannot be saved; the message says why."""
+
+
+def set_keep_days(days: int, by: User, now: datetime | None = None) -> str | None:
+    """Keep automatic backups for ``days`` days from now on; return the change recorded
+    in the settings' history (None when ``days`` is what it was already).
+
+    Raises:
+        RolePermissionError: ``by`` may not manage backups.
+        KeepDaysError: ``days`` is not a whole number from 1 to 365; nothing was written.
+    """
+    check_permission(by, Permission.MANAGE_BACKUPS)
+    if isinstance(days, bool) or not isinstance(days, int) or not (
+            MIN_KEEP_DAYS <= days <= MAX_KEEP_DAYS):
+        raise KeepDaysError(f"Backups are kept for a whole number of days from "
+                            f"{MIN_KEEP_DAYS} to {MAX_KEEP_DAYS}, not {days}.")
+    with database.atomic():
+        before = keep_days()
+        if before == days:
+            return None
+        Setting.insert(key=KEEP_DAYS_SETTING, value=str(days)).on_conflict_replace().execute()
+        summary = f"Keep backups: {before} days -> {days} days"
+        ConfigChange.create(at=now or now_utc(), user=by, area=BACKUPS_AREA, summary=summary)
+    return summary
+
+
+def keep_days_changes(limit: int = 50) -> list[ConfigChange]:
+    """The latest changes to how long backups are kept, newest first, with their users."""
+    return list(ConfigChange.select(ConfigChange, User).join(User)
+                .where(ConfigChange.area == BACKUPS_AREA)
+                .order_by(ConfigChange.id.desc()).limit(limit))
+
+
+def backup_now(db_path: Path, now: datetime | None = None) -> Path:
+    """Write a checked backup to the backups folder, named as the automatic ones are, so it
+    is listed with them and removed with them once older than the days kept.
+
+    Raises:
+        BackupError: the folder or the backup could not be written.
+    """
+    db_path = Path(db_path).absolute()
+    local_now = to_local(now or now_utc()).replace(tzinfo=None)
+    folder = backup_folder(db_path)
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"Cannot create the backup folder {folder}: "
+                          f"{exc.strerror}.") from exc
+    out = folder / f"{db_path.stem}-{local_now.strftime(STAMP)}{BACKUP_SUFFIX}"
+    if out.exists():
+        raise BackupError(f"A backup was taken at {local_now:%H:%M:%S} already ({out}); "
+                          "try again in a second.")
+    return backup_database(db_path, out)
 
 
 def automatic_backup(db_path: Path, days: int, now: datetime | None = None
@@ -225,18 +392,12 @@ def automatic_backup(db_path: Path, days: int, now: datetime | None = None
         BackupError: the backup could not be written (older ones are then all kept).
     """
     db_path = Path(db_path).absolute()
-    local_now = to_local(now or now_utc()).replace(tzinfo=None)
+    now = now or now_utc()
+    local_now = to_local(now).replace(tzinfo=None)
     existing = automatic_backups(db_path)
     written = None
     if not existing or existing[0][0].date() < local_now.date():
-        folder = backup_folder(db_path)
-        try:
-            folder.mkdir(exist_ok=True)
-        except OSError as exc:
-            raise BackupError(f"Cannot create the backup folder {folder}: "
-                              f"{exc.strerror}.") from exc
-        written = backup_database(
-            db_path, folder / f"{db_path.stem}-{local_now.strftime(STAMP)}{BACKUP_SUFFIX}")
+        written = backup_now(db_path, now)
         existing = automatic_backups(db_path)
     removed = []
     cutoff = local_now - timedelta(days=days)

@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
-from app.models.backup import BackupError, automatic_backup, keep_days
+from app.models.backup import BackupError, Restored, automatic_backup, keep_days
 from app.models.clock import format_local, now_utc
 from app.models.drafts import DraftError, DraftStore
 from app.models.incident_log import IncidentLog, LogFilter
 from app.models.incidents import (
     Change,
+    IncidentNotFoundError,
     StaleIncidentError,
     draft_from_incident,
     get_incident,
@@ -33,6 +34,7 @@ from app.models.incidents import (
 from app.models.prioritisation import apply_outcome
 from app.models.sla import ClockState
 from app.models.validation import IncidentDraft, ValidationError
+from app.views.backups_dialog import BackupsDialog
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
 from app.views.filter_bar import FilterBar
@@ -106,6 +108,7 @@ class MainWindow(QMainWindow):
         self.detail.prioritise_requested.connect(self.open_wizard)
         self.wizard: PrioritisationWizard | None = None
         self.service_levels: ServiceLevelsDialog | None = None
+        self.backups: BackupsDialog | None = None
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
@@ -159,8 +162,13 @@ class MainWindow(QMainWindow):
                                             self.open_service_levels,
                                             self.tr("Priority matrix, SLA targets and "
                                                     "service calendar"))
+        self.backups_action = action(self.tr("&Backups…"), "Ctrl+Shift+B", self.open_backups,
+                                     self.tr("Back up, restore a backup, and how long "
+                                             "backups are kept"))
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.backups_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
         incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action])
@@ -312,7 +320,32 @@ class MainWindow(QMainWindow):
             self.tr("Service levels saved: %n change(s).", "", len(changes)) if changes
             else self.tr("Service levels unchanged."), 10_000)
 
-    # --- automatic backups ----------------------------------------------------------------
+    # --- backups ---------------------------------------------------------------------------
+    @Slot()
+    def open_backups(self) -> BackupsDialog:
+        self.backups = BackupsDialog(self._database_path, self._operations.user, self._dialogs,
+                                     self)
+        self.backups.restored.connect(self.on_database_restored)
+        self.backups.open()
+        return self.backups
+
+    @Slot(object)
+    def on_database_restored(self, restored: Restored) -> None:
+        """The database was replaced by a backup: everything shown is read again."""
+        self._operations.user = restored.user
+        selected = self.detail.incident_id
+        self.filter_bar.reload_owners()
+        self.model.refresh()
+        if selected is not None:
+            try:
+                self.select_incident(selected)
+            except IncidentNotFoundError:  # recorded after the backup: gone
+                self.detail.show_incident(None)
+        self._warned = None  # incidents at risk in the backup were warned of before
+        self.update_banner()
+        self.statusBar().showMessage(self.tr("Backup restored; the database replaced is "
+                                             "kept at {aside}").format(aside=restored.aside))
+
     def start_automatic_backups(self) -> None:
         """Back up now if today's backup is missing, then look again every hour."""
         self.backup_timer = QTimer(self)

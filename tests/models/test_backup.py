@@ -14,14 +14,17 @@ from app.models.backup import (
     automatic_backups,
     backup_database,
     backup_folder,
+    backup_now,
     integrity_problems,
     keep_days,
     latest_good_backup,
     restore_database,
+    restore_open_database,
 )
-from app.models.db import close_database, open_database
-from app.models.entities import Incident, Setting
+from app.models.db import close_database, database, open_database
+from app.models.entities import Incident, Setting, User
 from app.models.incidents import create_incident
+from app.models.permissions import Role, RolePermissionError
 from app.models.users import ensure_user
 from tests.conftest import NOW, make_draft
 
@@ -163,3 +166,78 @@ def test_keep_days_comes_from_the_settings(db):
     assert keep_days() == 14
     Setting.insert(key=KEEP_DAYS_SETTING, value="30").on_conflict_replace().execute()
     assert keep_days() == 30
+
+
+# --- restoring over the database the application has open -----------------------------------
+@pytest.fixture
+def leader(db):
+    return ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
+
+
+def test_a_backup_is_restored_over_the_open_database_and_opened(db, db_path, leader):
+    log(2)
+    backup = backup_now(db_path, now=NOW)
+    log(5)  # still in the write-ahead log: the database is open
+
+    restored = restore_open_database(db_path, backup, leader, now=NOW + timedelta(hours=1))
+    assert database.obj is not db and not database.obj.is_closed()
+    assert Incident.select().count() == 2  # read through the database opened again
+    assert restored.aside.name == "incidents.replaced-20261124-130000.sqlite"
+    assert count_incidents(restored.aside) == 7 and integrity_problems(restored.aside) == []
+    assert restored.user.username == "tess.leader"
+    assert integrity_problems(db_path) == []
+
+
+def test_a_damaged_backup_is_refused_and_the_open_database_left_alone(db, db_path, leader,
+                                                                      tmp_path):
+    log(50)
+    backup = backup_database(db_path, tmp_path / "bad.sqlite")
+    damage(backup)
+    log(1)
+    with pytest.raises(BackupError, match="damaged"):
+        restore_open_database(db_path, backup, leader)
+    assert database.obj is db and not db.is_closed()  # never closed
+    assert Incident.select().count() == 51
+    assert not list(tmp_path.glob("*.replaced-*"))
+
+
+def test_a_restore_that_cannot_be_opened_puts_the_database_back(db, db_path, leader,
+                                                                tmp_path):
+    log(3)
+    backup = backup_database(db_path, tmp_path / "half-upgraded.sqlite")
+    # sound, and ours, but its record of schema changes is wrong: opening it tries to make
+    # a change it already has, and fails
+    conn = sqlite3.connect(backup)
+    conn.execute("DELETE FROM schema_migration WHERE name = '0002_service_levels'")
+    conn.commit()
+    conn.close()
+    log(4)
+
+    with pytest.raises(BackupError, match="could not be restored") as refused:
+        restore_open_database(db_path, backup, leader, now=NOW)
+    assert "back as it was before, and open" in str(refused.value)
+    assert not database.obj.is_closed()
+    assert Incident.select().count() == 7  # what was there before, open again
+    assert ensure_user("tess.leader").role == Role.TEAM_LEADER
+    aside = tmp_path / "incidents.replaced-20261124-120000.sqlite"
+    assert count_incidents(aside) == 7  # the copy kept aside stays
+    assert integrity_problems(db_path) == []
+
+
+def test_an_advisor_cannot_restore(db, db_path, advisor):
+    log(1)
+    backup = backup_now(db_path, now=NOW)
+    log(1)
+    with pytest.raises(RolePermissionError, match="only an administrator or a team leader"):
+        restore_open_database(db_path, backup, advisor)
+    assert database.obj is db and Incident.select().count() == 2
+
+
+def test_whoever_restores_a_backup_that_does_not_know_them_keeps_their_role(db, db_path):
+    log(1)  # by sam.advisor: the only user in the backup
+    backup = backup_now(db_path, now=NOW)
+    admin = ensure_user("ada.admin", "Ada Admin", Role.ADMINISTRATOR)
+    restored = restore_open_database(db_path, backup, admin)
+    assert restored.user.username == "ada.admin"
+    assert restored.user.role == Role.ADMINISTRATOR  # so they can undo it
+    assert User.select().count() == 2
