@@ -31,10 +31,12 @@ from app.models.incidents import (
     get_incident,
     incident_pauses,
 )
+from app.models.personal_data import retention_months
 from app.models.prioritisation import apply_outcome
 from app.models.sla import ClockState
 from app.models.validation import IncidentDraft, ValidationError
 from app.views.backups_dialog import BackupsDialog
+from app.views.data_protection_dialog import DataProtectionDialog, run_retention
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
 from app.views.filter_bar import FilterBar
@@ -109,6 +111,7 @@ class MainWindow(QMainWindow):
         self.wizard: PrioritisationWizard | None = None
         self.service_levels: ServiceLevelsDialog | None = None
         self.backups: BackupsDialog | None = None
+        self.data_protection: DataProtectionDialog | None = None
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(6, 6, 0, 6)
@@ -165,6 +168,9 @@ class MainWindow(QMainWindow):
         self.backups_action = action(self.tr("&Backups…"), "Ctrl+Shift+B", self.open_backups,
                                      self.tr("Back up, restore a backup, and how long "
                                              "backups are kept"))
+        self.data_protection_action = action(
+            self.tr("&Data protection…"), "Ctrl+Shift+D", self.open_data_protection,
+            self.tr("Retention of personal data, subject access and erasure"))
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.backups_action)
@@ -175,7 +181,7 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addActions([self.find_action, self.refresh_action])
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
-        settings_menu.addAction(self.service_levels_action)
+        settings_menu.addActions([self.service_levels_action, self.data_protection_action])
         toolbar = self.addToolBar(self.tr("Incidents"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -333,18 +339,47 @@ class MainWindow(QMainWindow):
     def on_database_restored(self, restored: Restored) -> None:
         """The database was replaced by a backup: everything shown is read again."""
         self._operations.user = restored.user
-        selected = self.detail.incident_id
         self.filter_bar.reload_owners()
+        self.reload_shown()
+        self._warned = None  # incidents at risk in the backup were warned of before
+        self.update_banner()
+        self.statusBar().showMessage(self.tr("Backup restored; the database replaced is "
+                                             "kept at {aside}").format(aside=restored.aside))
+
+    def reload_shown(self) -> None:
+        """Read the log and the selected incident again (many changed at once)."""
+        selected = self.detail.incident_id
         self.model.refresh()
         if selected is not None:
             try:
                 self.select_incident(selected)
             except IncidentNotFoundError:  # recorded after the backup: gone
                 self.detail.show_incident(None)
-        self._warned = None  # incidents at risk in the backup were warned of before
-        self.update_banner()
-        self.statusBar().showMessage(self.tr("Backup restored; the database replaced is "
-                                             "kept at {aside}").format(aside=restored.aside))
+
+    # --- data protection -------------------------------------------------------------------
+    @Slot()
+    def open_data_protection(self) -> DataProtectionDialog:
+        self.data_protection = DataProtectionDialog(self._operations.user, self._dialogs, self)
+        self.data_protection.finished.connect(self.on_data_protection_closed)
+        self.data_protection.open()
+        return self.data_protection
+
+    @Slot()
+    def on_data_protection_closed(self) -> None:
+        if self.data_protection.changed:
+            self.reload_shown()
+
+    def apply_retention_policy(self) -> int:
+        """At start-up: erase the personal data past its retention period, whoever is signed
+        in (it is the organisation's policy); returns how many incidents it anonymised."""
+        count = run_retention(self._operations.user, on_demand=False)
+        if count:
+            self.reload_shown()
+            self.statusBar().showMessage(self.tr(
+                "Retention policy: personal data erased from {count} incident(s) closed "
+                "more than {months} months ago.").format(count=f"{count:,}",
+                                                         months=retention_months()), 30_000)
+        return count
 
     def start_automatic_backups(self) -> None:
         """Back up now if today's backup is missing, then look again every hour."""

@@ -13,10 +13,17 @@ from app.models.entities import Incident
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
 from app.models.personal_data import ERASED, retention_months
-from app.models.users import ensure_user
+from app.models.users import current_user, ensure_user
 from app.views.data_protection_dialog import DataProtectionDialog
 from tests.conftest import make_draft
-from tests.views.helpers import click
+from tests.views.helpers import (
+    CALLER,
+    CTRL,
+    click,
+    history_rows,
+    log_row_of_reference,
+    select_incident,
+)
 from tests.views.test_service_levels_dialog import retype_number
 
 pytestmark = pytest.mark.gui
@@ -146,3 +153,39 @@ def test_an_advisor_sees_the_policy_but_cannot_act(qtbot, advisor, callers, dial
     assert dialog.message.text() == "Only a team leader or an administrator can do this."
     assert "1 closed incident(s)" in dialog.due_label.text()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_from_the_settings_menu_an_erasure_shows_in_the_log(qtbot, callers, open_window,
+                                                            dialogs):
+    me = current_user()
+    me.role = "team_leader"
+    me.save()
+    window = open_window()
+    second = callers[1]
+    select_incident(qtbot, window, second)
+    qtbot.keyClick(window, Qt.Key.Key_D, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.data_protection
+    assert dialog is not None and dialog.isVisible()
+    find(qtbot, dialog, phone="0161 496 0123")
+    qtbot.keyClicks(dialog.request, "DSR-2026-020")
+    dialogs.answers.append(True)
+    click(qtbot, dialog.erase_button)
+    dialog.reject()
+
+    row = log_row_of_reference(window, second.reference)
+    assert window.model.data(window.model.index(row, CALLER)) == ERASED
+    assert window.detail.values["caller"].text().startswith(ERASED)
+    assert history_rows(window)[-1] == ("Personal data erased", "",
+                                        "Personal data erased on request: DSR-2026-020")
+
+
+def test_the_retention_policy_runs_at_start_up_and_says_what_it_did(qtbot, callers,
+                                                                    open_window):
+    window = open_window()
+    assert window.apply_retention_policy() == 1
+    assert window.statusBar().currentMessage() == (
+        "Retention policy: personal data erased from 1 incident(s) closed more than 24 "
+        "months ago.")
+    assert Incident.get_by_id(callers[0].id).caller_name == ERASED
+    assert window.apply_retention_policy() == 0
