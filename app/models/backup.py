@@ -25,6 +25,7 @@ from app.models.db import (
 )
 from app.models.entities import ConfigChange, Setting, User
 from app.models.permissions import Permission, Role, check_permission
+from app.models.service_levels import ConfigEntry, config_history
 from app.models.users import ensure_user
 
 BACKUP_SUFFIX = ".sqlite"
@@ -352,11 +353,9 @@ def set_keep_days(days: int, by: User, now: datetime | None = None) -> str | Non
     return summary
 
 
-def keep_days_changes(limit: int = 50) -> list[ConfigChange]:
-    """The latest changes to how long backups are kept, newest first, with their users."""
-    return list(ConfigChange.select(ConfigChange, User).join(User)
-                .where(ConfigChange.area == BACKUPS_AREA)
-                .order_by(ConfigChange.id.desc()).limit(limit))
+def keep_days_changes(limit: int = 50) -> list[ConfigEntry]:
+    """The latest changes to how long backups are kept, newest first."""
+    return config_history((BACKUPS_AREA,), limit)
 
 
 def backup_now(db_path: Path, now: datetime | None = None) -> Path:

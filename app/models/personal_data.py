@@ -37,6 +37,7 @@ PERSONAL_FIELDS = ("caller_name", "caller_phone", "caller_email", "account_ref",
 SCRUBBED_FIELDS = ("summary", "resolution", "priority_rationale", "priority_override_reason",
                    "prioritisation")
 RETENTION_SETTING = "retention.months"
+RETENTION_AREA = "retention"  # changes to the period, in the settings' history
 DEFAULT_RETENTION_MONTHS = 24
 RETENTION_LIMITS = (1, 120)
 RETENTION_BATCH = 200  # incidents anonymised per transaction by a retention run
@@ -223,7 +224,8 @@ def set_retention_months(months: int, by: User, now: datetime | None = None) -> 
     summary = f"Personal data kept {months} months after closure (was {old})."
     with database.atomic():
         Setting.insert(key=RETENTION_SETTING, value=str(months)).on_conflict_replace().execute()
-        ConfigChange.create(at=now or now_utc(), user=by, area="retention", summary=summary)
+        ConfigChange.create(at=now or now_utc(), user=by, area=RETENTION_AREA,
+                            summary=summary)
     return summary
 
 

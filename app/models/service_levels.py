@@ -245,9 +245,15 @@ class ConfigEntry:
     summary: str
 
 
-def config_history(limit: int = 500) -> list[ConfigEntry]:
-    """The latest changes to the service levels, newest first."""
+SERVICE_LEVEL_AREAS = ("matrix", "targets", "calendar")
+
+
+def config_history(areas: tuple[str, ...] = SERVICE_LEVEL_AREAS,
+                   limit: int = 500) -> list[ConfigEntry]:
+    """The latest changes to the settings of ``areas`` (by default the service levels),
+    newest first."""
     query = (ConfigChange.select(ConfigChange, User).join(User)
+             .where(ConfigChange.area.in_(areas))
              .order_by(ConfigChange.id.desc()).limit(limit))
     return [ConfigEntry(c.at, c.user.display_name, c.area, c.summary) for c in query]
 

@@ -224,7 +224,7 @@ class BackupsDialog(QDialog):
             last = changes[0]
             self.keep_history.setText(self.tr("Last change: {summary}, by {who} on {when}.")
                                       .format(summary=last.summary,
-                                              who=last.user.display_name,
+                                              who=last.user,
                                               when=format_local(last.at)))
         self.keep_history.setVisible(bool(changes))
 

@@ -30,6 +30,7 @@ from app.models.entities import Incident, User
 from app.models.lifecycle import Status
 from app.models.permissions import Permission, RolePermissionError, can
 from app.models.personal_data import (
+    RETENTION_AREA,
     RETENTION_LIMITS,
     PersonalDataError,
     apply_retention,
@@ -40,6 +41,7 @@ from app.models.personal_data import (
     retention_months,
     set_retention_months,
 )
+from app.models.service_levels import config_history
 from app.reports.subject_access import SubjectAccessError, export_subject_access
 from app.views.dialogs import Dialogs
 
@@ -98,6 +100,11 @@ class DataProtectionDialog(QDialog):
             "the incidents' operational facts are kept. The policy runs at every start.")))
         retention_form.addRow(self.tr("&Keep personal data for:"), months_row)
         retention_form.labelForField(months_row).setBuddy(self.months)
+        self.retention_history = QLabel()
+        self.retention_history.setObjectName("retentionHistory")
+        self.retention_history.setTextFormat(Qt.TextFormat.PlainText)
+        self.retention_history.setStyleSheet("color: palette(dark);")
+        retention_form.addRow(self.retention_history)
         retention_form.addRow(due_row)
 
         # a person's records
@@ -179,6 +186,12 @@ class DataProtectionDialog(QDialog):
         self.message.setText(text)
 
     def _show_due(self) -> None:
+        last = config_history((RETENTION_AREA,), limit=1)
+        self.retention_history.setText(self.tr("Last change: {summary} By {who} on {when}.")
+                                       .format(summary=last[0].summary, who=last[0].user,
+                                               when=format_local(last[0].at))
+                                       if last else "")
+        self.retention_history.setVisible(bool(last))
         months = retention_months()
         count = retention_due(months=months).count()
         self.due_label.setText(self.tr(

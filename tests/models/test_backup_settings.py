@@ -33,7 +33,7 @@ def test_a_team_leader_sets_the_days_and_the_change_is_recorded(leader):
     assert set_keep_days(30, leader, now=NOW) == "Keep backups: 14 days -> 30 days"
     assert keep_days() == 30
     (change,) = keep_days_changes()
-    assert (change.at, change.user.display_name, change.area, change.summary) == (
+    assert (change.at, change.user, change.area, change.summary) == (
         NOW, "Tess Leader", "backups", "Keep backups: 14 days -> 30 days")
 
     assert set_keep_days(30, leader) is None  # the same again: nothing to record

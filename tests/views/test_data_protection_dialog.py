@@ -136,6 +136,8 @@ def test_retention_period_and_an_on_demand_run(qtbot, leader, callers, dialogs):
     click(qtbot, dialog.save_months)
     assert retention_months() == 36
     assert dialog.message.text() == "Personal data kept 36 months after closure (was 24)."
+    assert dialog.retention_history.text().startswith(
+        "Last change: Personal data kept 36 months after closure (was 24). By Tara Leader on")
     assert dialog.due_label.text().startswith("0 closed incident(s)")
     retype_number(qtbot, dialog.months, 24)
     click(qtbot, dialog.save_months)
