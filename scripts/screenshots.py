@@ -15,6 +15,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from peewee import fn  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -25,6 +26,7 @@ from app.models.entities import Category, Incident, User  # noqa: E402
 from app.models.prioritisation import Deadline, Harm, Scope, Trend, Workaround  # noqa: E402
 from app.views.application import make_window  # noqa: E402
 from app.views.backups_dialog import BackupsDialog  # noqa: E402
+from app.views.data_protection_dialog import DataProtectionDialog  # noqa: E402
 from app.views.dialogs import Dialogs  # noqa: E402
 from app.views.service_levels_dialog import ServiceLevelsDialog  # noqa: E402
 
@@ -42,6 +44,21 @@ def backups_screenshot(app: QApplication, window, path: Path, leader: User) -> N
     dialog.on_back_up_now()  # its message shown under the list
     app.processEvents()
     dialog.grab().save(str(DOCS / "backups-dialog.png"))
+    dialog.done(0)
+
+
+def data_protection_screenshot(app: QApplication, window, leader: User) -> None:
+    """The data protection screen: a caller's records found by phone, ready to export."""
+    caller = (Incident.select(Incident.caller_phone, fn.COUNT(Incident.id).alias("n"))
+              .where(Incident.caller_phone != "").group_by(Incident.caller_phone)
+              .having(fn.COUNT(Incident.id) >= 3).order_by(fn.COUNT(Incident.id)).first())
+    dialog = DataProtectionDialog(leader, Dialogs(), window)
+    dialog.show()
+    dialog.phone.setText(caller.caller_phone)
+    dialog.on_find()
+    dialog.request.setText("DSR-2026-014, received by letter on 20/11/2026")
+    app.processEvents()
+    dialog.grab().save(str(DOCS / "data-protection.png"))
     dialog.done(0)
 
 
@@ -116,6 +133,7 @@ def main() -> None:
             dialog.grab().save(str(DOCS / f"{name}.png"))
         dialog.done(0)
         backups_screenshot(app, window, path, leader)
+        data_protection_screenshot(app, window, leader)
         window.close()
         close_database()
     print(f"Saved the screenshots in {DOCS}")
