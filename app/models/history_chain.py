@@ -38,6 +38,27 @@ def row_hash(previous: str, row_id: int, incident_id: int, at: str, user_id: int
     return hashlib.sha256((previous + canonical).encode("utf-8")).hexdigest()
 
 
+def rechain(db, batch: int = 20_000) -> tuple[int, str]:
+    """Compute every history row's hash again, in id order, through the peewee database
+    ``db`` (for migrations that change what the chain covers); returns the last row's id
+    and hash. The caller moves the append-only trigger out of the way and back."""
+    last_id, last_hash = 0, GENESIS
+    while True:
+        rows = db.execute_sql(
+            "SELECT id, incident_id, at, user_id, action, field, old_value, new_value, "
+            f"old_digest, new_digest FROM history WHERE id > {int(last_id)} ORDER BY id "
+            f"LIMIT {int(batch)}").fetchall()
+        if not rows:
+            return last_id, last_hash
+        updates = []
+        for row in rows:
+            last_hash = row_hash(last_hash, *row)
+            last_id = row[0]
+            updates.append((last_hash, last_id))
+        db.cursor().executemany(
+            f"UPDATE history SET hash = {db.param} WHERE id = {db.param}", updates)
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     """What ``verify`` found: problems in words (empty when all is well) and the rows read."""

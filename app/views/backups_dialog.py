@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -46,6 +45,7 @@ from app.models.entities import User
 from app.models.permissions import Permission, RolePermissionError, can, check_permission
 from app.views.dialogs import Dialogs
 from app.views.text import tr
+from app.views.widgets import action_button
 
 # (parent, folder to start in) -> the file chosen, or None
 FileChooser = Callable[[QWidget, Path], Path | None]
@@ -108,16 +108,12 @@ class BackupsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self.on_selection_changed)
         self.table.doubleClicked.connect(self.on_restore)
 
-        self.back_up_button = QPushButton(self.tr("Back &up now"))
-        self.back_up_button.setObjectName("backUpNow")
-        self.back_up_button.setToolTip(self.tr("Write a checked backup of the database now"))
-        self.back_up_button.clicked.connect(self.on_back_up_now)
-        self.restore_button = QPushButton(self.tr("&Restore…"))
-        self.restore_button.setObjectName("restoreBackup")
-        self.restore_button.clicked.connect(self.on_restore)
-        self.restore_file_button = QPushButton(self.tr("Restore from &file…"))
-        self.restore_file_button.setObjectName("restoreFromFile")
-        self.restore_file_button.clicked.connect(self.on_restore_from_file)
+        self.back_up_button = action_button(
+            self.tr("Back &up now"), "backUpNow", self.on_back_up_now,
+            self.tr("Write a checked backup of the database now"))
+        self.restore_button = action_button(self.tr("&Restore…"), "restoreBackup", self.on_restore)
+        self.restore_file_button = action_button(
+            self.tr("Restore from &file…"), "restoreFromFile", self.on_restore_from_file)
         actions = QHBoxLayout()
         actions.addWidget(self.back_up_button)
         actions.addStretch(1)
@@ -130,10 +126,8 @@ class BackupsDialog(QDialog):
         self.keep_days.setSuffix(self.tr(" days"))
         self.keep_days.setAccessibleName(self.tr("Keep backups for, in days"))
         self.keep_days.setValue(keep_days())
-        self.save_keep_button = QPushButton(self.tr("&Save"))
-        self.save_keep_button.setObjectName("saveKeepDays")
-        self.save_keep_button.setAutoDefault(False)
-        self.save_keep_button.clicked.connect(self.on_save_keep_days)
+        self.save_keep_button = action_button(
+            self.tr("&Save"), "saveKeepDays", self.on_save_keep_days)
         keep_label = QLabel(self.tr("&Keep backups for"))
         keep_label.setBuddy(self.keep_days)
         keeping = QHBoxLayout()
@@ -162,8 +156,8 @@ class BackupsDialog(QDialog):
         self.message.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        for button in (self.back_up_button, self.restore_button, self.restore_file_button):
-            button.setAutoDefault(False)
+        # Enter in the days box must not close the screen with the days unsaved
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
 
         layout = QVBoxLayout(self)
         layout.addWidget(folder)

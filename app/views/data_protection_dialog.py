@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -44,6 +43,7 @@ from app.models.personal_data import (
 from app.models.service_levels import config_history
 from app.reports.subject_access import SubjectAccessError, export_subject_access
 from app.views.dialogs import Dialogs
+from app.views.widgets import action_button
 
 COLUMNS = ("Reference", "Received", "Caller", "Nature", "Status")
 
@@ -79,13 +79,11 @@ class DataProtectionDialog(QDialog):
         self.months.setRange(*RETENTION_LIMITS)
         self.months.setSuffix(self.tr(" months after closure"))
         self.months.setAccessibleName(self.tr("Keep personal data for"))
-        self.save_months = QPushButton(self.tr("Sa&ve"))
-        self.save_months.clicked.connect(self.on_save_months)
+        self.save_months = action_button(self.tr("Sa&ve"), "saveRetention", self.on_save_months)
         self.due_label = QLabel()
         self.due_label.setObjectName("retentionDue")
-        self.run_button = QPushButton(self.tr("&Run retention now"))
-        self.run_button.setObjectName("runRetention")
-        self.run_button.clicked.connect(self.on_run_retention)
+        self.run_button = action_button(
+            self.tr("&Run retention now"), "runRetention", self.on_run_retention)
         months_row = QHBoxLayout()
         months_row.addWidget(self.months)
         months_row.addWidget(self.save_months)
@@ -114,9 +112,7 @@ class DataProtectionDialog(QDialog):
         self.email = QLineEdit()
         self.email.setObjectName("subjectEmail")
         self.email.setPlaceholderText(self.tr("name@example.org"))
-        self.find_button = QPushButton(self.tr("&Find"))
-        self.find_button.setObjectName("findSubject")
-        self.find_button.clicked.connect(self.on_find)
+        self.find_button = action_button(self.tr("&Find"), "findSubject", self.on_find)
         for edit in (self.phone, self.email):
             edit.returnPressed.connect(self.on_find)
         self.results = QTableWidget(0, len(COLUMNS))
@@ -132,12 +128,10 @@ class DataProtectionDialog(QDialog):
         self.request.setObjectName("requestNote")
         self.request.setPlaceholderText(self.tr(
             "e.g. DSR-2026-014, received by letter on 20/11/2026 (no personal data)"))
-        self.export_button = QPushButton(self.tr("E&xport PDF and JSON…"))
-        self.export_button.setObjectName("exportSubject")
-        self.export_button.clicked.connect(self.on_export)
-        self.erase_button = QPushButton(self.tr("&Erase personal data…"))
-        self.erase_button.setObjectName("eraseSubject")
-        self.erase_button.clicked.connect(self.on_erase)
+        self.export_button = action_button(
+            self.tr("E&xport PDF and JSON…"), "exportSubject", self.on_export)
+        self.erase_button = action_button(
+            self.tr("&Erase personal data…"), "eraseSubject", self.on_erase)
         actions = QHBoxLayout()
         actions.addStretch(1)
         actions.addWidget(self.export_button)
@@ -161,6 +155,8 @@ class DataProtectionDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Enter in a field does what the field is for (Find), never closes the screen
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(retention)
         layout.addWidget(person)

@@ -191,3 +191,17 @@ def test_the_retention_policy_runs_at_start_up_and_says_what_it_did(qtbot, calle
         "months ago.")
     assert Incident.get_by_id(callers[0].id).caller_name == ERASED
     assert window.apply_retention_policy() == 0
+
+
+def test_enter_in_the_phone_field_finds_and_presses_no_other_button(qtbot, leader, callers,
+                                                                     dialogs):
+    dialog = open_dialog(qtbot, leader, dialogs)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isActiveWindow())
+    dialog.phone.setFocus()
+    qtbot.keyClicks(dialog.phone, "0161 496 0123")
+    qtbot.keyClick(dialog.phone, Qt.Key.Key_Return)
+    assert shown_references(dialog) == [callers[0].reference, callers[1].reference]
+    assert dialog.isVisible()
+    assert Incident.get_by_id(callers[0].id).anonymised_at is None  # retention not run
+    assert retention_months() == 24

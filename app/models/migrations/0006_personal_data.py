@@ -11,7 +11,7 @@
 
 import peewee as pw
 
-from app.models.history_chain import GENESIS, row_hash
+from app.models.history_chain import rechain
 
 NO_UPDATE = """CREATE TRIGGER history_no_update BEFORE UPDATE ON history
     WHEN NOT (NEW.id = OLD.id AND NEW.incident_id = OLD.incident_id AND NEW.at = OLD.at
@@ -24,7 +24,6 @@ NO_UPDATE = """CREATE TRIGGER history_no_update BEFORE UPDATE ON history
     BEGIN
         SELECT RAISE(ABORT, 'history is append-only: only an erasure may replace a value');
     END"""
-BATCH = 20_000
 
 
 def up(migrator, db):
@@ -36,20 +35,7 @@ def up(migrator, db):
     db.execute_sql("ALTER TABLE history ADD COLUMN new_digest VARCHAR(64)")
     if sqlite:
         db.execute_sql("DROP TRIGGER history_no_update")
-    last_id, last_hash = 0, GENESIS
-    while True:
-        rows = db.execute_sql(
-            "SELECT id, incident_id, at, user_id, action, field, old_value, new_value "
-            f"FROM history WHERE id > {int(last_id)} ORDER BY id LIMIT {BATCH}").fetchall()
-        if not rows:
-            break
-        updates = []
-        for row in rows:
-            last_hash = row_hash(last_hash, *row)
-            last_id = row[0]
-            updates.append((last_hash, last_id))
-        db.cursor().executemany(
-            f"UPDATE history SET hash = {db.param} WHERE id = {db.param}", updates)
+    last_id, last_hash = rechain(db)
     db.execute_sql(f"UPDATE history_chain SET last_id = {db.param}, last_hash = {db.param} "
                    "WHERE id = 1", (last_id, last_hash))
     if sqlite:
