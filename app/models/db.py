@@ -26,10 +26,13 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 #   log is not synced at each commit); "full" syncs it, so a committed incident survives.
 # - foreign_keys=on: SQLite leaves them off unless asked, per connection.
 # - busy_timeout: wait for another writer (a second window, a backup) instead of failing.
+# - secure_delete: freed space is overwritten, so personal data erased or anonymised does
+#   not linger in free pages of the file (off by default in most SQLite builds).
 PRAGMAS = (
     ("journal_mode", "wal"),
     ("synchronous", "full"),
     ("foreign_keys", 1),
+    ("secure_delete", 1),
     ("busy_timeout", 5000),
     ("cache_size", -65536),
     ("temp_store", "memory"),

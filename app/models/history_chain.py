@@ -15,6 +15,9 @@ from pathlib import Path
 
 GENESIS = "0" * 64  # the "previous hash" of the first row
 ANONYMISED = "anonymised"  # the action of the row recording an erasure or retention
+# The field of such a row; its old value lists the rows it erased values of, with the
+# digests of what they hold after it: {"row id": [old value digest, new value digest]}.
+ERASED_ROWS = "erased_rows"
 
 
 def value_digest(value: str | None) -> str | None:
@@ -99,6 +102,26 @@ def _where(conn: sqlite3.Connection, row: tuple) -> str:
     return f"history row {row[0]} (incident {found[0] if found else row[1]}, {row[2]} UTC)"
 
 
+def _check_erasure(conn: sqlite3.Connection, record: tuple, erased: dict[int, tuple]
+                   ) -> str | None:
+    """An erasure record: each row it lists must hold what it held just after the erasure
+    (the record is in the chain; the erased rows' own hashes cover what was erased). The
+    rows it accounts for are taken out of ``erased``."""
+    try:
+        listed = json.loads(record[6] or "{}")
+        listed = {int(row_id): digests for row_id, digests in listed.items()}
+    except (ValueError, TypeError, AttributeError):
+        return f"The erasure record {_where(conn, record)} cannot be read."
+    for row_id, digests in listed.items():
+        row = erased.pop(row_id, None)
+        if row is None or row[1] != record[1] or [value_digest(row[6]),
+                                                   value_digest(row[7])] != digests:
+            target = row or (row_id, record[1], record[2])
+            return (f"The {_where(conn, target)} was changed after its personal data was "
+                    "erased (outside Incident Desk).")
+    return None
+
+
 def _verify(conn: sqlite3.Connection) -> VerifyResult:
     integrity = [row[0] for row in conn.execute("PRAGMA integrity_check")]
     problems = [] if integrity == ["ok"] else [f"Integrity check: {p}" for p in integrity[:5]]
@@ -109,8 +132,7 @@ def _verify(conn: sqlite3.Connection) -> VerifyResult:
                                         "version: open it once with this version of "
                                         "Incident Desk."], 0)
     expected_id, previous, count = 1, GENESIS, 0
-    erased: dict[int, int] = {}  # incident id -> its last row with an erased value
-    anonymised: dict[int, int] = {}  # incident id -> its last anonymisation record
+    erased: dict[int, tuple] = {}  # row id -> the row, for rows with erased values
     cursor = conn.execute("SELECT id, incident_id, at, user_id, action, field, old_value, "
                           "new_value, old_digest, new_digest, hash FROM history ORDER BY id")
     for row in cursor:
@@ -127,9 +149,12 @@ def _verify(conn: sqlite3.Connection) -> VerifyResult:
                             "before it was).")
             break
         if row[8] is not None or row[9] is not None:
-            erased[row[1]] = row_id
-        if row[4] == ANONYMISED:
-            anonymised[row[1]] = row_id
+            erased[row_id] = row
+        if row[4] == ANONYMISED and row[5] == ERASED_ROWS:
+            problem = _check_erasure(conn, row, erased)
+            if problem:
+                problems.append(problem)
+                break
         previous, expected_id = stored, row_id + 1
     else:
         head = conn.execute("SELECT last_id, last_hash FROM history_chain WHERE id = 1"
@@ -139,11 +164,8 @@ def _verify(conn: sqlite3.Connection) -> VerifyResult:
         elif (head[0], head[1]) != (expected_id - 1, previous):
             problems.append(f"The last history rows were removed: the chain ends at row "
                             f"{expected_id - 1} but was last extended with row {head[0]}.")
-        unrecorded = sorted(row_id for incident_id, row_id in erased.items()
-                            if anonymised.get(incident_id, 0) < row_id)
-        if unrecorded:
-            row = conn.execute("SELECT id, incident_id, at FROM history WHERE id = ?",
-                               (unrecorded[0],)).fetchone()
+        if erased:
+            row = erased[min(erased)]
             problems.append(f"Values of the {_where(conn, row)} were erased without an "
                             "erasure being recorded after them.")
     return VerifyResult(problems, count)

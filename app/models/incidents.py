@@ -201,6 +201,7 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
         elif target == Status.REOPENED:
             incident.resolved_at = None
             incident.closed_at = None
+            incident.anonymised_at = None  # live again: retention counts from its next close
         _refresh_sla(incident, by, now)
         incident.updated_at = now
         incident.version += 1

@@ -21,6 +21,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.doctemplate import LayoutError
 
 from app import APP_NAME
 from app.models.clock import format_local, to_local
@@ -107,7 +108,8 @@ def write_pdf(record: SubjectRecord, path: Path) -> None:
                  _paragraph(_local(incident[key]) if key in TIME_FIELDS
                             else incident[key] or "", small)]
                 for key, label in FIELDS if incident.get(key)]
-        story.append(Table(rows, colWidths=[40 * mm, 134 * mm], style=grid))
+        # a row may split across pages: a 10,000-character description is taller than one
+        story.append(Table(rows, colWidths=[40 * mm, 134 * mm], style=grid, splitInRow=1))
         history = [[Paragraph(h, small) for h in ("When", "Who", "What", "From", "To")]]
         history += [[_paragraph(_local(h["at"]), small), _paragraph(h["by"], small),
                      _paragraph(h["what"], small), _paragraph(h["from"], small),
@@ -115,7 +117,7 @@ def write_pdf(record: SubjectRecord, path: Path) -> None:
         story.append(KeepTogether([Paragraph("History", styles["Heading4"]),
                                    Table(history, colWidths=[26 * mm, 28 * mm, 32 * mm,
                                                              44 * mm, 44 * mm],
-                                         repeatRows=1, style=TableStyle([
+                                         repeatRows=1, splitInRow=1, style=TableStyle([
                                              ("GRID", (0, 0), (-1, -1), 0.4,
                                               colors.lightgrey),
                                              ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -163,6 +165,9 @@ def export_subject_access(phone: str, email: str, folder: Path, by: User,
     except OSError as exc:
         raise SubjectAccessError(f"Cannot write the export in {folder}: "
                                  f"{exc.strerror or exc}.") from exc
+    except LayoutError as exc:  # a layout the PDF cannot hold: say so, write nothing
+        raise SubjectAccessError(f"The PDF could not be laid out ({exc}); nothing was "
+                                 "written.") from exc
     finally:
         for part in temporary:
             part.unlink(missing_ok=True)

@@ -322,10 +322,13 @@ class IncidentForm(QDialog):
 
     def done(self, result: int) -> None:
         """Saved or discarded: the draft has served its purpose."""
+        self._discard_draft()
+        super().done(result)
+
+    def _discard_draft(self) -> None:
         self.autosave_timer.stop()
         if self._drafts is not None:
             self._drafts.discard()
-        super().done(result)
 
     @Slot()
     def on_widget_edited(self) -> None:
@@ -469,6 +472,7 @@ class IncidentForm(QDialog):
         try:
             if self._incident_id is None:
                 self.saved_incident_id = self._operations.create(draft).id
+                self._discard_draft()  # saved: a crash from here on must not offer it again
             else:
                 self._operations.update(self._incident_id, draft, self._version)
                 self.saved_incident_id = self._incident_id

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import peewee
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -372,7 +373,12 @@ class MainWindow(QMainWindow):
     def apply_retention_policy(self) -> int:
         """At start-up: erase the personal data past its retention period, whoever is signed
         in (it is the organisation's policy); returns how many incidents it anonymised."""
-        count = run_retention(self._operations.user, on_demand=False)
+        try:
+            count = run_retention(self._operations.user, on_demand=False)
+        except peewee.DatabaseError as exc:  # busy or locked: the policy runs next start
+            self.statusBar().showMessage(self.tr("The retention policy could not run: {why}")
+                                         .format(why=exc))
+            return 0
         if count:
             self.reload_shown()
             self.statusBar().showMessage(self.tr(

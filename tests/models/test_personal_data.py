@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -26,8 +28,15 @@ from app.models.personal_data import (
     retention_months,
     set_retention_months,
 )
+from app.models.prioritisation import (
+    answers_from_json,
+    apply_outcome,
+    describe_answers,
+    prioritise,
+)
 from app.models.users import ensure_user
 from tests.conftest import category, make_draft
+from tests.models.test_prioritisation import BILLING
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -161,7 +170,9 @@ def test_advisors_cannot_change_retention_or_run_it_on_demand(db, advisor):
 # --- finding a person -----------------------------------------------------------------------
 def test_phone_variants_match_national_and_international_forms():
     assert phone_variants("0161 496 0123") == {"01614960123", "441614960123",
-                                               "00441614960123"}
+                                               "00441614960123", "4401614960123",
+                                               "004401614960123"}
+    assert phone_variants("+44 (0)161 496 0123") == phone_variants("0161 496 0123")
     assert phone_variants("+44 (0)161 496 0123") != set()
     assert phone_variants("+44 161 496 0123") == phone_variants("0161-496-0123")
     assert phone_variants("+33 1 23 45 67 89") == {"33123456789", "0033123456789"}
@@ -169,7 +180,8 @@ def test_phone_variants_match_national_and_international_forms():
 
 def test_a_person_is_found_by_phone_in_any_format_or_by_email_in_any_case(db, advisor):
     mine = [create_incident(make_draft(caller_phone=phone, caller_email=""), advisor, now=NOW)
-            for phone in ("0161 496 0123", "+44 161 496 0123", "(0161) 4960123")]
+            for phone in ("0161 496 0123", "+44 161 496 0123", "(0161) 4960123",
+                  "+44 (0)161 496 0123")]
     by_email = create_incident(make_draft(caller_phone="", caller_email="Olivia.T@Example.org"),
                                advisor, now=NOW)
     create_incident(make_draft(caller_phone="0161 496 0999", caller_email="x@example.org",
@@ -298,3 +310,72 @@ def test_the_search_for_a_person_is_answered_by_indexes(db):
         plan = " ".join(str(row) for row in db.execute_sql(f"EXPLAIN QUERY PLAN {sql}", params))
         assert "USING INDEX incident_phone_digits" in plan or (
             "USING INDEX incident_email_key" in plan), plan
+
+
+def test_names_are_struck_out_as_whole_words_only(db, advisor, leader):
+    outcome = prioritise(replace(BILLING, service="several sites (Eve's team)"))
+    draft = apply_outcome(make_draft(caller_name="Eve", caller_phone="",
+                                     caller_email="eve@example.org",
+                                     summary="Billing down for several teams, says Eve"),
+                          outcome)
+    incident = create_incident(draft, advisor, now=NOW)
+    erase_subject("", "eve@example.org", "DSR-9", leader, now=NOW)
+    stored = Incident.get_by_id(incident.id)
+    assert stored.summary == "Billing down for several teams, says [erased]"
+    answers = answers_from_json(stored.prioritisation)  # still a readable record
+    assert answers.scope == BILLING.scope
+    assert answers.service == "several sites ([erased]'s team)"
+    assert describe_answers(stored.prioritisation).startswith("Affected: ")
+
+
+def test_names_beyond_ascii_are_erased_from_the_prioritisation_record(db, advisor, leader):
+    outcome = prioritise(replace(BILLING, service="Zoë Ní Bhriain's shop"))
+    incident = create_incident(apply_outcome(make_draft(caller_name="Zoë Ní Bhriain"),
+                                             outcome), advisor, now=NOW)
+    erase_subject("0161 496 0123", "", "DSR-10", leader, now=NOW)
+    stored = Incident.get_by_id(incident.id)
+    assert "Bhriain" not in json.loads(stored.prioritisation)["answers"]["service"]
+    assert "Bhriain" not in stored.priority_rationale
+    assert "Bhriain" not in history_texts(incident.id).encode().decode("unicode_escape")
+
+
+def test_a_second_anonymisation_leaves_erased_values_and_the_chain_intact(db, db_path, advisor,
+                                                                         leader):
+    incident = closed_incident(advisor, NOW - timedelta(days=900))
+    erase_subject("0161 496 0123", "", "DSR-11", leader, now=NOW - timedelta(days=1))
+    assert apply_retention(leader, now=NOW).anonymised == 0  # already anonymised
+    change_status(incident.id, Status.REOPENED, advisor, note="Caller rang again", now=NOW)
+    assert Incident.get_by_id(incident.id).anonymised_at is None  # live data again
+    change_status(incident.id, Status.RESOLVED, advisor, note="Sorted.", now=NOW)
+    change_status(incident.id, Status.CLOSED, advisor, now=NOW)
+    assert apply_retention(leader, now=NOW + timedelta(days=800)).anonymised == 1
+    assert "Olivia" not in history_texts(incident.id)
+    assert History.select().where(History.incident == incident.id,
+                                  History.action == "anonymised").count() == 2
+    assert verify_file(db_path).ok
+
+
+def test_verify_catches_a_value_changed_after_its_erasure(db, db_path, advisor, leader):
+    erased_database(db, db_path, advisor, leader)
+    row = History.get(History.new_digest.is_null(False))
+    conn = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # erased once only
+        conn.execute("UPDATE history SET new_value = 'Leeds' WHERE id = ?", (row.id,))
+    conn.execute("DROP TRIGGER history_no_update")  # as someone with the sqlite3 shell
+    conn.execute("UPDATE history SET new_value = 'Leeds' WHERE id = ?", (row.id,))
+    conn.commit()
+    conn.close()
+    result = verify_file(db_path)
+    assert not result.ok
+    assert f"history row {row.id}" in result.problems[0]
+    assert "changed after its personal data was erased" in result.problems[0]
+
+
+def test_erased_words_leave_the_search_index_and_the_file(db, db_path, advisor, leader):
+    create_incident(make_draft(caller_name="Zebedee Quixotic"), advisor, now=NOW)
+    erase_subject("0161 496 0123", "", "DSR-12", leader, now=NOW)
+    db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    fts = b"".join(row[0] for row in db.execute_sql("SELECT block FROM incident_fts_data")
+                   if row[0])
+    assert b"quixotic" not in fts.lower()
+    assert b"Quixotic" not in db_path.read_bytes()

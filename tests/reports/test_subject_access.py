@@ -119,3 +119,14 @@ def test_bad_requests_are_refused(out, db, advisor, leader, olivia):
     with pytest.raises(SubjectAccessError, match="is not a folder"):
         export_subject_access("0161 496 0123", "", out / "missing", leader, now=NOW)
     assert list(out.iterdir()) == []
+
+
+def test_the_longest_texts_allowed_split_across_pages(out, db, advisor, leader):
+    long = ("The caller read the whole error log out, line by line. " * 200)[:10_000]
+    incident = create_incident(make_draft(description=long), advisor, now=NOW)
+    change_status(incident.id, Status.RESOLVED, advisor, note=long, now=NOW)
+    pdf, data = export_subject_access("0161 496 0123", "", out, leader, now=NOW)
+    assert json.loads(data.read_text())["incidents"][0]["description"] == long
+    text = pdf_text(pdf)
+    assert "Page 3 of" in text or "Page 4 of" in text
+    assert text.count("line by line") > 300  # the description and the note, whole

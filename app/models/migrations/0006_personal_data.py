@@ -5,8 +5,8 @@
 - ``history.old_digest`` / ``new_digest``: the SHA-256 of a value erased from a history row,
   so the hash chain still links without the erased text. The chain now covers every value
   by its digest; existing rows are chained again in id order.
-- The append-only trigger lets a value be replaced only together with its digest, and
-  nothing else in a row change.
+- The append-only trigger lets a value be replaced once, only together with its digest,
+  and nothing else in a row change.
 """
 
 import peewee as pw
@@ -19,8 +19,10 @@ NO_UPDATE = """CREATE TRIGGER history_no_update BEFORE UPDATE ON history
               AND NEW.field IS OLD.field AND NEW.hash = OLD.hash
               AND (OLD.old_digest IS NULL OR NEW.old_digest IS OLD.old_digest)
               AND (OLD.new_digest IS NULL OR NEW.new_digest IS OLD.new_digest)
-              AND (NEW.old_value IS OLD.old_value OR NEW.old_digest IS NOT NULL)
-              AND (NEW.new_value IS OLD.new_value OR NEW.new_digest IS NOT NULL))
+              AND (NEW.old_value IS OLD.old_value
+                   OR (OLD.old_digest IS NULL AND NEW.old_digest IS NOT NULL))
+              AND (NEW.new_value IS OLD.new_value
+                   OR (OLD.new_digest IS NULL AND NEW.new_digest IS NOT NULL)))
     BEGIN
         SELECT RAISE(ABORT, 'history is append-only: only an erasure may replace a value');
     END"""
