@@ -138,52 +138,59 @@ def check_backup(source: Path) -> None:
                           "restored.")
 
 
+JOURNALS = ("-wal", "-shm")
+
+
+def _move_with_journals(source: Path, target: Path) -> None:
+    """Rename a database file and its journal files together (the log may hold commits)."""
+    for suffix in JOURNALS:
+        journal = source.with_name(source.name + suffix)
+        if journal.exists():
+            os.replace(journal, target.with_name(target.name + suffix))
+    os.replace(source, target)
+
+
 def _set_aside(db_path: Path, now: datetime | None) -> Path | None:
-    """Keep the database about to be replaced: a checked copy when it is sound, the file
-    itself (with its journal files) moved when it is damaged, so it is never written to."""
+    """Move the database about to be replaced aside, whole, with its journal files: it is
+    renamed, never written to, whether it is sound, damaged or another application's."""
     if not db_path.exists():
         return None
     aside = aside_path(db_path, now)
-    if not integrity_problems(db_path):
-        _copy(db_path, aside)
-        return aside
     try:
-        for suffix in ("-wal", "-shm"):
-            journal = db_path.with_name(db_path.name + suffix)
-            if journal.exists():
-                os.replace(journal, aside.with_name(aside.name + suffix))
-        os.replace(db_path, aside)
+        _move_with_journals(db_path, aside)
     except OSError as exc:
-        raise BackupError(f"Cannot move {db_path} aside: {exc.strerror}.") from exc
+        raise BackupError(f"Cannot move {db_path} aside: {exc.strerror}. Nothing was "
+                          "restored.") from exc
     return aside
 
 
-def _restore_into(db_path: Path, source: Path, aside: Path | None) -> None:
+def _prepare(source: Path, db_path: Path) -> Path:
+    """The backup copied, checked, beside the database, ready to be renamed into place."""
+    temporary = db_path.with_name(db_path.name + ".restoring")
+    _copy(source, temporary)
+    return temporary
+
+
+def _swap_in(temporary: Path, db_path: Path, aside: Path | None) -> None:
+    """Rename the prepared copy into place; if that fails, the original goes back."""
     try:
-        src = _connect_read_only(source)
-        dst = sqlite3.connect(db_path)
-        try:
-            dst.execute("PRAGMA journal_mode=WAL")
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-    except sqlite3.Error as exc:
-        raise BackupError(f"Cannot restore {source} into {db_path}: {exc}. The database "
-                          f"replaced is kept at {aside}.") from exc
-    problems = integrity_problems(db_path)
-    if problems:
-        raise BackupError(f"The restored database failed its integrity check: {problems[0]}."
-                          f" The database replaced is kept at {aside}.")
+        os.replace(temporary, db_path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        if aside is not None:
+            _move_with_journals(aside, db_path)
+        raise BackupError(f"Cannot put the restored database in place: {exc.strerror}. "
+                          "The database is as it was.") from exc
 
 
 def restore_database(db_path: Path, source: Path, now: datetime | None = None) -> Path | None:
     """Replace the database at ``db_path`` with the backup ``source``.
 
-    The database replaced is kept aside first (its path is returned; None when there was
-    none): copied with the backup API when it is sound, or moved aside whole, with its
-    journal files, when it is damaged. The backup must be a sound Incident Desk database
-    no newer than this version; it is upgraded when the application next opens it.
+    The backup is copied and checked beside the database first; only then is the database
+    moved aside, whole (its path is returned; None when there was none), and the copy
+    renamed into its place. The database replaced is never written to. The backup must be
+    a sound Incident Desk database no newer than this version; it is upgraded when the
+    application next opens it.
 
     Raises:
         BackupError: the backup is not usable, or the database cannot be replaced; the
@@ -193,8 +200,13 @@ def restore_database(db_path: Path, source: Path, now: datetime | None = None) -
     check_backup(source)
     if db_path == source:
         raise BackupError("The backup and the database are the same file.")
-    aside = _set_aside(db_path, now)
-    _restore_into(db_path, source, aside)
+    temporary = _prepare(source, db_path)
+    try:
+        aside = _set_aside(db_path, now)
+    except BackupError:
+        temporary.unlink(missing_ok=True)
+        raise
+    _swap_in(temporary, db_path, aside)
     return aside
 
 
@@ -229,14 +241,16 @@ def restore_open_database(db_path: Path, source: Path, by: User,
     if db_path == source:
         raise BackupError("The backup and the database are the same file.")
     username, display_name, role = by.username, by.display_name, Role(by.role)
+    temporary = _prepare(source, db_path)  # before anything is closed
     close_database()
     try:
         aside = _set_aside(db_path, now)
     except BackupError as exc:
+        temporary.unlink(missing_ok=True)
         _reopen(db_path, f"{exc} Nothing was restored")
         raise
     try:
-        _restore_into(db_path, source, aside)
+        _swap_in(temporary, db_path, aside)
         open_database(db_path)
     except (BackupError, DatabaseOpenError) as exc:
         _put_back(db_path, aside, exc)
@@ -256,21 +270,17 @@ def _reopen(db_path: Path, why: str) -> None:
 
 
 def _put_back(db_path: Path, aside: Path | None, why: Exception) -> None:
-    """After a failed restore: the database kept aside back in its place, and open."""
+    """After a failed restore: the database moved aside back in its place, and open."""
     close_database()
-    if aside is not None:
+    if aside is not None and aside.exists():
         try:
-            # the failed restore's journal files must not be replayed over the original
-            for suffix in ("-wal", "-shm"):
+            for suffix in ("", *JOURNALS):  # the failed restore, and any log it made
                 db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
-            if integrity_problems(aside):  # damaged, moved aside whole: moved back
-                os.replace(aside, db_path)
-            else:  # a checked copy, which stays aside; put back in one rename
-                _copy(aside, db_path)
-        except (OSError, BackupError) as exc:
+            _move_with_journals(aside, db_path)
+        except OSError as exc:
             raise BackupError(f"The restore failed ({why}), and the database could not be "
-                              f"put back ({exc}). It is kept at {aside}; restore it from "
-                              "there.") from exc
+                              f"put back ({exc.strerror}). It is kept at {aside}; restore "
+                              "it from there.") from exc
     _reopen(db_path, f"The restore failed ({why})")
 
 

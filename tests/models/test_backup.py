@@ -219,9 +219,28 @@ def test_a_restore_that_cannot_be_opened_puts_the_database_back(db, db_path, lea
     assert not database.obj.is_closed()
     assert Incident.select().count() == 7  # what was there before, open again
     assert ensure_user("tess.leader").role == Role.TEAM_LEADER
-    aside = tmp_path / "incidents.replaced-20261124-120000.sqlite"
-    assert count_incidents(aside) == 7  # the copy kept aside stays
+    # the database moved aside was moved back: nothing is left beside it
+    assert not (tmp_path / "incidents.replaced-20261124-120000.sqlite").exists()
     assert integrity_problems(db_path) == []
+
+
+def test_restoring_over_another_applications_database_never_writes_to_it(db, db_path,
+                                                                         tmp_path):
+    backup = backup_database(db_path, tmp_path / "ours.sqlite")
+    foreign = tmp_path / "theirs.sqlite"
+    conn = sqlite3.connect(foreign)
+    conn.execute("PRAGMA page_size = 1024")
+    conn.execute("CREATE TABLE notes (text)")
+    conn.execute("INSERT INTO notes VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+    before = foreign.read_bytes()
+
+    aside = restore_database(foreign, backup, now=NOW)
+
+    assert aside.read_bytes() == before  # moved aside, byte for byte
+    assert integrity_problems(foreign) == []
+    assert count_incidents(foreign) == 0
 
 
 def test_an_advisor_cannot_restore(db, db_path, advisor):
