@@ -36,6 +36,7 @@ from app.models.prioritisation import (
 )
 from app.models.users import ensure_user
 from tests.conftest import category, make_draft
+from tests.models.test_history_chain import tamper
 from tests.models.test_prioritisation import BILLING
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
@@ -251,6 +252,22 @@ def test_erasure_needs_a_match_and_the_permission(db, advisor, leader):
 
 
 # --- the hash chain and the append-only rule around erasure ---------------------------------
+def refused_by_the_database(db_path, sql: str) -> None:
+    conn = sqlite3.connect(db_path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            conn.execute(sql)
+    finally:
+        conn.close()
+
+
+def assert_first_problem(db_path, row_id: int, words: str) -> None:
+    result = verify_file(db_path)
+    assert not result.ok
+    assert f"history row {row_id}" in result.problems[0]
+    assert words in result.problems[0]
+
+
 def erased_database(db, db_path, advisor, leader):
     incident = create_incident(make_draft(), advisor, now=NOW)
     update_incident(incident.id, make_draft(location="Leeds, depot"), advisor,
@@ -261,13 +278,10 @@ def erased_database(db, db_path, advisor, leader):
 
 def test_the_database_refuses_any_other_change_to_a_history_row(db, db_path, advisor, leader):
     erased_database(db, db_path, advisor, leader)
-    conn = sqlite3.connect(db_path)
     for sql in ("UPDATE history SET action = 'note' WHERE id = 1",
                 "UPDATE history SET new_value = 'x' WHERE id = 1",  # no digest: refused
                 "UPDATE history SET user_id = 2 WHERE id = 1"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            conn.execute(sql)
-    conn.close()
+        refused_by_the_database(db_path, sql)
 
 
 def test_verify_catches_a_value_hidden_as_erased_without_an_erasure_record(db, db_path,
@@ -277,30 +291,10 @@ def test_verify_catches_a_value_hidden_as_erased_without_an_erasure_record(db, d
                   now=NOW)
     note = History.get(History.action == "note")
     digest = hashlib.sha256(b"Awaiting photos").hexdigest()
-    conn = sqlite3.connect(db_path)  # the trigger allows it: a value with its digest
-    conn.execute("UPDATE history SET new_value = '[erased]', new_digest = ? WHERE id = ?",
-                 (digest, note.id))
-    conn.commit()
-    conn.close()
-    result = verify_file(db_path)
-    assert not result.ok
-    assert f"history row {note.id}" in result.problems[0]
-    assert "erased without an erasure being recorded" in result.problems[0]
-
-
-def test_verify_catches_an_erased_value_with_a_false_digest(db, db_path, advisor, leader):
-    erased_database(db, db_path, advisor, leader)
-    row = History.get(History.new_digest.is_null(False))
-    conn = sqlite3.connect(db_path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # a digest stays
-        conn.execute("UPDATE history SET new_digest = ? WHERE id = ?", ("0" * 64, row.id))
-    conn.execute("DROP TRIGGER history_no_update")  # as someone with the sqlite3 shell
-    conn.execute("UPDATE history SET new_digest = ? WHERE id = ?", ("0" * 64, row.id))
-    conn.commit()
-    conn.close()
-    result = verify_file(db_path)
-    assert not result.ok and f"history row {row.id}" in result.problems[0]
-    assert "altered" in result.problems[0]
+    # (the trigger would allow this one: a value replaced once, with its digest)
+    tamper(db_path, f"UPDATE history SET new_value = '[erased]', new_digest = '{digest}' "
+                    f"WHERE id = {note.id}")
+    assert_first_problem(db_path, note.id, "erased without an erasure being recorded")
 
 
 def test_the_search_for_a_person_is_answered_by_indexes(db):
@@ -355,20 +349,18 @@ def test_a_second_anonymisation_leaves_erased_values_and_the_chain_intact(db, db
     assert verify_file(db_path).ok
 
 
-def test_verify_catches_a_value_changed_after_its_erasure(db, db_path, advisor, leader):
+@pytest.mark.parametrize(("change", "words"), [
+    ("new_value = 'Leeds'", "changed after its personal data was erased"),  # erased once
+    (f"new_digest = '{'0' * 64}'", "altered"),  # a digest stays as it was written
+])
+def test_an_erased_row_cannot_change_again_and_verify_catches_it(db, db_path, advisor, leader,
+                                                                 change, words):
     erased_database(db, db_path, advisor, leader)
     row = History.get(History.new_digest.is_null(False))
-    conn = sqlite3.connect(db_path)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):  # erased once only
-        conn.execute("UPDATE history SET new_value = 'Leeds' WHERE id = ?", (row.id,))
-    conn.execute("DROP TRIGGER history_no_update")  # as someone with the sqlite3 shell
-    conn.execute("UPDATE history SET new_value = 'Leeds' WHERE id = ?", (row.id,))
-    conn.commit()
-    conn.close()
-    result = verify_file(db_path)
-    assert not result.ok
-    assert f"history row {row.id}" in result.problems[0]
-    assert "changed after its personal data was erased" in result.problems[0]
+    edit = f"UPDATE history SET {change} WHERE id = {row.id}"
+    refused_by_the_database(db_path, edit)
+    tamper(db_path, edit)  # as someone with the sqlite3 shell
+    assert_first_problem(db_path, row.id, words)
 
 
 def test_erased_words_leave_the_search_index_and_the_file(db, db_path, advisor, leader):
