@@ -85,6 +85,11 @@ def _readable(field: str | None, value: str | None) -> str:
     return value
 
 
+# rows that say in words what happened (escalations, updates, exports): title of each
+ACTION_TITLES = {"exported": "Exported", "escalated": "Escalated",
+                 "communicated": "Update to stakeholder", "reply_received": "Reply received"}
+
+
 def describe(entry: HistoryEntry) -> tuple[str, str, str]:
     """(what happened, from, to) in words, for the history table and reports."""
     if entry.action == "created":
@@ -93,8 +98,8 @@ def describe(entry: HistoryEntry) -> tuple[str, str, str]:
         return "Note", "", entry.new_value or ""
     if entry.action == ANONYMISED:
         return "Personal data erased", "", entry.new_value or ""
-    if entry.action == "exported":
-        return "Exported", "", entry.new_value or ""
+    if entry.action in ACTION_TITLES:
+        return ACTION_TITLES[entry.action], "", entry.new_value or ""
     what = "Status" if entry.action == "status" else FIELD_LABELS.get(entry.field or "",
                                                                       entry.field or "")
     return what, _readable(entry.field, entry.old_value), _readable(entry.field,

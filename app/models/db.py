@@ -197,6 +197,9 @@ def open_database(path: Path | str, create_folder: bool = False) -> peewee.Sqlit
         db.close()
         raise DatabaseOpenError(f"Cannot open {path}: {exc}.", replaceable=True) from exc
     database.initialize(db)
+    from app.models.escalation import backfill_escalation_due
+
+    backfill_escalation_due()  # once, after the upgrade to schema 8
     return db
 
 

@@ -83,6 +83,9 @@ class Incident(BaseModel):
     priority_override = pw.SmallIntegerField(null=True)  # chosen over the matrix's
     priority_override_reason = pw.TextField(default="")
     anonymised_at = UtcDateTimeField(null=True)  # personal data erased (retention, request)
+    escalation_level = pw.SmallIntegerField(default=1)  # highest level escalated to (L1-L4)
+    # the earliest escalation the matrix asks for that nobody has made yet; flagged once past
+    escalation_due_at = UtcDateTimeField(null=True, index=True)
 
     class Meta:
         # The log's usual filter (priority + status + received), answered by the index.
@@ -210,5 +213,83 @@ class ConfigChange(BaseModel):
     summary = pw.TextField()
 
 
+class EscalationTarget(BaseModel):
+    """A level of the management chain (``L2``) or a team with the skill (``IT``)."""
+
+    code = pw.CharField(max_length=12, primary_key=True)
+    kind = pw.CharField(max_length=5)  # "level" or "team"
+    name = pw.CharField(max_length=80)
+    rank = pw.SmallIntegerField(null=True)  # levels only: 1 (advisor) upwards
+    position = pw.IntegerField(default=0)
+
+
+class EscalationContact(BaseModel):
+    """A named person to contact at a level or team."""
+
+    target = pw.ForeignKeyField(EscalationTarget, backref="contacts", on_delete="RESTRICT",
+                                column_name="target_code")
+    name = pw.CharField(max_length=100)
+    role = pw.CharField(max_length=100, default="")
+    phone = pw.CharField(max_length=30, default="")
+    email = pw.CharField(max_length=254, default="")
+    hours = pw.CharField(max_length=100, default="")  # when they can be reached
+    position = pw.IntegerField(default=0)
+
+
+class EscalationRule(BaseModel):
+    """For which incidents, after what share of the resolution target (None: at once), to
+    which level or team, by which method (and to whom, when a contact is named)."""
+
+    position = pw.IntegerField(default=0)
+    priority = pw.SmallIntegerField(null=True)  # None: any priority
+    category = pw.ForeignKeyField(Category, null=True, backref="+", on_delete="RESTRICT")
+    breach = pw.BooleanField(default=False)  # only for personal data breaches
+    share_percent = pw.SmallIntegerField(null=True)
+    target = pw.ForeignKeyField(EscalationTarget, backref="+", on_delete="RESTRICT",
+                                column_name="target_code")
+    method = pw.CharField(max_length=10)
+    contact_name = pw.CharField(max_length=100, default="")
+
+
+class Escalation(BaseModel):
+    """An escalation made: to whom, why, what was tried, how, when. The target's names are
+    copied, so the record stays as it was if the matrix changes later."""
+
+    incident = pw.ForeignKeyField(Incident, backref="escalations", on_delete="RESTRICT",
+                                  index=True)
+    at = UtcDateTimeField()  # when it was made
+    recorded_at = UtcDateTimeField()
+    user = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    kind = pw.CharField(max_length=12)  # "hierarchical" or "functional"
+    target_code = pw.CharField(max_length=12)
+    target_name = pw.CharField(max_length=80)
+    level = pw.SmallIntegerField(null=True)
+    contact_name = pw.CharField(max_length=100, default="")
+    contact_detail = pw.CharField(max_length=254, default="")
+    method = pw.CharField(max_length=10)
+    reason = pw.TextField()
+    tried = pw.TextField()
+
+
+class Communication(BaseModel):
+    """An update given to a stakeholder: when, to whom, how, what was said, by whom."""
+
+    incident = pw.ForeignKeyField(Incident, backref="communications", on_delete="RESTRICT",
+                                  index=True)
+    at = UtcDateTimeField()
+    recorded_at = UtcDateTimeField()
+    user = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    audience = pw.CharField(max_length=12)
+    recipient = pw.CharField(max_length=254, default="")  # a name, group or address
+    channel = pw.CharField(max_length=10)
+    subject = pw.CharField(max_length=200, default="")
+    message = pw.TextField()
+    reply_awaited = pw.BooleanField(default=False)
+    reply_received_at = UtcDateTimeField(null=True)
+    delivery = pw.CharField(max_length=8, default="recorded")  # recorded, sent or failed
+    delivery_detail = pw.TextField(default="")  # the Message-ID, or why sending failed
+
+
 ALL_MODELS = (User, Category, Incident, History, ReferenceCounter, PriorityRule, SlaTarget,
-              ServiceHours, ClosedDay, Setting, SlaPause, ConfigChange, HistoryChain)
+              ServiceHours, ClosedDay, Setting, SlaPause, ConfigChange, HistoryChain,
+              EscalationTarget, EscalationContact, EscalationRule, Escalation, Communication)

@@ -45,6 +45,7 @@ class LogFilter:
     received_to: date | None = None
     text: str = ""
     sla: ClockState | None = None  # AT_RISK or BREACHED: open incidents in that state
+    escalation_overdue: bool = False  # open incidents with an escalation due and not made
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,10 @@ class LogRow:
     status: str
     owner: str
     clock: ClockReading
+    escalation_due_at: datetime | None = None  # only while open
+
+    def escalation_overdue(self, now: datetime) -> bool:
+        return self.escalation_due_at is not None and self.escalation_due_at <= now
 
 
 def fts_query(text: str) -> str:
@@ -140,6 +145,9 @@ class IncidentLog:
                                     & (NEXT_DUE >= now))  # noqa: SIM300
             else:
                 raise ValueError(f"the log filters on at-risk or breached, not {f.sla}")
+        if f.escalation_overdue:
+            now = Incident.escalation_due_at.db_value(self.now)
+            query = query.where(IS_OPEN & (Incident.escalation_due_at <= now))
         reference = REFERENCE_PATTERN.fullmatch(f.text.strip())
         match = fts_query(f.text)
         if reference:  # a whole reference: the unique index answers at once
@@ -197,7 +205,8 @@ class IncidentLog:
                          Incident.priority, Incident.status, owner.display_name,
                          Incident.responded_at, Incident.response_due,
                          Incident.response_warn_at, Incident.resolution_due,
-                         Incident.resolution_warn_at, Incident.resolution_met)
+                         Incident.resolution_warn_at, Incident.resolution_met,
+                         Incident.escalation_due_at)
                  .join(Category, on=(Incident.category == Category.id))
                  .join_from(Incident, owner, pw.JOIN.LEFT_OUTER,
                             on=(Incident.owner == owner.id))
@@ -206,7 +215,9 @@ class IncidentLog:
         for row in query.tuples():
             clock = clock_reading(row[7] in OPEN_STATUSES, row[9] is not None, *row[10:15],
                                   now=self.now)
-            by_id[row[0]] = LogRow(*row[:8], owner=row[8] or "", clock=clock)
+            is_open = row[7] in OPEN_STATUSES
+            by_id[row[0]] = LogRow(*row[:8], owner=row[8] or "", clock=clock,
+                                   escalation_due_at=row[15] if is_open else None)
         return [by_id[i] for i in ids if i in by_id]
 
     def position_of(self, incident_id: int) -> int | None:

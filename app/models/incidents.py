@@ -9,6 +9,7 @@ from app.models.audit import record
 from app.models.clock import now_utc, to_local
 from app.models.db import database
 from app.models.entities import Incident, ReferenceCounter, SlaPause, User
+from app.models.escalation import refresh_escalation_due
 from app.models.lifecycle import Status, check_transition
 from app.models.priority import compute_priority
 from app.models.service_levels import due_times
@@ -82,7 +83,8 @@ def _refresh_sla(incident: Incident, by: User | None = None,
                  now: datetime | None = None) -> None:
     """Recompute due times from the original start, with the pauses so far, and whether
     each target was met. With ``by``, changed due times are written to history."""
-    due = due_times(incident.priority, incident.received_at, incident_pauses(incident.id))
+    pauses = incident_pauses(incident.id)
+    due = due_times(incident.priority, incident.received_at, pauses)
     for name in ("response_due", "resolution_due"):
         old, new = getattr(incident, name), getattr(due, name)
         if old != new:
@@ -95,6 +97,7 @@ def _refresh_sla(incident: Incident, by: User | None = None,
                              else incident.responded_at <= incident.response_due)
     incident.resolution_met = (None if incident.resolved_at is None or incident.resolution_due
                                is None else incident.resolved_at <= incident.resolution_due)
+    refresh_escalation_due(incident, pauses)
 
 
 def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None) -> Incident:

@@ -22,12 +22,16 @@ class Permission(StrEnum):
     EDIT_SERVICE_LEVELS = "edit_service_levels"
     MANAGE_BACKUPS = "manage_backups"  # restore a backup, set how long backups are kept
     MANAGE_PERSONAL_DATA = "manage_personal_data"  # retention, subject access, erasure
+    EDIT_ESCALATION_MATRIX = "edit_escalation_matrix"  # levels, teams, contacts, rules
+    MANAGE_EMAIL = "manage_email"  # the SMTP server updates are sent through
 
 
 GRANTS = {
     Permission.EDIT_SERVICE_LEVELS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
     Permission.MANAGE_BACKUPS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
     Permission.MANAGE_PERSONAL_DATA: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.EDIT_ESCALATION_MATRIX: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.MANAGE_EMAIL: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
 }
 
 

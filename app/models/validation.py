@@ -45,6 +45,7 @@ FIELD_LABELS = {
     "priority_override_reason": "Reason for override",
     "response_due": "Response due",
     "resolution_due": "Resolution due",
+    "escalation_level": "Escalation level",
 }
 
 MAX_LENGTHS = {

@@ -69,3 +69,28 @@ PRIORITY_NAMES = {1: "Critical", 2: "High", 3: "Moderate", 4: "Low", 5: "Plannin
 def priority_label(priority: int) -> str:
     """``P1 Critical`` for 1, and so on."""
     return f"P{priority} {PRIORITY_NAMES[priority]}"
+
+
+class ContactMethod(StrEnum):
+    """How someone is contacted: an escalation, or an update to a stakeholder."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    SMS = "sms"
+    CHAT = "chat"
+    RADIO = "radio"
+    IN_PERSON = "in_person"
+
+    @property
+    def label(self) -> str:
+        return _METHOD_LABELS[self]
+
+
+_METHOD_LABELS = {
+    ContactMethod.PHONE: "Phone",
+    ContactMethod.EMAIL: "Email",
+    ContactMethod.SMS: "SMS",
+    ContactMethod.CHAT: "Chat",
+    ContactMethod.RADIO: "Radio",
+    ContactMethod.IN_PERSON: "In person",
+}

@@ -179,7 +179,8 @@ def test_p1_escalates_at_once_and_then_by_share_of_target(db):
 def test_a_breach_tells_the_dpo_and_sets_the_regulator_deadline(db):
     start = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday 09:00 in London
     plan = escalation_plan(3, start, personal_data=True)
-    assert plan[0].to == "Data protection officer" and plan[0].at is None
+    assert plan[0].to == "Information security / data protection officer"
+    assert plan[0].at is None
     assert plan[1].at == start + timedelta(hours=72)
     # 12 of the 24 business hours: Tuesday 09:00-18:00 is 9, then 3 on Wednesday
     assert plan[2].to == "L2 team leader"
