@@ -448,3 +448,59 @@ def describe_matrix_changes(old: EscalationMatrix, new: EscalationMatrix) -> lis
         if text not in old_rules:
             changes.append(f"Rule added: {text}.")
     return changes
+
+
+# --- the matrix as a grid: conditions down, times across ------------------------------------
+@dataclass(frozen=True)
+class Grid:
+    """Rows: P1 to P5 (the rules that apply by priority), then one row per other condition
+    (a category, a personal data breach); columns: at once, then each share of the
+    resolution target the rules use; each cell: the rules that fall due there."""
+
+    rows: tuple[tuple, ...]  # condition keys: (priority, None, False) or a rule's own
+    row_labels: tuple[str, ...]
+    columns: tuple[int | None, ...]
+    cells: dict[tuple[int, int], tuple[Rule, ...]]
+
+    def cell_of(self, priority: int, rule: Rule) -> tuple[int, int]:
+        """Where ``rule`` shows for an incident of ``priority``."""
+        key = (priority, None, False) if rule.is_plain else rule.condition_key()
+        return self.rows.index(key), self.columns.index(rule.share)
+
+
+def matrix_grid(matrix: EscalationMatrix) -> Grid:
+    columns = tuple(sorted({r.share for r in matrix.rules}, key=lambda s: (s is not None,
+                                                                           s or 0)))
+    rows = [(p, None, False) for p in PRIORITY_NAMES]
+    cells: dict[tuple[int, int], list[Rule]] = {}
+    for row, (priority, _, _) in enumerate(rows):
+        for rule in matrix.rules_for(priority):
+            cells.setdefault((row, columns.index(rule.share)), []).append(rule)
+    for rule in matrix.rules:
+        if rule.is_plain:
+            continue
+        if rule.condition_key() not in rows:
+            rows.append(rule.condition_key())
+        cells.setdefault((rows.index(rule.condition_key()), columns.index(rule.share)),
+                         []).append(rule)
+    labels = tuple(
+        f"P{p} {PRIORITY_NAMES[p]}" if (category is None and not breach) else
+        condition_text(p, matrix.category_names.get(category) if category else None, breach)
+        for p, category, breach in rows)
+    return Grid(tuple(rows), labels, columns, {k: tuple(v) for k, v in cells.items()})
+
+
+def cell_lines(matrix: EscalationMatrix, rules: tuple[Rule, ...]) -> list[str]:
+    """Who is contacted and how, one line each: ``L2 team leader — in person: Anne Smith
+    (0161 496 0100)``; without a named contact, the target's contacts."""
+    lines = []
+    for rule in rules:
+        target = matrix.target(rule.target)
+        if target is None:
+            continue
+        method = ContactMethod(rule.method)
+        contacts = [target.contact(rule.contact)] if rule.contact else list(target.contacts)
+        who = "; ".join(f"{c.name} ({c.detail(method)})" if c.detail(method) else c.name
+                        for c in contacts if c is not None) or "no named contact"
+        lines.append(f"{target.name} — {method.label.lower()}: {who}")
+    return lines
