@@ -22,7 +22,15 @@ import peewee as pw
 from app.models.audit import describe, incident_history, record
 from app.models.clock import now_utc
 from app.models.db import database
-from app.models.entities import ConfigChange, History, Incident, Setting, User
+from app.models.entities import (
+    Communication,
+    ConfigChange,
+    Escalation,
+    History,
+    Incident,
+    Setting,
+    User,
+)
 from app.models.history_chain import ANONYMISED, ERASED_ROWS, value_digest
 from app.models.lifecycle import Status
 from app.models.permissions import Permission, check_permission
@@ -219,12 +227,26 @@ def anonymise(incident: Incident, by: User, reason: str, now: datetime) -> int:
     changes |= {name: _scrub(getattr(incident, name), pattern, name)
                 for name in SCRUBBED_FIELDS}
     changes |= {"anonymised_at": now, "version": incident.version + 1, "updated_at": now}
+    _scrub_updates(incident, pattern)
     Incident.update(**changes).where(Incident.id == incident.id).execute()
     # The record of the erasure lists the rows it changed and the digests of what they now
     # hold, so the chain covers the erased rows as they are from here on.
     record(incident, by, now, ANONYMISED, ERASED_ROWS,
            json.dumps(erased_rows, separators=(",", ":")) if erased_rows else None, reason)
     return erased
+
+
+def _scrub_updates(incident: Incident, pattern: re.Pattern | None) -> None:
+    """The person struck out of the updates given and the escalations made; an update to
+    the caller loses its address."""
+    for c in Communication.select().where(Communication.incident == incident.id):
+        (Communication.update(
+            recipient="" if c.audience == "caller" else _scrub(c.recipient, pattern),
+            subject=_scrub(c.subject, pattern), message=_scrub(c.message, pattern))
+         .where(Communication.id == c.id).execute())
+    for e in Escalation.select().where(Escalation.incident == incident.id):
+        (Escalation.update(reason=_scrub(e.reason, pattern), tried=_scrub(e.tried, pattern))
+         .where(Escalation.id == e.id).execute())
 
 
 def purge_search_index() -> None:
