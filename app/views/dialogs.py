@@ -4,7 +4,16 @@ give them a scripted one."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QSystemTrayIcon,
+    QWidget,
+)
 
 Button = QMessageBox.StandardButton
 
@@ -35,6 +44,16 @@ class Dialogs:
         answer = _ask(QMessageBox.Icon.Question, parent, title, text,
                       Button.Yes | Button.No, Button.No)
         return answer == Button.Yes
+
+    def ask_password(self, parent: QWidget | None, title: str, text: str) -> str | None:
+        """A password typed into a masked field; None when cancelled."""
+        box = QInputDialog(parent)
+        box.setWindowTitle(title)
+        box.setLabelText(text)
+        box.setTextEchoMode(QLineEdit.EchoMode.Password)
+        for label in box.findChildren(QLabel):  # the text names a user: shown as typed
+            label.setTextFormat(Qt.TextFormat.PlainText)
+        return box.textValue() if box.exec() == QDialog.DialogCode.Accepted else None
 
     def notify(self, title: str, text: str) -> None:
         """A desktop notification from the tray, where the desktop has one (the window's

@@ -25,6 +25,7 @@ class ScriptedDialogs(Dialogs):
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, str]] = []
         self.answers: list[bool] = []
+        self.passwords: list[str | None] = []  # what ask_password returns, in turn
 
     def error(self, parent, title: str, text: str) -> None:
         self.calls.append(("error", title, text))
@@ -33,6 +34,11 @@ class ScriptedDialogs(Dialogs):
         self.calls.append(("confirm", title, text))
         assert self.answers, f"unexpected question: {title!r} {text!r}"
         return self.answers.pop(0)
+
+    def ask_password(self, parent, title: str, text: str) -> str | None:
+        self.calls.append(("ask_password", title, text))
+        assert self.passwords, f"unexpected password prompt: {title!r} {text!r}"
+        return self.passwords.pop(0)
 
     def notify(self, title: str, text: str) -> None:
         self.calls.append(("notify", title, text))
