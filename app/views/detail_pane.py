@@ -18,6 +18,9 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,9 +28,16 @@ from PySide6.QtWidgets import (
 from app.models.audit import incident_history
 from app.models.clock import format_local, now_utc
 from app.models.entities import Category, Incident, User
-from app.models.escalation import regulator_clock_text, regulator_deadline
+from app.models.escalation import (
+    escalation_state,
+    regulator_clock_text,
+    regulator_deadline,
+    regulator_reported_at,
+)
 from app.models.incidents import get_incident
 from app.models.lifecycle import NOTE_REQUIRED, Status, TransitionError, allowed_next
+from app.models.sla import span_text
+from app.models.timeline import incident_timeline
 from app.models.vocabulary import CallerType, Channel, Level
 from app.views.history_table_model import HistoryTableModel
 from app.views.operations import IncidentOperations
@@ -38,7 +48,7 @@ DETAIL_FIELDS = (
     ("caller", "Caller"), ("phone", "Phone / caller ID"), ("email", "Email"),
     ("account", "Account or asset no."), ("location", "Location"),
     ("category", "Category"), ("impact", "Impact / urgency"), ("why", "Why this priority"),
-    ("regulator", "Report breach to regulator"),
+    ("escalation", "Escalation"), ("regulator", "Report breach to regulator"),
     ("owner", "Owner"),
     ("confirmed", "Confirmed back"), ("respond_by", "Respond by"),
     ("resolve_by", "Resolve by"), ("responded", "Responded"), ("resolved", "Resolved"),
@@ -54,6 +64,8 @@ class DetailPane(QWidget):
 
     edit_requested = Signal(int)
     prioritise_requested = Signal(int)
+    escalate_requested = Signal(int)
+    update_requested = Signal(int)
 
     def __init__(self, operations: IncidentOperations, parent: QWidget | None = None):
         super().__init__(parent)
@@ -74,11 +86,21 @@ class DetailPane(QWidget):
         self.prioritise_button = QPushButton(self.tr("&Prioritise…"))
         self.prioritise_button.setObjectName("detailPrioritise")
         self.prioritise_button.clicked.connect(self.on_prioritise_clicked)
+        self.escalate_button = QPushButton(self.tr("Esc&alate…"))
+        self.escalate_button.setObjectName("detailEscalate")
+        self.escalate_button.clicked.connect(self.on_escalate_clicked)
+        self.update_button = QPushButton(self.tr("&Update…"))
+        self.update_button.setObjectName("detailUpdate")
+        self.update_button.setToolTip(self.tr("Record an update given to a stakeholder, or "
+                                              "send one by email"))
+        self.update_button.clicked.connect(self.on_update_clicked)
         badges = QHBoxLayout()
         badges.addWidget(self.priority_badge)
         badges.addWidget(self.status_label)
         badges.addStretch(1)
         badges.addWidget(self.prioritise_button)
+        badges.addWidget(self.escalate_button)
+        badges.addWidget(self.update_button)
         badges.addWidget(self.edit_button)
 
         self.summary = QLabel()
@@ -148,9 +170,22 @@ class DetailPane(QWidget):
         self.history_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.history_view.horizontalHeader().setStretchLastSection(True)
-        history = QGroupBox(self.tr("History"))
-        history_layout = QVBoxLayout(history)
-        history_layout.addWidget(self.history_view)
+        self.timeline = QTableWidget(0, 4)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHorizontalHeaderLabels(
+            [self.tr("When"), self.tr("What"), self.tr("Details"), self.tr("By")])
+        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline.verticalHeader().hide()
+        self.timeline.setWordWrap(True)
+        timeline_header = self.timeline.horizontalHeader()
+        timeline_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        timeline_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        history = QTabWidget()
+        history.setObjectName("historyTabs")
+        history.addTab(self.timeline, self.tr("&Timeline"))
+        history.addTab(self.history_view, self.tr("Audit &trail"))
+        self.history_tabs = history
 
         self.placeholder = QLabel(self.tr("Select an incident in the log to see it here."))
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -180,6 +215,20 @@ class DetailPane(QWidget):
         self._fill(incident)
         self.history_model.set_entries(incident_history(incident_id))
         self.history_view.scrollToBottom()
+        self._fill_timeline(incident_id)
+
+    def _fill_timeline(self, incident_id: int) -> None:
+        entries = incident_timeline(incident_id)
+        self.timeline.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            for column, text in enumerate((format_local(entry.at), entry.title, entry.detail,
+                                           entry.by)):
+                item = QTableWidgetItem(text)
+                if entry.alert:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.timeline.setItem(row, column, item)
+        self.timeline.resizeRowsToContents()
+        self.timeline.scrollToBottom()
 
     def _fill(self, inc: Incident) -> None:
         self.title.setText(inc.reference)
@@ -213,11 +262,13 @@ class DetailPane(QWidget):
             "responded": format_local(inc.responded_at),
             "resolved": format_local(inc.resolved_at),
             "closed": format_local(inc.closed_at), "resolution": inc.resolution,
-            "regulator": "",
+            "regulator": "", "escalation": "",
         }
         for key, label in self.values.items():
             label.setText(texts[key] or "—")
         self._show_regulator_clock(inc)
+        self._show_escalation(inc)
+        self.escalate_button.setEnabled(Status(inc.status).is_open)
         self.next_status.blockSignals(True)
         self.next_status.clear()
         for status in allowed_next(inc.status):
@@ -236,10 +287,27 @@ class DetailPane(QWidget):
         if deadline is None:
             return
         now = now_utc()
-        running = Status(inc.status).is_open
-        label.setText(regulator_clock_text(deadline, now, running))
+        reported = regulator_reported_at(inc.id)
+        running = Status(inc.status).is_open and reported is None
+        label.setText(regulator_clock_text(deadline, now, running, reported))
         urgent = running and deadline - now < REGULATOR_WARNING
         label.setStyleSheet("color: #b71c1c; font-weight: 600;" if urgent else "")
+
+    def _show_escalation(self, inc: Incident) -> None:
+        """The level reached, an escalation due and not made (in red), or the next one."""
+        now = now_utc()
+        state = escalation_state(inc, now)
+        label = self.values["escalation"]
+        text = state.level_name
+        overdue = state.overdue
+        if overdue:
+            late = ", ".join(f"{s.to_text()} (due {span_text(now - s.due_at)} ago)"
+                             for s in overdue)
+            text += "\n" + self.tr("Escalate now: {steps}").format(steps=late)
+        elif state.next is not None:
+            text += "\n" + self.tr("Next: {next}").format(next=state.next_text())
+        label.setText(text)
+        label.setStyleSheet("color: #b71c1c; font-weight: 600;" if overdue else "")
 
     def _due_text(self, due, met: bool | None) -> str:
         if due is None:
@@ -269,6 +337,16 @@ class DetailPane(QWidget):
     def on_edit_clicked(self) -> None:
         if self._incident_id is not None:
             self.edit_requested.emit(self._incident_id)
+
+    @Slot()
+    def on_escalate_clicked(self) -> None:
+        if self._incident_id is not None:
+            self.escalate_requested.emit(self._incident_id)
+
+    @Slot()
+    def on_update_clicked(self) -> None:
+        if self._incident_id is not None:
+            self.update_requested.emit(self._incident_id)
 
     @Slot()
     def on_prioritise_clicked(self) -> None:

@@ -25,6 +25,7 @@ from app.views.text import priority_text, status_text
 ANY = None
 OPEN = "open"
 MINE = -1
+ESCALATION_OVERDUE = "escalation"  # the SLA filter item for incidents to escalate
 
 
 class FilterBar(QWidget):
@@ -73,6 +74,7 @@ class FilterBar(QWidget):
         self.sla.addItem(self.tr("Any SLA"), ANY)
         self.sla.addItem(self.tr("At risk"), ClockState.AT_RISK)
         self.sla.addItem(self.tr("Breached"), ClockState.BREACHED)
+        self.sla.addItem(self.tr("Escalation overdue"), ESCALATION_OVERDUE)
 
         self.owner = QComboBox()
         self.owner.setObjectName("ownerFilter")
@@ -113,8 +115,14 @@ class FilterBar(QWidget):
 
     def show_mine_at_risk(self) -> None:
         """Filter to my open incidents that are at risk (the banner's link)."""
-        for combo, value in ((self.owner, MINE), (self.sla, ClockState.AT_RISK),
-                             (self.status, OPEN)):
+        self._show_mine(ClockState.AT_RISK)
+
+    def show_mine_to_escalate(self) -> None:
+        """Filter to my open incidents waiting for an escalation (the banner's link)."""
+        self._show_mine(ESCALATION_OVERDUE)
+
+    def _show_mine(self, sla) -> None:
+        for combo, value in ((self.owner, MINE), (self.sla, sla), (self.status, OPEN)):
             combo.blockSignals(True)
             combo.setCurrentIndex(combo.findData(value))
             combo.blockSignals(False)
@@ -148,7 +156,8 @@ class FilterBar(QWidget):
             else None,
             received_to=self.date_to.date().toPython() if self.use_dates.isChecked() else None,
             text=self.search.text().strip(),
-            sla=self.sla.currentData(),
+            sla=None if self.sla.currentData() == ESCALATION_OVERDUE else self.sla.currentData(),
+            escalation_overdue=self.sla.currentData() == ESCALATION_OVERDUE,
         )
 
     @Slot()

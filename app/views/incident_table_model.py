@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygon
 
 from app.models.clock import format_local, now_utc
 from app.models.incident_log import IncidentLog, LogFilter, LogRow, SortKey
@@ -37,6 +37,25 @@ CLOCK_COLOURS = {
 }
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+ESCALATE_TIP = "Escalation overdue: the escalation matrix asks for one that has not been made"
+_flag: QIcon | None = None
+
+
+def escalation_flag() -> QIcon:
+    """A red flag drawn once: the log's mark of an incident waiting for an escalation."""
+    global _flag
+    if _flag is None:
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(QColor(0, 0, 0, 0))
+        painter = QPainter(pixmap)
+        painter.setPen(QColor("#1a1a1a"))
+        painter.drawLine(3, 1, 3, 15)
+        painter.setBrush(QColor("#c62828"))
+        painter.setPen(QColor("#c62828"))
+        painter.drawPolygon(QPolygon([QPoint(4, 2), QPoint(14, 5), QPoint(4, 9)]))
+        painter.end()
+        _flag = QIcon(pixmap)
+    return _flag
 
 
 class IncidentTableModel(QAbstractTableModel):
@@ -86,7 +105,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._log.now = now_utc()
         self._pages.clear()
         if self.rowCount():
-            self.dataChanged.emit(self.index(0, SLA_COLUMN),
+            self.dataChanged.emit(self.index(0, 0),  # the flag and the clock
                                   self.index(self.rowCount() - 1, SLA_COLUMN))
 
     def _row(self, row: int) -> LogRow | None:
@@ -137,6 +156,11 @@ class IncidentTableModel(QAbstractTableModel):
         if log_row is None:
             return None
         key = COLUMNS[index.column()][0]
+        if key == SortKey.REFERENCE and log_row.escalation_overdue(self._log.now):
+            if role == Qt.ItemDataRole.DecorationRole:
+                return escalation_flag()
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{log_row.reference} — {tr('IncidentTableModel', ESCALATE_TIP)}"
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return self._text(log_row, key)
         if role == IncidentIdRole:

@@ -37,9 +37,12 @@ from app.models.prioritisation import apply_outcome
 from app.models.sla import ClockState
 from app.models.validation import IncidentDraft, ValidationError
 from app.views.backups_dialog import BackupsDialog
+from app.views.communication_dialog import CommunicationDialog
 from app.views.data_protection_dialog import DataProtectionDialog, run_retention
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
+from app.views.escalate_dialog import EscalateDialog
+from app.views.escalation_dialog import EscalationMatrixDialog
 from app.views.filter_bar import FilterBar
 from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
@@ -109,6 +112,11 @@ class MainWindow(QMainWindow):
         self.detail = DetailPane(operations)
         self.detail.edit_requested.connect(self.open_form)
         self.detail.prioritise_requested.connect(self.open_wizard)
+        self.detail.escalate_requested.connect(self.open_escalate)
+        self.detail.update_requested.connect(self.open_update)
+        self.escalate_dialog: EscalateDialog | None = None
+        self.update_dialog: CommunicationDialog | None = None
+        self.matrix_dialog: EscalationMatrixDialog | None = None
         self.wizard: PrioritisationWizard | None = None
         self.service_levels: ServiceLevelsDialog | None = None
         self.backups: BackupsDialog | None = None
@@ -159,6 +167,13 @@ class MainWindow(QMainWindow):
         self.prioritise_action = action(self.tr("&Prioritise…"), "Ctrl+Shift+P",
                                         self.on_prioritise,
                                         self.tr("Prioritise the selected incident"))
+        self.escalate_action = action(self.tr("Esc&alate…"), "Ctrl+Shift+E", self.on_escalate,
+                                      self.tr("Escalate the selected incident"))
+        self.update_action = action(self.tr("Record &update…"), "Ctrl+Shift+U", self.on_update,
+                                    self.tr("Record or send an update to a stakeholder"))
+        self.matrix_action = action(self.tr("Escalation &matrix…"), "Ctrl+Shift+M",
+                                    self.open_matrix,
+                                    self.tr("Who is told about which incidents, when and how"))
         self.refresh_action = action(self.tr("&Refresh"), QKeySequence.StandardKey.Refresh,
                                      self.on_refresh)
         self.find_action = action(self.tr("&Find"), QKeySequence.StandardKey.Find, self.on_find)
@@ -178,9 +193,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
-        incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action])
+        incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action,
+                                  self.escalate_action, self.update_action])
         view_menu = self.menuBar().addMenu(self.tr("&View"))
-        view_menu.addActions([self.find_action, self.refresh_action])
+        view_menu.addActions([self.find_action, self.refresh_action, self.matrix_action])
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addActions([self.service_levels_action, self.data_protection_action])
         toolbar = self.addToolBar(self.tr("Incidents"))
@@ -188,7 +204,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         toolbar.addActions([self.new_action, self.edit_action, self.prioritise_action,
-                            self.refresh_action])
+                            self.escalate_action, self.update_action, self.refresh_action])
 
     # --- layout kept between sessions ---------------------------------------------------
     def _restore_layout(self) -> None:
@@ -232,6 +248,8 @@ class MainWindow(QMainWindow):
         incident_id = self.model.incident_id(current.row()) if current.isValid() else None
         if incident_id is not None:
             self.detail.show_incident(incident_id)
+            if self.matrix_dialog is not None and self.matrix_dialog.isVisible():
+                self.matrix_dialog.show_incident(incident_id)
 
     @Slot()
     def on_model_reset(self) -> None:
@@ -312,6 +330,45 @@ class MainWindow(QMainWindow):
                                     version)
         except (ValidationError, StaleIncidentError) as exc:
             self._dialogs.error(self, self.tr("Priority not saved"), str(exc))
+
+    # --- escalations and updates -------------------------------------------------------------
+    @Slot()
+    def on_escalate(self) -> None:
+        if self.detail.incident_id is not None:
+            self.open_escalate(self.detail.incident_id)
+
+    @Slot(int)
+    def open_escalate(self, incident_id: int) -> EscalateDialog:
+        self.escalate_dialog = EscalateDialog(incident_id, self._operations.user, self)
+        self.escalate_dialog.accepted.connect(
+            lambda: self._operations.changed.emit(self.escalate_dialog.change))
+        self.escalate_dialog.open()
+        return self.escalate_dialog
+
+    @Slot()
+    def on_update(self) -> None:
+        if self.detail.incident_id is not None:
+            self.open_update(self.detail.incident_id)
+
+    @Slot(int)
+    def open_update(self, incident_id: int) -> CommunicationDialog:
+        self.update_dialog = CommunicationDialog(incident_id, self._operations.user,
+                                                 self._dialogs, self)
+        self.update_dialog.recorded.connect(self._operations.changed.emit)
+        self.update_dialog.open()
+        return self.update_dialog
+
+    @Slot()
+    def open_matrix(self) -> EscalationMatrixDialog:
+        """The matrix beside the log (not modal): it follows the incident selected."""
+        if self.matrix_dialog is not None and self.matrix_dialog.isVisible():
+            self.matrix_dialog.raise_()
+            self.matrix_dialog.activateWindow()
+            return self.matrix_dialog
+        self.matrix_dialog = EscalationMatrixDialog(self._operations.user, self._dialogs, self)
+        self.matrix_dialog.show_incident(self.detail.incident_id)
+        self.matrix_dialog.show()
+        return self.matrix_dialog
 
     @Slot()
     def open_service_levels(self) -> ServiceLevelsDialog:
@@ -443,30 +500,47 @@ class MainWindow(QMainWindow):
         self.update_banner()
 
     def update_banner(self) -> None:
-        """Warn when incidents I own are at risk of breaching, or have breached; a desktop
-        notification names each one as it becomes at risk while the window is open."""
+        """Warn when incidents I own are at risk of breaching, have breached, or wait for an
+        escalation the matrix asks for; a desktop notification names each one as it comes
+        to that while the window is open."""
         mine = self._operations.user.id
-        at_risk_log = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.AT_RISK))
+        now = now_utc()
+        at_risk_log = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.AT_RISK), now=now)
         at_risk = at_risk_log.count()
         rows = {row.id: row for row in at_risk_log.rows(0, NOTIFY_LIMIT)}
+        escalate_log = IncidentLog(LogFilter(owner_id=mine, escalation_overdue=True), now=now)
+        to_escalate = escalate_log.count()
+        escalate_rows = {row.id: row for row in escalate_log.rows(0, NOTIFY_LIMIT)}
         if self._warned is not None:
-            now = now_utc()
-            for row in [r for i, r in rows.items() if i not in self._warned][:NOTIFY_MAX]:
-                self._dialogs.notify(
-                    self.tr("{reference} is about to breach").format(reference=row.reference),
-                    f"{row.summary} — {row.clock.text(now)}")
-        self._warned = set(rows)
-        breached = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.BREACHED)).count()
+            news = [(self.tr("{reference} is about to breach"), row,
+                     f"{row.summary} — {row.clock.text(now)}")
+                    for i, row in rows.items() if i not in self._warned]
+            news += [(self.tr("{reference} needs escalating"), row,
+                      f"{row.summary} — " + self.tr("an escalation the matrix asks for is "
+                                                    "due"))
+                     for i, row in escalate_rows.items() if -i not in self._warned]
+            for title, row, text in news[:NOTIFY_MAX]:
+                self._dialogs.notify(title.format(reference=row.reference), text)
+        # escalations are remembered by negative ids, beside the at-risk ones
+        self._warned = set(rows) | {-i for i in escalate_rows}
+        breached = IncidentLog(LogFilter(owner_id=mine, sla=ClockState.BREACHED),
+                               now=now).count()
         parts = []
         if at_risk:
             parts.append(self.tr("%n of your incidents about to breach", "", at_risk))
         if breached:
             parts.append(self.tr("%n breached", "", breached))
+        links = [self.tr("<a href='mine-at-risk'>Show them</a>")] if parts else []
+        if to_escalate:
+            parts.append(self.tr("%n need(s) escalating", "", to_escalate))
+            links.append(self.tr("<a href='mine-to-escalate'>Show those to escalate</a>"))
         self.banner.setVisible(bool(parts))
         if parts:
-            self.banner.setText("⚠ " + ", ".join(parts) + ". "
-                                + self.tr("<a href='mine-at-risk'>Show them</a>"))
+            self.banner.setText("⚠ " + ", ".join(parts) + ". " + " · ".join(links))
 
     @Slot(str)
-    def on_banner_link(self, _link: str) -> None:
-        self.filter_bar.show_mine_at_risk()
+    def on_banner_link(self, link: str) -> None:
+        if link == "mine-to-escalate":
+            self.filter_bar.show_mine_to_escalate()
+        else:
+            self.filter_bar.show_mine_at_risk()

@@ -335,8 +335,10 @@ class ResultPage(QWizardPage):
             resolve=format_local(due.resolution_due) if due.resolution_due else
             self.tr("(clock stopped while on hold)")))
         lines = []
+        categories = tuple(i for i in (self._wizard.category_id(),
+                                       self._wizard.subcategory_id()) if i is not None)
         for step in escalation_plan(outcome.priority, start, self._wizard.personal_data(),
-                                    pauses):
+                                    pauses, categories):
             when = self.tr("At once") if step.at is None else format_local(step.at)
             lines.append(f"{when}: {step.to} ({step.why})")
         self.escalations.setText("\n".join(lines))

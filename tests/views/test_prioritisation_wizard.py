@@ -181,7 +181,8 @@ def test_a_breach_category_hints_ticks_personal_data_and_tells_the_dpo(qtbot, op
     result = wizard.result_page
     assert result.priority.text() == "P2 High"  # impact high, urgency medium
     regulator = (incident.received_at + timedelta(hours=72))
-    assert "At once: Data protection officer (personal data breach)" in (
+    assert ("At once: Information security / data protection officer (personal data "
+            "breach)") in (
         result.escalations.text())
     assert "Regulator (ICO) report" in result.escalations.text()
     assert regulator.astimezone().strftime("%d/%m/%Y %H:%M") in result.escalations.text()
