@@ -10,16 +10,14 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     KeepTogether,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
-    TableStyle,
 )
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -27,6 +25,8 @@ from app import APP_NAME
 from app.models.clock import format_local, to_local
 from app.models.entities import User
 from app.models.personal_data import SubjectRecord, record_disclosure, subject_access
+from app.reports.fonts import FontMissingError
+from app.reports.pages import numbered_canvas, stylesheet, table_style, text_paragraph
 
 FIELDS = (("received_at", "Received"), ("channel", "Channel"), ("caller_name", "Caller"),
           ("caller_phone", "Phone"), ("caller_email", "Email"), ("caller_type", "Caller type"),
@@ -48,84 +48,49 @@ def _local(iso: str | None) -> str:
     return format_local(datetime.fromisoformat(iso)) if iso else ""
 
 
-class _NumberedCanvas(Canvas):
-    """Draws "page X of Y" once the number of pages is known."""
-
-    footer = ""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._pages = []
-
-    def showPage(self):
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self):
-        for page in self._pages:
-            self.__dict__.update(page)
-            self.setFont("Helvetica", 8)
-            self.setFillColor(colors.grey)
-            self.drawString(18 * mm, 10 * mm, self.footer)
-            self.drawRightString(A4[0] - 18 * mm, 10 * mm,
-                                 f"Page {self._pageNumber} of {len(self._pages)}")
-            super().showPage()
-        super().save()
-
-
-def _paragraph(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of text exactly as stored: markup-looking text is escaped, lines kept."""
-    escaped = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-               .replace("\n", "<br/>"))
-    return Paragraph(escaped, style)
-
-
 def write_pdf(record: SubjectRecord, path: Path) -> None:
-    styles = getSampleStyleSheet()
+    """The PDF, in the shipped DejaVu Sans so that every name prints as stored (CJK text
+    excepted: see :mod:`app.reports.fonts`)."""
+    styles = stylesheet()
     body, small = styles["BodyText"], ParagraphStyle("small", parent=styles["BodyText"],
                                                      fontSize=8, leading=10)
     generated = format_local(record.generated_at)
     story = [Paragraph("Subject access export", styles["Title"]),
-             _paragraph(f"Records held by {APP_NAME} about the person with "
-                        + " or ".join(filter(None, [
-                            record.phone and f"phone number {record.phone}",
-                            record.email and f"email address {record.email}"]))
-                        + f". Generated on {generated} by {record.generated_by}."
-                        + (f" Request: {record.request_note}." if record.request_note else "")
-                        + " The JSON file written with this PDF holds the same records for "
-                          "use elsewhere, every character exactly as stored.", body),
+             text_paragraph(f"Records held by {APP_NAME} about the person with "
+                            + " or ".join(filter(None, [
+                                record.phone and f"phone number {record.phone}",
+                                record.email and f"email address {record.email}"]))
+                            + f". Generated on {generated} by {record.generated_by}."
+                            + (f" Request: {record.request_note}."
+                               if record.request_note else "")
+                            + " The JSON file written with this PDF holds the same records "
+                              "for use elsewhere, every character exactly as stored.", body),
              Spacer(0, 4 * mm)]
     if not record.incidents:
         story.append(Paragraph("No incident is held about this person.", body))
     else:
         story.append(Paragraph(f"{len(record.incidents)} incident(s) found.", body))
-    grid = TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
-                       ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                       ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke)])
+    grid = table_style(("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke))
     for incident in record.incidents:
         story.append(Paragraph(incident["reference"], styles["Heading2"]))
         rows = [[Paragraph(label, small),
-                 _paragraph(_local(incident[key]) if key in TIME_FIELDS
-                            else incident[key] or "", small)]
+                 text_paragraph(_local(incident[key]) if key in TIME_FIELDS
+                                else incident[key] or "", small)]
                 for key, label in FIELDS if incident.get(key)]
         # a row may split across pages: a 10,000-character description is taller than one
         story.append(Table(rows, colWidths=[40 * mm, 134 * mm], style=grid, splitInRow=1))
         history = [[Paragraph(h, small) for h in ("When", "Who", "What", "From", "To")]]
-        history += [[_paragraph(_local(h["at"]), small), _paragraph(h["by"], small),
-                     _paragraph(h["what"], small), _paragraph(h["from"], small),
-                     _paragraph(h["to"], small)] for h in incident["history"]]
+        history += [[text_paragraph(_local(h["at"]), small), text_paragraph(h["by"], small),
+                     text_paragraph(h["what"], small), text_paragraph(h["from"], small),
+                     text_paragraph(h["to"], small)] for h in incident["history"]]
         story.append(KeepTogether([Paragraph("History", styles["Heading4"]),
                                    Table(history, colWidths=[26 * mm, 28 * mm, 32 * mm,
                                                              44 * mm, 44 * mm],
-                                         repeatRows=1, splitInRow=1, style=TableStyle([
-                                             ("GRID", (0, 0), (-1, -1), 0.4,
-                                              colors.lightgrey),
-                                             ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                         repeatRows=1, splitInRow=1, style=table_style(
                                              ("BACKGROUND", (0, 0), (-1, 0),
-                                              colors.whitesmoke)]))]))
-    canvas = type("Footer", (_NumberedCanvas,), {
-        "footer": f"{APP_NAME} subject access export, {generated}. Personal data: "
-                  "handle under UK GDPR."})
+                                              colors.whitesmoke)))]))
+    canvas = numbered_canvas(f"{APP_NAME} subject access export, {generated}. Personal "
+                             "data: handle under UK GDPR.")
     document = SimpleDocTemplate(
         str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
         bottomMargin=18 * mm, title="Subject access export", author=record.generated_by,
@@ -165,6 +130,8 @@ def export_subject_access(phone: str, email: str, folder: Path, by: User,
     except OSError as exc:
         raise SubjectAccessError(f"Cannot write the export in {folder}: "
                                  f"{exc.strerror or exc}.") from exc
+    except FontMissingError as exc:
+        raise SubjectAccessError(f"{exc} Nothing was written.") from exc
     except LayoutError as exc:  # a layout the PDF cannot hold: say so, write nothing
         raise SubjectAccessError(f"The PDF could not be laid out ({exc}); nothing was "
                                  "written.") from exc

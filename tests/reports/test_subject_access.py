@@ -15,6 +15,7 @@ from app.models.lifecycle import Status
 from app.models.permissions import RolePermissionError
 from app.models.personal_data import PersonalDataError
 from app.models.users import ensure_user
+from app.reports import fonts
 from app.reports.subject_access import SubjectAccessError, export_subject_access
 from tests.conftest import make_draft
 
@@ -130,3 +131,27 @@ def test_the_longest_texts_allowed_split_across_pages(out, db, advisor, leader):
     text = pdf_text(pdf)
     assert "Page 3 of" in text or "Page 4 of" in text
     assert text.count("line by line") > 300  # the description and the note, whole
+
+
+def test_names_outside_latin_1_print_in_the_shipped_font(out, db, leader):
+    writer = ensure_user("lukasz.wojcik", "Łukasz Wójcik")
+    create_incident(make_draft(caller_name="Zoë Ørsted"), writer, now=NOW)
+    pdf, _ = export_subject_access("0161 496 0123", "", out, leader, now=NOW)
+    text = pdf_text(pdf)
+    assert "Zoë Ørsted" in text
+    assert "Łukasz Wójcik" in text
+    fonts = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                           text=True).stdout
+    assert "DejaVuSans" in fonts and "DejaVuSans-Bold" in fonts
+    assert "Helvetica" not in fonts
+
+
+def test_a_missing_font_is_named_and_nothing_is_written(out, db, leader, olivia,
+                                                        monkeypatch):
+    monkeypatch.setattr(fonts, "_registered", False)
+    monkeypatch.setattr(fonts, "FONT_FOLDER", ("app.resources", "no-fonts-here"))
+    before = History.select().count()
+    with pytest.raises(SubjectAccessError, match=r"no-fonts-here.DejaVuSans\.ttf"):
+        export_subject_access("0161 496 0123", "", out, leader, now=NOW)
+    assert list(out.iterdir()) == []
+    assert History.select().count() == before

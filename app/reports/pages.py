@@ -1,0 +1,92 @@
+"""What every PDF report shares: styles in the shipped fonts, text paragraphs that print
+typed text as typed, and a footer with "page X of Y"."""
+
+from __future__ import annotations
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, TableStyle
+
+from app.reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
+
+FOOTER_MARGIN = 18 * mm  # from the left and right edges
+FOOTER_Y = 10 * mm
+
+
+def stylesheet() -> StyleSheet1:
+    """ReportLab's sample styles, in DejaVu Sans (bold where the sample is bold).
+
+    Raises:
+        FontMissingError: the shipped fonts are not there.
+    """
+    register_fonts()
+    styles = getSampleStyleSheet()
+    for style in styles.byName.values():
+        if isinstance(style, ParagraphStyle):
+            style.fontName = BOLD_FONT if "Bold" in style.fontName else BODY_FONT
+            style.bulletFontName = BODY_FONT
+    return styles
+
+
+def text_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of text exactly as stored: markup-looking text is escaped, lines kept."""
+    escaped = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+               .replace("\n", "<br/>"))
+    return Paragraph(escaped, style)
+
+
+def table_style(*commands: tuple) -> TableStyle:
+    """Light grid lines and cells aligned at the top, then ``commands``.
+
+    The cells' font is set too, though every cell holds a Paragraph: a table sets its cell
+    font on the canvas regardless, and the default would put Helvetica in the PDF.
+    """
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), BODY_FONT),
+                       ("GRID", (0, 0), (-1, -1), 0.4, colors.lightgrey),
+                       ("VALIGN", (0, 0), (-1, -1), "TOP"), *commands])
+
+
+class NumberedCanvas(Canvas):
+    """Draws ``footer`` on the left and ``page_label`` on the right of every page, once the
+    number of pages is known. Make a subclass per document with :func:`numbered_canvas`."""
+
+    footer = ""
+    page_label = "Page {page} of {pages}"
+
+    def __init__(self, *args, **kwargs):
+        # the document template passes None: Helvetica, which would then be in every PDF
+        kwargs["initialFontName"] = kwargs.get("initialFontName") or BODY_FONT
+        super().__init__(*args, **kwargs)
+        self._pages = []
+
+    def showPage(self):
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        for page in self._pages:
+            self.__dict__.update(page)
+            self.setFont(BODY_FONT, 8)
+            self.setFillColor(colors.grey)
+            if self.footer:
+                self.drawString(FOOTER_MARGIN, FOOTER_Y, self.footer)
+            self.drawRightString(self._pagesize[0] - FOOTER_MARGIN, FOOTER_Y,
+                                 self.page_label.format(page=self._pageNumber,
+                                                        pages=len(self._pages)))
+            super().showPage()
+        super().save()
+
+
+def numbered_canvas(footer: str = "", page_label: str = NumberedCanvas.page_label
+                    ) -> type[NumberedCanvas]:
+    """A canvas class for ``doc.build(story, canvasmaker=...)`` with this footer.
+
+    Args:
+        footer: text at the bottom left of every page (drawn as is, not as markup).
+        page_label: text at the bottom right, with ``{page}`` and ``{pages}``.
+    """
+    register_fonts()
+    return type("FooterCanvas", (NumberedCanvas,), {"footer": footer,
+                                                   "page_label": page_label})
