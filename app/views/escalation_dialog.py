@@ -276,9 +276,9 @@ class EscalationMatrixDialog(QDialog):
         incident = Incident.get_or_none(Incident.reference == text) \
             if REFERENCE_PATTERN.fullmatch(text) else None
         if incident is None:
+            self.show_incident(None)
             self.incident_label.setText(self.tr("No incident has the reference '{text}'.")
                                         .format(text=self.reference.text().strip()))
-            self.show_incident(None)
             return
         self.show_incident(incident.id)
 
