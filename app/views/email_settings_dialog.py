@@ -142,11 +142,12 @@ class EmailSettingsDialog(QDialog):
         self.timeout_seconds.setToolTip(self.tr("How long to wait for the server at each step"))
 
         self.errors: dict[str, QLabel] = {}
+        self._labels: list[QLabel] = []
         server = QGroupBox(self.tr("Mail server"))
         server_form = self._form(server)
         self._add_row(server_form, "host", self.tr("&Server:"))
         self._add_row(server_form, "port", self.tr("&Port:"), self._left(self.port))
-        self._add_row(server_form, "security", self.tr("S&ecurity:"))
+        self._add_row(server_form, "security", self.tr("Securit&y:"))
         self._add_row(server_form, "username", self.tr("&User name:"))
         password_row = QHBoxLayout()
         password_row.addWidget(self.password, 1)
@@ -156,7 +157,7 @@ class EmailSettingsDialog(QDialog):
                       self._left(self.timeout_seconds))
         sender = QGroupBox(self.tr("Updates come from"))
         sender_form = self._form(sender)
-        self._add_row(sender_form, "sender", self.tr("&From address:"))
+        self._add_row(sender_form, "sender", self.tr("From &address:"))
         self._add_row(sender_form, "sender_name", self.tr("From &name:"))
 
         self.test_recipient = self._line_edit("testRecipient", "",
@@ -171,8 +172,9 @@ class EmailSettingsDialog(QDialog):
         test = QGroupBox(self.tr("Test"))
         test_layout = QVBoxLayout(test)
         test_row = QHBoxLayout()
-        test_label = QLabel(self.tr("Send &to:"))
+        test_label = QLabel(self.tr("Send t&o:"))
         test_label.setBuddy(self.test_recipient)
+        self._labels.append(test_label)
         test_row.addWidget(test_label)
         test_row.addWidget(self.test_recipient, 1)
         test_row.addWidget(self.test_button)
@@ -201,6 +203,10 @@ class EmailSettingsDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
+        # the three boxes' fields start in one column
+        widest = max(label.sizeHint().width() for label in self._labels)
+        for label in self._labels:
+            label.setMinimumWidth(widest)
         if not self.may_manage:
             for name in ORDER:
                 self.field(name).setEnabled(False)
@@ -249,6 +255,7 @@ class EmailSettingsDialog(QDialog):
         column.addWidget(error)
         label = QLabel(label_text)
         label.setBuddy(self.field(name))
+        self._labels.append(label)
         form.addRow(label, holder)
 
     def field(self, name: str) -> QWidget:

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -199,6 +200,13 @@ def test_every_input_has_an_accessible_name(leader, memory_keyring, open_dialog)
     assert len(inputs) == 9
     assert all(w.accessibleName() for w in inputs), [w.objectName() for w in inputs
                                                      if not w.accessibleName()]
+
+
+def test_no_two_mnemonics_are_the_same(leader, memory_keyring, open_dialog):
+    dialog = open_dialog(leader)
+    texts = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QPushButton)]
+    keys = [text[text.index("&") + 1].lower() for text in texts if "&" in text]
+    assert len(keys) == len(set(keys)) == 11, sorted(keys)
 
 
 # --- who may change them --------------------------------------------------------------------
