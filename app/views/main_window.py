@@ -41,6 +41,7 @@ from app.views.communication_dialog import CommunicationDialog
 from app.views.data_protection_dialog import DataProtectionDialog, run_retention
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
+from app.views.email_settings_dialog import EmailSettingsDialog
 from app.views.escalate_dialog import EscalateDialog
 from app.views.escalation_dialog import EscalationMatrixDialog
 from app.views.filter_bar import FilterBar
@@ -187,6 +188,9 @@ class MainWindow(QMainWindow):
         self.data_protection_action = action(
             self.tr("&Data protection…"), "Ctrl+Shift+D", self.open_data_protection,
             self.tr("Retention of personal data, subject access and erasure"))
+        self.email_action = action(self.tr("&Email…"), "Ctrl+Shift+K", self.open_email_settings,
+                                   self.tr("The mail server updates to stakeholders are sent "
+                                           "through"))
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addAction(self.backups_action)
@@ -198,7 +202,8 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         view_menu.addActions([self.find_action, self.refresh_action, self.matrix_action])
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
-        settings_menu.addActions([self.service_levels_action, self.data_protection_action])
+        settings_menu.addActions([self.service_levels_action, self.matrix_action,
+                                  self.email_action, self.data_protection_action])
         toolbar = self.addToolBar(self.tr("Incidents"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
@@ -369,6 +374,14 @@ class MainWindow(QMainWindow):
         self.matrix_dialog.show_incident(self.detail.incident_id)
         self.matrix_dialog.show()
         return self.matrix_dialog
+
+    @Slot()
+    def open_email_settings(self) -> EmailSettingsDialog:
+        self.email_settings = EmailSettingsDialog(self._operations.user, self._dialogs, self)
+        self.email_settings.saved.connect(lambda changes: self.statusBar().showMessage(
+            self.tr("Email settings saved: %n change(s).", "", len(changes)), 10_000))
+        self.email_settings.open()
+        return self.email_settings
 
     @Slot()
     def open_service_levels(self) -> ServiceLevelsDialog:

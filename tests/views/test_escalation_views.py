@@ -227,3 +227,14 @@ def test_an_update_without_a_message_is_not_recorded(qtbot, open_window, mine):
     assert dialog.errors.labels["message"].text() == "Write what was said."
     assert Communication.select().count() == 0
     assert IncidentLog(LogFilter()).count() == 1
+
+
+def test_the_menus_open_the_matrix_and_the_email_settings(qtbot, open_window, mine):
+    window = open_window()
+    window.select_incident(mine.id)
+    window.matrix_action.trigger()
+    assert window.matrix_dialog.isVisible() and window.matrix_dialog.highlighted
+    window.email_action.trigger()
+    qtbot.waitUntil(window.email_settings.isVisible)
+    window.email_settings.reject()
+    window.matrix_dialog.close()
