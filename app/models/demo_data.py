@@ -15,7 +15,15 @@ from datetime import UTC, datetime
 
 from app.models.clock import now_utc
 from app.models.db import database
-from app.models.entities import Category, HistoryChain, ReferenceCounter
+from app.models.entities import (
+    Category,
+    EscalationContact,
+    EscalationTarget,
+    HistoryChain,
+    ReferenceCounter,
+)
+from app.models.escalation import planned_steps
+from app.models.escalation_matrix import load_escalation_matrix
 from app.models.history_chain import row_hash
 from app.models.incidents import format_reference
 from app.models.lifecycle import Status
@@ -114,7 +122,7 @@ INCIDENT_COLUMNS = (
     "owner_id", "details_confirmed", "responded_at", "resolved_at", "closed_at", "resolution",
     "updated_at", "version", "prioritisation", "priority_rationale", "priority_override_reason",
     "response_due", "resolution_due", "response_met", "resolution_met", "response_warn_at",
-    "resolution_warn_at",
+    "resolution_warn_at", "escalation_due_at",
 )
 HISTORY_COLUMNS = ("id", "incident_id", "at", "user_id", "action", "field", "old_value",
                    "new_value", "hash")
@@ -215,6 +223,9 @@ class _Generator:
         self.matrix = load_matrix()
         self.targets = load_targets()
         self.calendar = load_calendar()
+        self.escalation_matrix = load_escalation_matrix()
+        self.breach_categories = {c.id for c in Category.select().where(
+            Category.implied_harm == Harm.PERSONAL_DATA.value)}
 
     def incident(self, incident_id: int, reference: str, received: float):
         rng = self.rng
@@ -312,6 +323,13 @@ class _Generator:
                        for a, b, _ in pauses]
         due = due_times(priority, start, pause_times, self.targets, self.calendar)
         response_due, resolution_due = due.response_due, due.resolution_due
+        escalation_due = None
+        if status.is_open:  # the first escalation the matrix asks for (none made in demo)
+            breach = bool({cat_id, sub_id} & self.breach_categories)
+            waiting = [step.due_at for step in planned_steps(
+                priority, start, (cat_id, *([sub_id] if sub_id else [])), breach, pause_times,
+                self.escalation_matrix, self.targets, self.calendar) if step.due_at]
+            escalation_due = min(waiting) if waiting else None
         row = (
             incident_id, reference, _utc_text(received), _utc_text(logged), logger,
             channel.value, name, phone, email, caller_type.value, account, location, summary,
@@ -326,11 +344,44 @@ class _Generator:
             else resolved <= resolution_due.timestamp(),
             _utc_text(due.response_warn_at.timestamp()),
             due.resolution_warn_at and _utc_text(due.resolution_warn_at.timestamp()),
+            escalation_due and _utc_text(escalation_due.timestamp()),
         )
         history = [(h[0], _utc_text(h[1]), *h[2:]) for h in history]
         pause_rows = [(incident_id, reason, _utc_text(a), b and _utc_text(b))
                       for a, b, reason in pauses]
         return row, history, pause_rows
+
+
+# (level or team, name, role, phone, email, hours): fictional people, reserved numbers
+DEMO_CONTACTS = (
+    ("L2", "Grace Whitfield", "Duty team leader", "0161 496 0201", "grace.whitfield@example.org",
+     "Mon–Fri 08:00–18:00"),
+    ("L3", "Priya Shah", "Contact-centre manager", "0161 496 0202", "priya.shah@example.org",
+     "Mon–Fri 08:00–18:00; on call by phone"),
+    ("L4", "Daniel Osei", "Head of operations", "07700 900202", "daniel.osei@example.org",
+     "24x7 for major incidents"),
+    ("IT", "IT service desk", "Second-line support", "0161 496 0300", "itsd@example.org",
+     "24x7"),
+    ("TEL", "Northline Telecom NOC", "Telephony provider", "0800 496 0400", "",
+     "24x7"),
+    ("FAC", "Estates help desk", "Facilities", "0161 496 0500", "estates@example.org",
+     "Mon–Fri 07:00–19:00"),
+    ("DPO", "Helen Adeyemi", "Data protection officer", "0161 496 0600",
+     "dpo@example.org", "Mon–Fri 09:00–17:00; deputy out of hours"),
+    ("CMP", "Complaints team", "Customer relations", "", "complaints@example.org",
+     "Mon–Fri 09:00–17:00"),
+)
+
+
+def _demo_contacts() -> None:
+    """Named contacts for the matrix, where it has none yet (a demo needs people)."""
+    if EscalationContact.select().exists():
+        return
+    codes = {t.code for t in EscalationTarget.select(EscalationTarget.code)}
+    for position, (code, name, role, phone, email, hours) in enumerate(DEMO_CONTACTS):
+        if code in codes:
+            EscalationContact.create(target=code, name=name, role=role, phone=phone, email=email,
+                                     hours=hours, position=position)
 
 
 def generate(count: int, seed: int | None = None, months: int = 12,
@@ -350,6 +401,7 @@ def generate(count: int, seed: int | None = None, months: int = 12,
             user.role = role
             user.save()
     leaders = [u.id for u in users if u.role == "team_leader"]
+    _demo_contacts()
     gen = _Generator(rng, now, [u.id for u in users], leaders)
     times = _received_times(rng, count, now - months * 30.4 * 86400, now - 60)
     counters = {c.year: c.last for c in ReferenceCounter.select()}

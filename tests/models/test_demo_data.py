@@ -112,3 +112,22 @@ def test_demo_due_times_match_the_sla_engine(db):
         assert incident.resolution_warn_at == due.resolution_warn_at, incident.reference
         if incident.resolved_at and incident.resolution_due:
             assert incident.resolution_met == (incident.resolved_at <= incident.resolution_due)
+
+
+def test_demo_open_incidents_know_their_next_escalation(db):
+    from app.models.demo_data import DEMO_CONTACTS
+    from app.models.entities import EscalationContact
+    from app.models.escalation import refresh_escalation_due
+    from app.models.escalation_matrix import escalation_matrix_problems, load_escalation_matrix
+
+    generate(600, seed=5, now=NOW)
+    assert EscalationContact.select().count() == len(DEMO_CONTACTS)
+    assert escalation_matrix_problems(load_escalation_matrix()) == []
+    open_ones = [i for i in Incident.select() if Status(i.status).is_open]
+    assert open_ones and any(i.escalation_due_at for i in open_ones)
+    for incident in open_ones:  # as the application itself works it out
+        stored = incident.escalation_due_at
+        refresh_escalation_due(incident)
+        assert incident.escalation_due_at == stored, incident.reference
+    closed = [i for i in Incident.select() if not Status(i.status).is_open]
+    assert all(i.escalation_due_at is None for i in closed)
