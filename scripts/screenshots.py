@@ -62,6 +62,55 @@ def data_protection_screenshot(app: QApplication, window, leader: User) -> None:
     dialog.done(0)
 
 
+def escalation_screenshots(app: QApplication, window, user: User) -> None:
+    """An incident escalated and updated: its timeline, the matrix showing where it stands,
+    and the Escalate and Update dialogs."""
+    from app.models.communications import CommunicationDraft, record_communication
+    from app.models.escalating import EscalationRequest, escalate
+    from app.views.communication_dialog import CommunicationDialog
+    from app.views.escalate_dialog import EscalateDialog
+    from app.views.escalation_dialog import EscalationMatrixDialog
+
+    now = datetime.now(UTC)
+    waiting = (Incident.select().where(Incident.escalation_due_at <= now,
+                                       Incident.status == "in_progress", Incident.priority == 2)
+               .order_by(Incident.received_at.desc()))
+    first, second = list(waiting.limit(2))
+    record_communication(first.id, CommunicationDraft(
+        "caller", "phone", "Called back: engineers are looking at it; next update within two "
+        "hours.", first.received_at + timedelta(minutes=20), first.caller_name), user)
+    escalate(first.id, EscalationRequest(
+        "hierarchical", "L2", "in_person", "The caller's whole team is still down and a "
+        "workaround needs a team leader's approval", "Cleared the cache, restarted the "
+        "client, checked the service status page", min(now, first.escalation_due_at
+                                                       + timedelta(minutes=5)),
+        "Grace Whitfield"), user)
+    window.on_refresh()
+    window.select_incident(first.id)
+    window.detail.history_tabs.setCurrentIndex(0)
+    app.processEvents()
+    window.grab().save(str(DOCS / "main-window-timeline.png"))
+    matrix = EscalationMatrixDialog(user, Dialogs(), window)
+    matrix.show()
+    matrix.show_incident(first.id)
+    app.processEvents()
+    matrix.grab().save(str(DOCS / "escalation-matrix.png"))
+    matrix.close()
+    dialog = EscalateDialog(second.id, user, window)
+    dialog.show()
+    dialog.reason.setPlainText("Caller reports the outage now affects the whole site")
+    dialog.tried.setPlainText("Restarted the router remotely; no change")
+    app.processEvents()
+    dialog.grab().save(str(DOCS / "escalate-dialog.png"))
+    dialog.done(0)
+    update = CommunicationDialog(second.id, user, Dialogs(), window)
+    update.show()
+    update.template.setCurrentIndex(update.template.findData("progress"))
+    app.processEvents()
+    update.grab().save(str(DOCS / "update-dialog.png"))
+    update.done(0)
+
+
 def main() -> None:
     app = QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as folder:
@@ -134,6 +183,7 @@ def main() -> None:
         dialog.done(0)
         backups_screenshot(app, window, path, leader)
         data_protection_screenshot(app, window, leader)
+        escalation_screenshots(app, window, user)
         window.close()
         close_database()
     print(f"Saved the screenshots in {DOCS}")

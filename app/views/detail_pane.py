@@ -56,6 +56,7 @@ DETAIL_FIELDS = (
 )
 
 
+TIMELINE_WHAT_WIDTH = 170  # what happened, wrapped; the details get the rest
 REGULATOR_WARNING = timedelta(hours=12)  # the breach clock turns red with this much left
 
 
@@ -170,16 +171,18 @@ class DetailPane(QWidget):
         self.history_view.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.history_view.horizontalHeader().setStretchLastSection(True)
-        self.timeline = QTableWidget(0, 4)
+        self.timeline = QTableWidget(0, 3)
         self.timeline.setObjectName("timeline")
         self.timeline.setHorizontalHeaderLabels(
-            [self.tr("When"), self.tr("What"), self.tr("Details"), self.tr("By")])
+            [self.tr("When, by"), self.tr("What"), self.tr("Details")])
         self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.timeline.verticalHeader().hide()
         self.timeline.setWordWrap(True)
         timeline_header = self.timeline.horizontalHeader()
         timeline_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        timeline_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        timeline_header.resizeSection(1, TIMELINE_WHAT_WIDTH)
         timeline_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         history = QTabWidget()
         history.setObjectName("historyTabs")
@@ -221,8 +224,8 @@ class DetailPane(QWidget):
         entries = incident_timeline(incident_id)
         self.timeline.setRowCount(len(entries))
         for row, entry in enumerate(entries):
-            for column, text in enumerate((format_local(entry.at), entry.title, entry.detail,
-                                           entry.by)):
+            when = format_local(entry.at) + (f"\n{entry.by}" if entry.by else "")
+            for column, text in enumerate((when, entry.title, entry.detail)):
                 item = QTableWidgetItem(text)
                 if entry.alert:
                     item.setForeground(Qt.GlobalColor.darkRed)
