@@ -216,27 +216,41 @@ def refresh_escalation_due(incident: Incident,
     incident.escalation_due_at = min(waiting) if waiting else None
 
 
+def recompute_escalation_due() -> int:
+    """Work out afresh the next escalation of every open incident, by the matrix as it is
+    now (after it is edited, and once after the upgrade to schema 8); call inside a
+    transaction. Returns how many incidents were looked at."""
+    from app.models.incident_log import OPEN_STATUSES
+
+    matrix, targets, calendar = load_escalation_matrix(), load_targets(), load_calendar()
+    is_open = Incident.status.in_(sorted(OPEN_STATUSES))
+    made: dict[int, list[Escalation]] = {}
+    for escalation in (Escalation.select().join(Incident).where(is_open)
+                       .order_by(Escalation.at, Escalation.id)):
+        made.setdefault(escalation.incident_id, []).append(escalation)
+    count = 0
+    for incident in Incident.select().where(is_open).iterator():
+        steps = planned_steps(incident.priority, incident.received_at,
+                              _category_ids(incident), is_personal_data_breach(incident),
+                              _pauses(incident.id), matrix, targets, calendar)
+        waiting = [s.due_at for s in steps if s.due_at is not None
+                   and _answered(s, made.get(incident.id, [])) is None]
+        due = min(waiting) if waiting else None
+        if due != incident.escalation_due_at:
+            Incident.update(escalation_due_at=due).where(Incident.id == incident.id).execute()
+        count += 1
+    return count
+
+
 def backfill_escalation_due() -> int:
-    """After the upgrade to schema 8: the next escalation of every open incident (once;
-    returns how many incidents were looked at)."""
+    """Once, after the upgrade to schema 8: each open incident's next escalation."""
     from app.models.db import database
     from app.models.entities import Setting
-    from app.models.incident_log import OPEN_STATUSES
 
     if not Setting.select().where(Setting.key == BACKFILL_SETTING).exists():
         return 0
-    matrix, targets, calendar = load_escalation_matrix(), load_targets(), load_calendar()
-    count = 0
     with database.atomic():
-        query = Incident.select().where(Incident.status.in_(sorted(OPEN_STATUSES)))
-        for incident in query.iterator():
-            steps = planned_steps(incident.priority, incident.received_at,
-                                  _category_ids(incident), is_personal_data_breach(incident),
-                                  _pauses(incident.id), matrix, targets, calendar)
-            waiting = [s.due_at for s in steps if s.due_at is not None]
-            (Incident.update(escalation_due_at=min(waiting) if waiting else None)
-             .where(Incident.id == incident.id).execute())
-            count += 1
+        count = recompute_escalation_due()
         Setting.delete().where(Setting.key == BACKFILL_SETTING).execute()
     return count
 

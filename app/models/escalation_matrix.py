@@ -384,8 +384,8 @@ def save_escalation_matrix(matrix: EscalationMatrix, by: User,
     """Replace the matrix, or write nothing; return what changed, which is also written to
     the settings' history with who changed it and when.
 
-    Escalations already made keep the names they were made with; incidents already
-    logged are measured against the new rules from their next change.
+    Escalations already made keep the names they were made with; open incidents are
+    measured against the new rules at once (their next escalation is worked out again).
 
     Raises:
         RolePermissionError: ``by`` may not edit the matrix.
@@ -402,6 +402,10 @@ def save_escalation_matrix(matrix: EscalationMatrix, by: User,
         _write(matrix)
         for summary in changes:
             ConfigChange.create(at=now, user=by, area=ESCALATION_AREA, summary=summary)
+        if changes:
+            from app.models.escalation import recompute_escalation_due
+
+            recompute_escalation_due()
     return changes
 
 

@@ -289,3 +289,14 @@ def test_bad_codes_names_and_ranks_are_each_named(leader):
     assert any("the code must be 1 to 12 capital letters" in p for p in problems)
     assert "Two levels have rank 2." in problems
     assert "Two levels or teams have the code IT." in problems
+
+
+def test_a_matrix_change_applies_to_open_incidents_at_once(leader, advisor):
+    incident = log(advisor)  # P2 from 09:00: L2 at 13:00 by the default rules
+    done = log(advisor)
+    change_status(done.id, Status.RESOLVED, advisor, "Fixed", now=at(9, 30))
+    matrix = load_escalation_matrix()
+    sooner = Rule("L2", ContactMethod.PHONE, 25, priority=2)  # overrides the 50% for P2
+    save_escalation_matrix(replace(matrix, rules=(*matrix.rules, sooner)), leader)
+    assert Incident.get_by_id(incident.id).escalation_due_at == at(11)
+    assert Incident.get_by_id(done.id).escalation_due_at is None
