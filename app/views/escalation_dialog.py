@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -471,11 +472,15 @@ class EscalationMatrixDialog(QDialog):
     # --- saving, printing --------------------------------------------------------------------
     @Slot()
     def on_save(self) -> None:
+        # open incidents are measured again: a few seconds with thousands open
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             changes = save_escalation_matrix(self.working_matrix(), self._user)
         except EscalationMatrixError as exc:
             self.problems.setText("\n".join(exc.problems))
             return
+        finally:
+            QApplication.restoreOverrideCursor()
         self.problems.clear()
         self._load(load_escalation_matrix())
         self.show_incident(self.incident_id)
