@@ -30,11 +30,12 @@ def stylesheet() -> StyleSheet1:
     return styles
 
 
-def text_paragraph(text: str, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of text exactly as stored: markup-looking text is escaped, lines kept."""
+def text_paragraph(text: str, style: ParagraphStyle, **kwargs) -> Paragraph:
+    """A paragraph of text exactly as stored: markup-looking text is escaped, lines kept.
+    ``kwargs`` go to :class:`Paragraph` (``bulletText``, say)."""
     escaped = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                .replace("\n", "<br/>"))
-    return Paragraph(escaped, style)
+    return Paragraph(escaped, style, **kwargs)
 
 
 def table_style(*commands: tuple) -> TableStyle:
