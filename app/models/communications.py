@@ -13,8 +13,8 @@ from app.models.db import database
 from app.models.entities import Communication, Incident, User
 from app.models.escalation import REGULATOR
 from app.models.incidents import Change, get_incident
-from app.models.text_rules import MAX_NOTE_LENGTH, text_error, trimmed
-from app.models.validation import FUTURE_TOLERANCE, email_error
+from app.models.text_rules import MAX_NOTE_LENGTH, FieldProblemsError, text_error, trimmed
+from app.models.validation import email_error, event_time_error
 from app.models.vocabulary import ContactMethod, priority_label
 
 COMMUNICATED = "communicated"  # the history action
@@ -50,12 +50,8 @@ class Delivery(StrEnum):
     FAILED = "failed"  # sending by email failed; the message is kept
 
 
-class CommunicationError(ValueError):
+class CommunicationError(FieldProblemsError):
     """An update that cannot be recorded; ``problems`` maps each field to why."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__(" ".join(problems.values()))
 
 
 @dataclass(frozen=True)
@@ -104,12 +100,9 @@ def communication_problems(incident: Incident, draft: CommunicationDraft, now: d
             problems["recipient"] = f"'{draft.recipient}' is not an email address."
         if not draft.subject:
             problems["subject"] = "An email needs a subject."
-    at = to_utc(draft.at)
-    if at > now + FUTURE_TOLERANCE:
-        problems["at"] = f"{format_local(at)} is in the future."
-    elif at < incident.received_at:
-        problems["at"] = (f"{format_local(at)} is before the incident was received "
-                          f"({format_local(incident.received_at)}).")
+    problem = event_time_error(draft.at, incident.received_at, now)
+    if problem:
+        problems["at"] = problem
     return problems
 
 

@@ -14,19 +14,15 @@ from app.models.escalation import EscalationKind, refresh_escalation_due
 from app.models.escalation_matrix import EscalationMatrix, load_escalation_matrix
 from app.models.incidents import Change, get_incident
 from app.models.lifecycle import Status
-from app.models.text_rules import MAX_NOTE_LENGTH, text_error, trimmed
-from app.models.validation import FUTURE_TOLERANCE
+from app.models.text_rules import MAX_NOTE_LENGTH, FieldProblemsError, text_error, trimmed
+from app.models.validation import event_time_error
 from app.models.vocabulary import ContactMethod
 
 ESCALATED = "escalated"  # the history action
 
 
-class EscalationError(ValueError):
+class EscalationError(FieldProblemsError):
     """An escalation that cannot be recorded; ``problems`` maps each field to why."""
-
-    def __init__(self, problems: dict[str, str]):
-        self.problems = problems
-        super().__init__(" ".join(problems.values()))
 
 
 @dataclass(frozen=True)
@@ -98,12 +94,9 @@ def escalation_problems(incident_id: int, request: EscalationRequest, now: datet
         problem = _text_problem(getattr(request, name), what)
         if problem:
             problems[name] = problem
-    at = to_utc(request.at)
-    if at > now + FUTURE_TOLERANCE:
-        problems["at"] = f"{format_local(at)} is in the future."
-    elif at < incident.received_at:
-        problems["at"] = (f"{format_local(at)} is before the incident was received "
-                          f"({format_local(incident.received_at)}).")
+    problem = event_time_error(request.at, incident.received_at, now)
+    if problem:
+        problems["at"] = problem
     return problems
 
 

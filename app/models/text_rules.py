@@ -38,3 +38,11 @@ def text_error(value: str, multiline: bool = False) -> str | None:
 def trimmed(value: str) -> str:
     """``value`` without the spaces and line breaks around it."""
     return value.strip(_SPACES)
+
+
+class FieldProblemsError(ValueError):
+    """Input that cannot be stored; ``problems`` maps each field to why, in a sentence."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))

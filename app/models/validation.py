@@ -117,6 +117,19 @@ def email_error(value: str) -> str | None:
     return None
 
 
+def event_time_error(at: datetime, received_at: datetime, now: datetime) -> str | None:
+    """Why something done about an incident cannot have happened at ``at``, if so."""
+    from app.models.clock import format_local, to_utc
+
+    at = to_utc(at)
+    if at > now + FUTURE_TOLERANCE:
+        return f"{format_local(at)} is in the future."
+    if at < received_at:
+        return (f"{format_local(at)} is before the incident was received "
+                f"({format_local(received_at)}).")
+    return None
+
+
 def received_error(value: datetime | None, now: datetime) -> str | None:
     if value is None:
         return "required."
