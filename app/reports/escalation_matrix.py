@@ -35,11 +35,10 @@ from app.models.escalation_matrix import (
     Rule,
     Target,
     cell_lines,
-    condition_text,
     matrix_grid,
     share_heading,
 )
-from app.models.vocabulary import ContactMethod
+from app.models.vocabulary import ContactMethod, priority_label
 from app.reports.fonts import BOLD_FONT, FontMissingError
 from app.reports.pages import numbered_canvas, stylesheet, table_style, text_paragraph
 
@@ -59,6 +58,12 @@ PRIORITY_COLOURS = {1: ("#c62828", "#ffffff"), 2: ("#ef6c00", "#ffffff"),
                     5: ("#e0e0e0", "#1a1a1a")}
 HEADER_BACKGROUND = colors.HexColor("#eceff1")
 NO_CONTACT = "no named contact"
+# as the matrix window shows them (app/views/escalation_dialog.py)
+RULE_HEADINGS = ("No.", "Priority", "Category", "Breach only", "When", "To", "Method",
+                 "Named contact")
+ANYONE = "whoever is available"  # a rule without a named contact
+CONTACT_HEADINGS = ("Level or team", "Code", "Name", "Role", "Phone", "Email",
+                    "Hours available")
 
 
 class MatrixReportError(OSError):
@@ -114,8 +119,9 @@ def _table(rows: list[list], widths: list[float], commands: list[tuple]) -> Tabl
 def _column_heading(share: int | None, style: ParagraphStyle) -> Paragraph:
     if share is None:
         return Paragraph(share_heading(share), style)
-    return Paragraph(f"{share_heading(share)}<br/><font size=7>of the resolution target"
-                     "</font>", style)
+    # as the matrix window heads its columns: "50% of resolution target"
+    return Paragraph(f"{share_heading(share)}<br/><font size=7>of resolution target</font>",
+                     style)
 
 
 def _cell(matrix: EscalationMatrix, rules: tuple[Rule, ...], style: ParagraphStyle
@@ -174,10 +180,9 @@ def contacts_flowables(matrix: EscalationMatrix, styles: dict[str, ParagraphStyl
                        ) -> list[Flowable]:
     """Each level (lowest first), then each team, with its named contacts."""
     cell, head = styles["cell"], styles["head"]
-    headings = ("Level or team", "Code", "Contact", "Role", "Phone", "Email", "Hours")
     widths = [50 * mm, 16 * mm, 40 * mm, 38 * mm, 32 * mm, 50 * mm]
     widths.append(WIDTH - sum(widths))
-    rows: list[list] = [[Paragraph(h, head) for h in headings]]
+    rows: list[list] = [[Paragraph(h, head) for h in CONTACT_HEADINGS]]
     commands: list[tuple] = []
     for target in matrix.levels() + matrix.teams():
         first = len(rows)
@@ -200,27 +205,31 @@ def contacts_flowables(matrix: EscalationMatrix, styles: dict[str, ParagraphStyl
 
 # --- rules ----------------------------------------------------------------------------------
 def rule_rows(matrix: EscalationMatrix) -> list[tuple[str, ...]]:
-    """Each rule as the editor lists it: number, incidents, when, to, how, named contact."""
+    """Each rule as the editor's Rules tab shows it (:data:`RULE_HEADINGS`), numbered."""
     rows = []
     for number, rule in enumerate(matrix.rules, start=1):
         target = matrix.target(rule.target)
-        category = matrix.category_names.get(rule.category_id) if rule.category_id else None
-        anyone = "Whoever answers" if target and target.contacts else NO_CONTACT
-        rows.append((str(number), condition_text(rule.priority, category, rule.breach),
-                     rule.when_text(), target.name if target else rule.target,
-                     ContactMethod(rule.method).label, rule.contact or anyone))
+        rows.append((
+            str(number),
+            "Any" if rule.priority is None else priority_label(rule.priority),
+            "Any" if rule.category_id is None
+            else matrix.category_names.get(rule.category_id, str(rule.category_id)),
+            "Yes" if rule.breach else "",
+            share_heading(rule.share),
+            target.name if target else rule.target,
+            ContactMethod(rule.method).label,
+            rule.contact or ANYONE))
     return rows
 
 
 def rules_flowables(matrix: EscalationMatrix, styles: dict[str, ParagraphStyle]
                     ) -> list[Flowable]:
     cell, head = styles["cell"], styles["head"]
-    headings = ("No.", "Incidents", "When", "Escalate to", "How", "Named contact")
-    rows: list[list] = [[Paragraph(h, head) for h in headings]]
+    rows: list[list] = [[Paragraph(h, head) for h in RULE_HEADINGS]]
     rows += [[text_paragraph(value, cell) for value in row] for row in rule_rows(matrix)]
     if len(rows) == 1:
         return [*_heading("Rules", styles), Paragraph("No rule yet.", styles["body"])]
-    widths = [12 * mm, 70 * mm, 55 * mm, 60 * mm, 25 * mm]
+    widths = [10 * mm, 28 * mm, 55 * mm, 20 * mm, 18 * mm, 67 * mm, 20 * mm]
     widths.append(WIDTH - sum(widths))
     return [*_heading("Rules", styles), _table(rows, widths, [])]
 
