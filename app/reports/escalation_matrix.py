@@ -12,6 +12,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 from tempfile import mkstemp
+from xml.sax.saxutils import escape as _escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
@@ -124,19 +125,25 @@ def _column_heading(share: int | None, style: ParagraphStyle) -> Paragraph:
                      style)
 
 
-def _cell(matrix: EscalationMatrix, rules: tuple[Rule, ...], style: ParagraphStyle
-          ) -> list[Paragraph]:
-    """One paragraph per line of :func:`cell_lines`, the level or team's name in bold."""
+def cell_parts(matrix: EscalationMatrix, rules: tuple[Rule, ...]) -> list[tuple[str, str]]:
+    """The lines of :func:`cell_lines` as (level or team name, the rest): the name is shown
+    in bold on paper. Joined, each pair is the line exactly."""
     # cell_lines gives one line per rule whose target exists, in the rules' order
     targets = [t for t in (matrix.target(rule.target) for rule in rules) if t is not None]
-    paragraphs = []
+    parts = []
     for target, line in zip(targets, cell_lines(matrix, rules), strict=True):
-        paragraph = text_paragraph(line, style)
-        name = text_paragraph(target.name, style).text
-        if paragraph.text.startswith(f"{name} — "):
-            paragraph = Paragraph(f"<b>{name}</b>{paragraph.text[len(name):]}", style)
-        paragraphs.append(paragraph)
-    return paragraphs
+        if line.startswith(f"{target.name} — "):
+            parts.append((target.name, line[len(target.name):]))
+        else:
+            parts.append(("", line))
+    return parts
+
+
+def _cell(matrix: EscalationMatrix, rules: tuple[Rule, ...], style: ParagraphStyle
+          ) -> list[Paragraph]:
+    """One paragraph per line of the cell, the level or team's name in bold."""
+    return [Paragraph(f"<b>{_escape(name)}</b>{_escape(rest)}" if name else _escape(rest),
+                      style) for name, rest in cell_parts(matrix, rules)]
 
 
 def grid_flowables(matrix: EscalationMatrix, styles: dict[str, ParagraphStyle]
