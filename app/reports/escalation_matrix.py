@@ -9,9 +9,9 @@ lays them out on landscape A4 and writes the file whole or not at all.
 from __future__ import annotations
 
 import os
+import secrets
 from datetime import datetime
 from pathlib import Path
-from tempfile import mkstemp
 from xml.sax.saxutils import escape as _escape
 
 from reportlab.lib import colors
@@ -275,6 +275,15 @@ def matrix_story(matrix: EscalationMatrix, generated_by: str, now: datetime,
     return story
 
 
+def _new_part(path: Path) -> Path:
+    """A new empty file beside ``path`` to write the PDF into, under a name nobody else
+    uses, with the permissions any new file gets (tempfile's would be private to the user).
+    """
+    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    return part
+
+
 def write_matrix_pdf(matrix: EscalationMatrix, path: Path, generated_by: str, now: datetime,
                      organisation: str = "") -> Path:
     """Write the matrix to ``path`` (replacing a file already there) and return ``path``.
@@ -293,10 +302,7 @@ def write_matrix_pdf(matrix: EscalationMatrix, path: Path, generated_by: str, no
     part = None
     try:
         story = matrix_story(matrix, generated_by, now, organisation)
-        handle, name = mkstemp(prefix=f".{path.name}.", suffix=".part",
-                                        dir=path.parent)
-        os.close(handle)
-        part = Path(name)
+        part = _new_part(path)
         document = SimpleDocTemplate(
             str(part), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
             topMargin=TOP, bottomMargin=BOTTOM, title=TITLE, author=generated_by,

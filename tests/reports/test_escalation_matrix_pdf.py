@@ -230,7 +230,7 @@ def read_only(tmp_path, monkeypatch):
     if os.access(folder, os.W_OK):
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(folder))
-        monkeypatch.setattr(report, "mkstemp", refuse)
+        monkeypatch.setattr(report, "_new_part", refuse)
     yield folder
     folder.chmod(0o755)
 
@@ -262,6 +262,20 @@ def test_a_failure_at_the_end_keeps_the_earlier_file_and_leaves_no_part(matrix, 
         write_matrix_pdf(matrix, target, "Tina Leader", NOW)
     assert [p.name for p in out.iterdir()] == ["matrix.pdf"]
     assert target.read_bytes() == b"last week's matrix"
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file permissions")
+def test_the_pdf_replaces_an_earlier_one_with_the_usual_permissions(matrix, out):
+    target = out / "matrix.pdf"
+    target.write_bytes(b"last week's matrix")
+    umask = os.umask(0o022)
+    try:
+        write_matrix_pdf(matrix, target, "Tina Leader", NOW)
+    finally:
+        os.umask(umask)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert [p.name for p in out.iterdir()] == ["matrix.pdf"]
+    assert target.stat().st_mode & 0o777 == 0o644
 
 
 def test_a_missing_font_is_named(matrix, out, monkeypatch):
