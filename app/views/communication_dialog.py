@@ -196,6 +196,9 @@ class CommunicationDialog(QDialog):
             self._record(draft, Delivery.RECORDED)
             return
         password = ask_smtp_password(self, self.mail_settings, self._dialogs)
+        if password is None:  # the password prompt was cancelled: nothing sent or logged
+            self.status.setText(self.tr("Not sent: no password was given."))
+            return
         self.save_button.setEnabled(False)
         self.status.setText(self.tr("Sending to {to}…").format(to=draft.recipient))
         self.job = start_send(self.mail_settings, password, draft.recipient, draft.subject,
