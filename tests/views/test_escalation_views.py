@@ -238,3 +238,22 @@ def test_the_menus_open_the_matrix_and_the_email_settings(qtbot, open_window, mi
     qtbot.waitUntil(window.email_settings.isVisible)
     window.email_settings.reject()
     window.matrix_dialog.close()
+
+
+def test_cancelling_the_mail_password_sends_and_logs_nothing(qtbot, open_window, mine,
+                                                              dialogs):
+    admin = ensure_user("ada.admin", "Ada Admin", role=Role.ADMINISTRATOR)
+    with use_keyring(MemoryKeyring()), smtp_server(Inbox()) as port:
+        save_mail_settings(MailSettings(host="127.0.0.1", port=port, security="none",
+                                        username="desk", sender="desk@example.org"), admin)
+        window = open_window()
+        dialog = window.open_update(mine.id)
+        qtbot.waitUntil(dialog.isVisible)
+        dialog.channel.setCurrentIndex(dialog.channel.findData("email"))
+        tick(qtbot, dialog.send)
+        qtbot.keyClicks(dialog.subject, "Your broadband")
+        qtbot.keyClicks(dialog.message, "Engineers are on site.")
+        dialogs.passwords.append(None)  # the prompt is cancelled
+        click(qtbot, dialog.save_button)
+    assert dialog.isVisible() and dialog.status.text() == "Not sent: no password was given."
+    assert Communication.select().count() == 0
