@@ -15,8 +15,10 @@ time.tzset()
 
 from app.models.db import close_database, open_database  # noqa: E402
 from app.models.entities import Category  # noqa: E402
+from app.models.permissions import Role  # noqa: E402
 from app.models.users import ensure_user  # noqa: E402
 from app.models.validation import IncidentDraft  # noqa: E402
+from tests.keyring_memory import MemoryKeyring, use_keyring  # noqa: E402
 
 
 @pytest.fixture
@@ -35,6 +37,19 @@ def db(db_path):
 @pytest.fixture
 def advisor(db):
     return ensure_user("sam.advisor", "Sam Advisor")
+
+
+@pytest.fixture
+def leader(db):
+    """A team leader: service levels, backups, the escalation matrix, mail settings."""
+    return ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
+
+
+@pytest.fixture
+def memory_keyring():
+    """Secrets kept in memory for the test (headless Linux has no keyring service)."""
+    with use_keyring(MemoryKeyring()) as backend:
+        yield backend
 
 
 @pytest.fixture

@@ -169,11 +169,6 @@ def test_keep_days_comes_from_the_settings(db):
 
 
 # --- restoring over the database the application has open -----------------------------------
-@pytest.fixture
-def leader(db):
-    return ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
-
-
 def test_a_backup_is_restored_over_the_open_database_and_opened(db, db_path, leader):
     log(2)
     backup = backup_now(db_path, now=NOW)

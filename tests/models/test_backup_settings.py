@@ -18,14 +18,8 @@ from app.models.backup import (
     set_keep_days,
 )
 from app.models.entities import ConfigChange
-from app.models.permissions import Role, RolePermissionError
-from app.models.users import ensure_user
+from app.models.permissions import RolePermissionError
 from tests.conftest import NOW
-
-
-@pytest.fixture
-def leader(db):
-    return ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
 
 
 def test_a_team_leader_sets_the_days_and_the_change_is_recorded(leader):

@@ -23,17 +23,11 @@ from app.models.escalation_matrix import (
 from app.models.incident_log import IncidentLog, LogFilter
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
-from app.models.permissions import Role, RolePermissionError
-from app.models.users import ensure_user
+from app.models.permissions import RolePermissionError
 from app.models.vocabulary import ContactMethod
 from tests.conftest import category, make_draft
 
 TUESDAY_9 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # 09:00 in London, service open
-
-
-@pytest.fixture
-def leader(db):
-    return ensure_user("tina.leader", "Tina Leader", role=Role.TEAM_LEADER)
 
 
 def log(advisor, **overrides):

@@ -24,10 +24,9 @@ from app.models.mail import (
     send_mail,
     smtp_password,
 )
-from app.models.permissions import Role, RolePermissionError
+from app.models.permissions import RolePermissionError
 from app.models.secrets import SERVICE, KeyringUnavailableError
-from app.models.users import ensure_user
-from tests.keyring_memory import MemoryKeyring, no_keyring, use_keyring
+from tests.keyring_memory import no_keyring, use_keyring
 from tests.smtp_servers import (
     AUTH,
     PASSWORD,
@@ -229,17 +228,6 @@ def test_every_problem_is_listed_at_once():
                        timeout_seconds=0)
     assert list(mail_settings_problems(bad)) == ["host", "port", "security", "sender",
                                                  "timeout_seconds"]
-
-
-@pytest.fixture
-def leader(db):
-    return ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
-
-
-@pytest.fixture
-def memory_keyring():
-    with use_keyring(MemoryKeyring()) as backend:
-        yield backend
 
 
 def mail_rows() -> dict[str, str]:

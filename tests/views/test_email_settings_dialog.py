@@ -21,11 +21,9 @@ from PySide6.QtWidgets import (
 
 from app.models.entities import ConfigChange, Setting
 from app.models.mail import MailSettings, load_mail_settings, save_mail_settings
-from app.models.permissions import Role
 from app.models.secrets import SERVICE
-from app.models.users import ensure_user
 from app.views.email_settings_dialog import EmailSettingsDialog
-from tests.keyring_memory import MemoryKeyring, no_keyring, use_keyring
+from tests.keyring_memory import no_keyring, use_keyring
 from tests.smtp_servers import (
     AUTH,
     PASSWORD,
@@ -38,17 +36,6 @@ from tests.smtp_servers import (
 from tests.views.helpers import choose, click, retype
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def leader(db):
-    return ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
-
-
-@pytest.fixture
-def memory_keyring():
-    with use_keyring(MemoryKeyring()) as backend:
-        yield backend
 
 
 @pytest.fixture
