@@ -174,12 +174,6 @@ def communications(incident_id: int) -> list[Communication]:
                 .order_by(Communication.at, Communication.id))
 
 
-def awaiting_reply(incident_id: int) -> int:
-    return (Communication.select().where(Communication.incident == incident_id,
-                                         Communication.reply_awaited,
-                                         Communication.reply_received_at.is_null()).count())
-
-
 # --- templates ------------------------------------------------------------------------------
 TEMPLATES = {
     "acknowledgement": (

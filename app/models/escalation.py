@@ -186,11 +186,9 @@ def escalation_state(incident: Incident, now: datetime,
                      matrix: EscalationMatrix | None = None) -> EscalationState:
     """Where ``incident`` stands at ``now``: its level and each step with its due time and
     the escalation that answered it."""
-    from app.models.incidents import incident_pauses
-
     matrix = matrix or load_escalation_matrix()
     if pauses is None:
-        pauses = incident_pauses(incident.id)
+        pauses = _pauses(incident.id)
     made = escalations_made(incident.id) if incident.id else []
     steps = tuple(
         PlannedStep(s.rule, s.target, s.due_at, _answered(s, made))

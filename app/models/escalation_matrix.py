@@ -117,9 +117,6 @@ class Rule:
     def condition_key(self) -> tuple:
         return (self.priority, self.category_id, self.breach)
 
-    def when_text(self) -> str:
-        return "At once" if self.share is None else f"At {self.share}% of the resolution target"
-
 
 def share_heading(share: int | None) -> str:
     return "At once" if share is None else f"{share}%"

@@ -12,7 +12,6 @@ from app.models.communications import (
     CommunicationDraft,
     CommunicationError,
     Delivery,
-    awaiting_reply,
     fill_template,
     mark_reply_received,
     record_communication,
@@ -56,9 +55,9 @@ def test_an_update_is_recorded_with_its_history_row(incident, advisor):
     row = History.select().where(History.action == "communicated").get()
     assert row.new_value.startswith("To Caller (Olivia Taylor) by phone: Told Olivia")
     assert row.new_value.endswith("Reply awaited.")
-    assert awaiting_reply(incident.id) == 1
+    assert c.reply_received_at is None
     mark_reply_received(c.id, advisor, now=at(11))
-    assert awaiting_reply(incident.id) == 0
+    assert Communication.get_by_id(c.id).reply_received_at == at(11)
     with pytest.raises(CommunicationError):
         mark_reply_received(c.id, advisor, now=at(11, 5))
 
