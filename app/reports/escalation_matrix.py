@@ -8,8 +8,6 @@ lays them out on landscape A4 and writes the file whole or not at all.
 
 from __future__ import annotations
 
-import os
-import secrets
 from datetime import datetime
 from pathlib import Path
 from xml.sax.saxutils import escape as _escape
@@ -27,7 +25,6 @@ from reportlab.platypus import (
     Spacer,
     Table,
 )
-from reportlab.platypus.doctemplate import LayoutError
 
 from app import APP_NAME
 from app.models.clock import format_local
@@ -40,8 +37,15 @@ from app.models.escalation_matrix import (
     share_heading,
 )
 from app.models.vocabulary import ContactMethod, priority_label
-from app.reports.fonts import BOLD_FONT, FontMissingError
-from app.reports.pages import numbered_canvas, stylesheet, table_style, text_paragraph
+from app.reports.fonts import BOLD_FONT
+from app.reports.pages import (
+    ReportError,
+    numbered_canvas,
+    stylesheet,
+    table_style,
+    text_paragraph,
+    write_atomically,
+)
 
 TITLE = "Escalation matrix"
 PAGE = landscape(A4)
@@ -67,7 +71,7 @@ CONTACT_HEADINGS = ("Level or team", "Code", "Name", "Role", "Phone", "Email",
                     "Hours available")
 
 
-class MatrixReportError(OSError):
+class MatrixReportError(ReportError):
     """The PDF cannot be written; the message names the file and says why."""
 
 
@@ -275,15 +279,6 @@ def matrix_story(matrix: EscalationMatrix, generated_by: str, now: datetime,
     return story
 
 
-def _new_part(path: Path) -> Path:
-    """A new empty file beside ``path`` to write the PDF into, under a name nobody else
-    uses, with the permissions any new file gets (tempfile's would be private to the user).
-    """
-    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    return part
-
-
 def write_matrix_pdf(matrix: EscalationMatrix, path: Path, generated_by: str, now: datetime,
                      organisation: str = "") -> Path:
     """Write the matrix to ``path`` (replacing a file already there) and return ``path``.
@@ -295,34 +290,19 @@ def write_matrix_pdf(matrix: EscalationMatrix, path: Path, generated_by: str, no
         MatrixReportError: the folder cannot be written to, the shipped fonts are missing,
             or the matrix cannot be laid out; the message names the file.
     """
-    path = Path(path)
     generated = format_local(now)
     footer = (f"{organisation} · " if organisation else "") + (f"Generated {generated} "
                                                                  f"by {generated_by}")
-    part = None
-    try:
-        story = matrix_story(matrix, generated_by, now, organisation)
-        part = _new_part(path)
+
+    def write(part: Path) -> None:
         document = SimpleDocTemplate(
             str(part), pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
             topMargin=TOP, bottomMargin=BOTTOM, title=TITLE, author=generated_by,
             subject="Who is told about which incidents, when and how"
                     + (f": {organisation}" if organisation else ""),
             creator=APP_NAME)
-        document.build(story, canvasmaker=numbered_canvas(
-            footer, f"{TITLE} — page {{page}} of {{pages}}"))
-        os.replace(part, path)
-        part = None
-    except OSError as exc:
-        raise MatrixReportError(f"Cannot write the escalation matrix to {path}: "
-                                f"{exc.strerror or exc}.") from exc
-    except FontMissingError as exc:
-        raise MatrixReportError(f"Cannot write the escalation matrix to {path}: {exc}"
-                                ) from exc
-    except LayoutError as exc:  # ReportLab's message names its objects: keep it in the chain
-        raise MatrixReportError(f"Cannot write the escalation matrix to {path}: the matrix "
-                                "could not be laid out on the page.") from exc
-    finally:
-        if part is not None:
-            part.unlink(missing_ok=True)
-    return path
+        document.build(matrix_story(matrix, generated_by, now, organisation),
+                       canvasmaker=numbered_canvas(
+                           footer, f"{TITLE} — page {{page}} of {{pages}}"))
+
+    return write_atomically(path, write, "the escalation matrix", MatrixReportError)

@@ -26,20 +26,14 @@ from app.models.communications import (
     fill_template,
     record_communication,
 )
-from app.models.entities import Setting, User
+from app.models.entities import User
 from app.models.incidents import Change, get_incident
 from app.models.mail import load_mail_settings
+from app.models.organisation import organisation_name
 from app.models.vocabulary import ContactMethod
 from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
 from app.views.mail_worker import ask_smtp_password, start_send
-
-ORGANISATION_SETTING = "organisation.name"
-
-
-def organisation_name() -> str:
-    row = Setting.get_or_none(Setting.key == ORGANISATION_SETTING)
-    return row.value if row else ""
 
 
 class CommunicationDialog(QDialog):

@@ -497,6 +497,7 @@ class EscalationMatrixDialog(QDialog):
     @Slot()
     def on_export(self) -> Path | None:
         from app.reports.escalation_matrix import write_matrix_pdf
+        from app.reports.pages import ReportError
 
         path = self.choose_pdf_path()
         if not path:
@@ -504,7 +505,7 @@ class EscalationMatrixDialog(QDialog):
         try:
             written = write_matrix_pdf(self.saved, Path(path), self._user.display_name,
                                        now_utc())
-        except OSError as exc:
+        except ReportError as exc:
             self._dialogs.error(self, self.tr("PDF not written"), str(exc))
             return None
         self.incident_label.setText(self.tr("Exported to {path}").format(path=written))

@@ -25,8 +25,7 @@ from app.models.escalation_matrix import (
 from app.models.permissions import Role
 from app.models.users import ensure_user
 from app.models.vocabulary import ContactMethod
-from app.reports import escalation_matrix as report
-from app.reports import fonts
+from app.reports import fonts, pages
 from app.reports.escalation_matrix import MatrixReportError, rule_rows, write_matrix_pdf
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 12:00 in London
@@ -230,7 +229,7 @@ def read_only(tmp_path, monkeypatch):
     if os.access(folder, os.W_OK):
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(folder))
-        monkeypatch.setattr(report, "_new_part", refuse)
+        monkeypatch.setattr(pages, "_new_part", refuse)
     yield folder
     folder.chmod(0o755)
 
@@ -257,7 +256,7 @@ def test_a_failure_at_the_end_keeps_the_earlier_file_and_leaves_no_part(matrix, 
 
     def disk_full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(report.os, "replace", disk_full)
+    monkeypatch.setattr(pages.os, "replace", disk_full)
     with pytest.raises(MatrixReportError, match="No space left on device"):
         write_matrix_pdf(matrix, target, "Tina Leader", NOW)
     assert [p.name for p in out.iterdir()] == ["matrix.pdf"]
