@@ -3,18 +3,22 @@ typed text as typed, a footer with "page X of Y", and writing the file whole or 
 
 from __future__ import annotations
 
+import io
 import os
 import secrets
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, TableStyle
+from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
 from reportlab.platypus.doctemplate import LayoutError
 
+from app.models.clock import format_local
+from app.models.organisation import Organisation
 from app.reports.fonts import BODY_FONT, BOLD_FONT, FontMissingError, register_fonts
 
 FOOTER_MARGIN = 18 * mm  # from the left and right edges
@@ -42,6 +46,33 @@ def text_paragraph(text: str, style: ParagraphStyle, **kwargs) -> Paragraph:
     escaped = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
                .replace("\n", "<br/>"))
     return Paragraph(escaped, style, **kwargs)
+
+
+LOGO_HEIGHT = 14 * mm
+
+
+def header_flowables(title: str, organisation: Organisation, generated_at: datetime,
+                     generated_by: str, styles: StyleSheet1, width: float) -> list[Flowable]:
+    """A report's head: the organisation's logo and name on the left, the title below,
+    then when and by whom it was generated. ``width`` is the frame's width."""
+    name = text_paragraph(organisation.name, styles["Heading3"]) if organisation.name else ""
+    story: list[Flowable] = []
+    if organisation.logo:
+        logo = Image(io.BytesIO(organisation.logo))
+        scale = LOGO_HEIGHT / logo.imageHeight
+        logo.drawHeight, logo.drawWidth = LOGO_HEIGHT, min(logo.imageWidth * scale, width / 3)
+        logo.hAlign = "LEFT"
+        table = Table([[logo, name]], colWidths=[logo.drawWidth + 4 * mm, None])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        story.append(table)
+    elif name:
+        story.append(name)
+    story += [text_paragraph(title, styles["Title"]),
+              text_paragraph(f"Generated {format_local(generated_at)} by {generated_by}",
+                             styles["BodyText"]),
+              Spacer(0, 3 * mm)]
+    return story
 
 
 def table_style(*commands: tuple) -> TableStyle:
