@@ -137,7 +137,7 @@ def find_subject(phone: str = "", email: str = "") -> list[Incident]:
 IDENTIFYING_FIELDS = ("caller_name", "caller_phone", "caller_email")
 
 
-def _identifiers(incident: Incident, rows: list[History]) -> re.Pattern | None:
+def caller_identifiers(incident: Incident, rows: list[History]) -> re.Pattern | None:
     """A pattern for every name, phone and email the caller was recorded with (now or in
     the history ``rows``), as written in free text."""
     values = {name: {getattr(incident, name)} for name in IDENTIFYING_FIELDS}
@@ -162,7 +162,7 @@ def _identifiers(incident: Incident, rows: list[History]) -> re.Pattern | None:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
-def _history(incident: Incident) -> list[History]:
+def history_rows(incident: Incident) -> list[History]:
     return list(History.select().where(History.incident == incident.id).order_by(History.id))
 
 
@@ -200,8 +200,8 @@ def anonymise(incident: Incident, by: User, reason: str, now: datetime) -> int:
 
     Call inside a transaction. Returns the number of history values erased.
     """
-    rows = _history(incident)
-    pattern = _identifiers(incident, rows)
+    rows = history_rows(incident)
+    pattern = caller_identifiers(incident, rows)
     erased_rows: dict[int, list[str | None]] = {}
     erased = 0
     for row in rows:
@@ -351,7 +351,7 @@ def request_note_problem(note: str, incidents: list[Incident], phone: str, email
     problem = text_error(note)
     if problem:
         return problem
-    patterns = [_identifiers(incident, _history(incident)) for incident in incidents]
+    patterns = [caller_identifiers(incident, history_rows(incident)) for incident in incidents]
     searched = [value.lower() for value in (trimmed(phone), trimmed(email)) if value]
     if (any(p is not None and p.search(note) for p in patterns)
             or any(value in note.lower() for value in searched)):
