@@ -87,7 +87,10 @@ def _readable(field: str | None, value: str | None) -> str:
 
 # rows that say in words what happened (escalations, updates, exports): title of each
 ACTION_TITLES = {"exported": "Exported", "escalated": "Escalated",
-                 "communicated": "Update to stakeholder", "reply_received": "Reply received"}
+                 "communicated": "Update to stakeholder", "reply_received": "Reply received",
+                 "handover_offered": "Handover offered", "handover_accepted": "Handover accepted",
+                 "handover_queried": "Handover queried",
+                 "handover_withdrawn": "Handover withdrawn", "supported": "Support given"}
 
 
 def describe(entry: HistoryEntry) -> tuple[str, str, str]:

@@ -290,6 +290,55 @@ class Communication(BaseModel):
     delivery_detail = pw.TextField(default="")  # the Message-ID, or why sending failed
 
 
+class Handover(BaseModel):
+    """Incidents offered by one colleague to another: how it was given, and where the offer
+    stands (offered, accepted, queried or withdrawn; see app.models.handover)."""
+
+    giver = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=True)
+    receiver = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=True)
+    offered_at = UtcDateTimeField(index=True)
+    method = pw.CharField(max_length=12)  # HandoverMethod
+    state = pw.CharField(max_length=10, index=True)
+    decided_at = UtcDateTimeField(null=True)  # accepted, queried or withdrawn
+    decided_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    query_reason = pw.TextField(default="")
+    shift_note = pw.TextField(default="")
+
+
+class HandoverItem(BaseModel):
+    """One incident of a handover: the facts as they stood when it was offered, and what the
+    giver added."""
+
+    handover = pw.ForeignKeyField(Handover, backref="items", on_delete="RESTRICT", index=True)
+    incident = pw.ForeignKeyField(Incident, backref="+", on_delete="RESTRICT", index=True)
+    position = pw.IntegerField(default=0)
+    status = pw.CharField(max_length=20)  # the incident's, when offered
+    sla_left = pw.CharField(max_length=80, default="")
+    last_update = pw.TextField(default="")
+    next_action = pw.TextField(default="")
+    outstanding_actions = pw.TextField(default="")
+    risks = pw.TextField(default="")
+    promised_to_caller = pw.TextField(default="")
+    # who owned it when offered; ownership moves from them on acceptance
+    previous_owner = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+
+
+class SupportRecord(BaseModel):
+    """Help given to a colleague: evidence for an assessor."""
+
+    at = UtcDateTimeField(index=True)  # when the support was given
+    recorded_at = UtcDateTimeField()
+    supporter = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=True)
+    supported = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    incident = pw.ForeignKeyField(Incident, null=True, backref="+", on_delete="RESTRICT",
+                                  index=True)
+    kind = pw.CharField(max_length=20)  # SupportKind
+    method = pw.CharField(max_length=12)  # HandoverMethod
+    outcome = pw.TextField()
+    notes = pw.TextField(default="")
+
+
 ALL_MODELS = (User, Category, Incident, History, ReferenceCounter, PriorityRule, SlaTarget,
               ServiceHours, ClosedDay, Setting, SlaPause, ConfigChange, HistoryChain,
-              EscalationTarget, EscalationContact, EscalationRule, Escalation, Communication)
+              EscalationTarget, EscalationContact, EscalationRule, Escalation, Communication,
+              Handover, HandoverItem, SupportRecord)

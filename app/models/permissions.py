@@ -24,6 +24,9 @@ class Permission(StrEnum):
     MANAGE_PERSONAL_DATA = "manage_personal_data"  # retention, subject access, erasure
     EDIT_ESCALATION_MATRIX = "edit_escalation_matrix"  # levels, teams, contacts, rules
     MANAGE_EMAIL = "manage_email"  # the SMTP server updates are sent through
+    # hand over (or withdraw the handover of) incidents somebody else owns; anybody may hand
+    # over their own
+    HAND_OVER_ANY = "hand_over_any"
     EDIT_ORGANISATION = "edit_organisation"  # the name and logo reports are printed with
     # print or export an incident with the caller's personal data (evidence is redacted)
     EXPORT_PERSONAL_DATA = "export_personal_data"
@@ -37,6 +40,7 @@ GRANTS = {
     Permission.MANAGE_EMAIL: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
     Permission.EDIT_ORGANISATION: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
     Permission.EXPORT_PERSONAL_DATA: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.HAND_OVER_ANY: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
 }
 
 

@@ -1,6 +1,6 @@
 """One incident's story in time order: received and logged, prioritised, status changes,
-escalations, updates to stakeholders, edits, notes; drawn from its history, escalations and
-communications."""
+escalations, updates to stakeholders, handovers, support given, edits, notes; drawn from its
+history, escalations, communications and support records."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from app.models.communications import COMMUNICATED, REPLY_RECEIVED, Audience, co
 from app.models.entities import Incident, User
 from app.models.escalating import ESCALATED
 from app.models.escalation import EscalationKind, escalations_made
+from app.models.handover import ACCEPTED, HANDOVER_ACTIONS
 from app.models.incidents import PRIORITISATION_FIELDS, get_incident
 from app.models.lifecycle import Status
+from app.models.support import SUPPORTED, support_for_incident
 from app.models.validation import FIELD_LABELS
 from app.models.vocabulary import ContactMethod, priority_label
 
@@ -28,6 +30,8 @@ class Kind:
     COMMUNICATION = "communication"
     NOTE = "note"
     EDIT = "edit"
+    HANDOVER = "handover"  # offered, accepted, queried, withdrawn
+    SUPPORT = "support"  # a colleague helped
     RECORD = "record"  # erasure, export
 
 
@@ -43,7 +47,7 @@ class TimelineEntry:
 
 PRIORITY_FIELDS = (*PRIORITISATION_FIELDS, "priority", "impact", "urgency")
 # rows the timeline tells from their own tables, or that say nothing on their own
-SKIPPED_ACTIONS = (ESCALATED, COMMUNICATED)
+SKIPPED_ACTIONS = (ESCALATED, COMMUNICATED, SUPPORTED)
 SKIPPED_FIELDS = ("escalation_level", "response_due", "resolution_due")
 
 
@@ -56,6 +60,8 @@ def _history_entries(incident: Incident) -> list[TimelineEntry]:
         notes = [h.new_value or "" for h in group if h.action == "note"]
         prioritised = [h for h in group if h.field in PRIORITY_FIELDS]
         edits = [h for h in group if h.action == "changed" and h.field not in PRIORITY_FIELDS]
+        if any(h.action == ACCEPTED for h in group):  # the owner change the acceptance made
+            edits = [h for h in edits if h.field != "owner_id"]
         for h in group:
             if h.action == "created":
                 entries.append(TimelineEntry(at, Kind.LOGGED, "Logged",
@@ -67,6 +73,9 @@ def _history_entries(incident: Incident) -> list[TimelineEntry]:
                 notes = []
             elif h.action == REPLY_RECEIVED:
                 entries.append(TimelineEntry(at, Kind.COMMUNICATION, "Reply received",
+                                             h.new_value or "", by))
+            elif h.action in HANDOVER_ACTIONS:
+                entries.append(TimelineEntry(at, Kind.HANDOVER, describe(h)[0],
                                              h.new_value or "", by))
             elif h.action not in ("changed", "note"):
                 what, _old, new = describe(h)
@@ -125,5 +134,10 @@ def incident_timeline(incident_id: int) -> list[TimelineEntry]:
             detail += ("\nReply awaited." if c.reply_received_at is None else "")
         entries.append(TimelineEntry(c.at, Kind.COMMUNICATION, title, detail,
                                      users.get(c.user_id, ""), alert=c.delivery == "failed"))
+    for s in support_for_incident(incident_id):
+        entries.append(TimelineEntry(
+            s.at, Kind.SUPPORT, f"Support given to {s.supported}: {s.kind.lower()}",
+            f"By {s.method.lower()}. Outcome: {s.outcome}"
+            + (f"\nNotes: {s.notes}" if s.notes else ""), s.supporter))
     order = {id(e): n for n, e in enumerate(entries)}
     return sorted(entries, key=lambda e: (e.at, order[id(e)]))

@@ -94,3 +94,47 @@ _METHOD_LABELS = {
     ContactMethod.RADIO: "Radio",
     ContactMethod.IN_PERSON: "In person",
 }
+
+
+class HandoverMethod(StrEnum):
+    """How colleagues talk to each other: a handover given, or support to a colleague."""
+
+    FACE_TO_FACE = "face_to_face"
+    PHONE = "phone"
+    CHAT = "chat"
+    EMAIL = "email"
+
+    @property
+    def label(self) -> str:
+        return _HANDOVER_METHOD_LABELS[self]
+
+
+_HANDOVER_METHOD_LABELS = {
+    HandoverMethod.FACE_TO_FACE: "Face to face",
+    HandoverMethod.PHONE: "Phone",
+    HandoverMethod.CHAT: "Chat",
+    HandoverMethod.EMAIL: "Email",
+}
+
+
+class SupportKind(StrEnum):
+    """What kind of help a colleague was given."""
+
+    GUIDANCE = "guidance"
+    TOOK_OVER_CALL = "took_over_call"
+    SECOND_OPINION = "second_opinion"
+    ESCALATION_HELP = "escalation_help"
+    WELLBEING_CHECK = "wellbeing_check"
+
+    @property
+    def label(self) -> str:
+        return _SUPPORT_KIND_LABELS[self]
+
+
+_SUPPORT_KIND_LABELS = {
+    SupportKind.GUIDANCE: "Guidance",
+    SupportKind.TOOK_OVER_CALL: "Taking over a call",
+    SupportKind.SECOND_OPINION: "Second opinion",
+    SupportKind.ESCALATION_HELP: "Escalation help",
+    SupportKind.WELLBEING_CHECK: "Wellbeing check after a difficult call",
+}
