@@ -1,12 +1,15 @@
-"""The seam for message boxes and desktop notifications: windows ask this service, tests
-give them a scripted one."""
+"""The seam for message boxes, file pickers and desktop notifications: windows ask this
+service, tests give them a scripted one."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
+    QFileDialog,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -54,6 +57,18 @@ class Dialogs:
         for label in box.findChildren(QLabel):  # the text names a user: shown as typed
             label.setTextFormat(Qt.TextFormat.PlainText)
         return box.textValue() if box.exec() == QDialog.DialogCode.Accepted else None
+
+    def save_file(self, parent: QWidget | None, title: str, suggested: Path,
+                  filters: str) -> Path | None:
+        """Where to save a file, chosen by the user (the picker asks before replacing a file
+        that is there); None when cancelled.
+
+        Args:
+            suggested: the folder and name the picker starts with.
+            filters: the picker's file types, as ``"PDF files (*.pdf)"``.
+        """
+        name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
+        return Path(name) if name else None
 
     def notify(self, title: str, text: str) -> None:
         """A desktop notification from the tray, where the desktop has one (the window's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
@@ -26,6 +27,7 @@ class ScriptedDialogs(Dialogs):
         self.calls: list[tuple[str, str, str]] = []
         self.answers: list[bool] = []
         self.passwords: list[str | None] = []  # what ask_password returns, in turn
+        self.save_files: list[Path | None] = []  # what save_file returns, in turn
 
     def error(self, parent, title: str, text: str) -> None:
         self.calls.append(("error", title, text))
@@ -39,6 +41,11 @@ class ScriptedDialogs(Dialogs):
         self.calls.append(("ask_password", title, text))
         assert self.passwords, f"unexpected password prompt: {title!r} {text!r}"
         return self.passwords.pop(0)
+
+    def save_file(self, parent, title: str, suggested: Path, filters: str) -> Path | None:
+        self.calls.append(("save_file", title, str(suggested)))
+        assert self.save_files, f"unexpected file picker: {title!r} {suggested}"
+        return self.save_files.pop(0)
 
     def notify(self, title: str, text: str) -> None:
         self.calls.append(("notify", title, text))

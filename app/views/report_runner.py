@@ -1,0 +1,201 @@
+"""Slow work (writing a report, printing one) run off the GUI thread, with a progress dialog
+and a Cancel button; its outcome delivered back on the GUI thread.
+
+The work is a callable that takes ``progress(done, total)`` and ``cancelled()`` and returns
+what it made (the path of the report written); it stops by raising
+:class:`~app.reports.progress.ReportCancelled` when ``cancelled()`` turns true, which a
+report written through ``write_atomically`` does without leaving a file behind::
+
+    job = run_report(window, lambda progress, cancelled: write_period_pdf(
+                         path, incidents, Progress(progress, cancelled)),
+                     window.tr("Period report"), window.tr("Writing the period report…"),
+                     dialogs)
+    job.finished.connect(window.on_report_written)  # (the path written)
+
+A failure is shown through the ``Dialogs`` seam and announced by ``failed``; a cancelled
+job announces ``cancelled`` and shows nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
+
+from app.reports.pages import ReportError
+from app.reports.progress import CancelledCheck, ProgressCallback, ReportCancelled
+from app.views.dialogs import Dialogs
+from app.views.text import tr
+
+log = logging.getLogger(__name__)
+
+# (progress, cancelled) -> what the work made: the path written, for a report
+Work = Callable[[ProgressCallback, CancelledCheck], Any]
+SHOW_AFTER_MS = 300  # the progress dialog is not shown for work done sooner
+PROGRESS_EVERY_S = 0.05  # a worker reporting each of a million rows is heard 20 times a second
+
+# Jobs without a parent, kept alive until their outcome has been delivered on the GUI thread.
+_RUNNING: set[ReportJob] = set()
+
+
+class ReportJob(QObject):
+    """One piece of slow work on a worker thread; says on the GUI thread how it went."""
+
+    progressed = Signal(int, int)  # (done, total)
+    finished = Signal(object)  # what the work returned: the path written, for a report
+    failed = Signal(str)  # why not, in one sentence or two
+    cancelled = Signal()
+    # emitted on the worker thread, delivered on the GUI thread
+    _progress = Signal(int, int)
+    _outcome = Signal(str, object)  # ("finished", result), ("failed", message), ("cancelled", None)
+
+    def __init__(self, title: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.title = title
+        self.state = "running"  # then "finished", "failed" or "cancelled"
+        self.result: Any = None
+        self.error: str | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self._cancel = threading.Event()
+        self._progress.connect(self.on_progress, Qt.ConnectionType.QueuedConnection)
+        self._outcome.connect(self.on_outcome, Qt.ConnectionType.QueuedConnection)
+
+    @property
+    def done(self) -> bool:
+        return self.state != "running"
+
+    def cancel(self) -> None:
+        """Ask the work to stop; it does at its next check, then ``cancelled`` is emitted
+        (or ``finished``, if it had already finished)."""
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        """Whether the user has cancelled (the work's ``cancelled()``: any thread)."""
+        return self._cancel.is_set()
+
+    @Slot(int, int)
+    def on_progress(self, done: int, total: int) -> None:
+        if not self.done:
+            self.progressed.emit(done, total)
+
+    @Slot(str, object)
+    def on_outcome(self, state: str, value: object) -> None:
+        _RUNNING.discard(self)
+        self.state = state
+        if state == "finished":
+            self.result = value
+            self.finished.emit(value)
+        elif state == "failed":
+            self.error = str(value)
+            self.failed.emit(self.error)
+        else:
+            self.cancelled.emit()
+
+    def run(self, work: Work, messages: tuple[type[Exception], ...]) -> None:
+        """Do ``work`` (on a worker thread) and send its outcome to the GUI thread."""
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done >= total or now - last >= PROGRESS_EVERY_S:
+                last = now
+                with contextlib.suppress(RuntimeError):  # the job was deleted meanwhile
+                    self._progress.emit(done, total)
+
+        try:
+            outcome: tuple[str, object] = "finished", work(progress, self.is_cancelled)
+        except ReportCancelled:
+            outcome = "cancelled", None
+        except messages as exc:  # a message written for the user
+            outcome = "failed", str(exc)
+        except Exception as exc:  # a bug must not leave the progress dialog up for ever
+            log.exception("%s failed", self.title)
+            outcome = "failed", tr("ReportRunner", "{what} failed: an unexpected error "
+                                                   "({error}).").format(what=self.title,
+                                                                        error=exc)
+        # RuntimeError: the window that asked has been closed and deleted meanwhile
+        with contextlib.suppress(RuntimeError):
+            self._outcome.emit(*outcome)
+
+
+def _progress_dialog(job: ReportJob, parent: QWidget | None, label: str) -> QProgressDialog:
+    """A busy indicator until the work first reports progress, then a percentage; Cancel
+    asks the work to stop and says so until it has."""
+    dialog = QProgressDialog(label, "", 0, 0, parent)
+    dialog.setObjectName("reportProgress")
+    dialog.setWindowTitle(job.title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumDuration(SHOW_AFTER_MS)
+    dialog.setMinimumWidth(360)
+    cancel = QPushButton(tr("ReportRunner", "Cancel"))
+    cancel.setObjectName("cancelWork")
+    dialog.setCancelButton(cancel)
+    # Cancel would hide the dialog at once (QProgressDialog.cancel): keep it up, saying
+    # "Cancelling…", until the work has stopped.
+    dialog.canceled.disconnect(dialog.cancel)
+
+    def on_cancel() -> None:
+        if not job.done and not job.is_cancelled():
+            job.cancel()
+            dialog.setLabelText(tr("ReportRunner", "Cancelling…"))
+            cancel.setEnabled(False)
+
+    def on_progress(done: int, total: int) -> None:
+        if total > 0:
+            if dialog.maximum() != total:
+                dialog.setRange(0, total)
+            dialog.setValue(min(done, total))
+
+    def on_done(*_) -> None:
+        dialog.hide()
+        dialog.deleteLater()
+        job.progress_dialog = None
+
+    dialog.canceled.connect(on_cancel)
+    job.progressed.connect(on_progress)
+    for signal in (job.finished, job.failed, job.cancelled):
+        signal.connect(on_done)
+    dialog.setValue(0)  # starts the clock: shown after SHOW_AFTER_MS if not done by then
+    return dialog
+
+
+def run_in_background(parent: QWidget | None, work: Work, title: str, label: str,
+                      dialogs: Dialogs,
+                      messages: tuple[type[Exception], ...] = (ReportError,)) -> ReportJob:
+    """Run ``work(progress, cancelled)`` on a worker thread behind a progress dialog.
+
+    Args:
+        parent: the window the progress dialog and any error message belong to.
+        title: what is being done, as the progress dialog's title ("Period report").
+        label: the progress dialog's text ("Writing the period report…").
+        messages: exceptions whose text is written for the user: shown as they are. Any
+            other exception is logged and shown as an unexpected error.
+
+    Returns:
+        The job: ``finished(result)``, ``failed(message)`` (the message has already been
+        shown through ``dialogs``) or ``cancelled()`` follows, on the GUI thread.
+    """
+    job = ReportJob(title, parent)
+    if parent is None:
+        _RUNNING.add(job)
+    job.progress_dialog = _progress_dialog(job, parent, label)
+    job.failed.connect(lambda message: dialogs.error(parent, title, message))
+    QThreadPool.globalInstance().start(lambda: job.run(work, messages))
+    return job
+
+
+def run_report(parent: QWidget | None, writer: Work, title: str, label: str,
+               dialogs: Dialogs) -> ReportJob:
+    """Write a report on a worker thread behind a progress dialog: ``writer(progress,
+    cancelled)`` returns the path written (see :func:`run_in_background`); a
+    :class:`~app.reports.pages.ReportError`'s message is shown as it is."""
+    return run_in_background(parent, writer, title, label, dialogs)
