@@ -35,6 +35,7 @@ from app.models.incident_log import OPEN_STATUSES, IncidentLog, LogFilter
 from app.models.lifecycle import Status
 from app.models.permissions import Permission, Role, can
 from app.models.sla import ClockState, clock_reading
+from app.models.support import SupportEntry, support_between
 from app.models.text_rules import MAX_NOTE_LENGTH, FieldProblemsError, text_error, trimmed
 from app.models.vocabulary import HandoverMethod
 
@@ -634,3 +635,39 @@ def who_is_on_shift(now: datetime | None = None) -> list[ColleagueLoad]:
         loads.append(ColleagueLoad(user.id, user.display_name, Role(user.role).label, count,
                                    at_risk, breached, pending.get(user.id, 0)))
     return sorted(loads, key=lambda c: (-c.breached, -c.at_risk, -c.open_incidents, c.name))
+
+
+# --- a shift's handovers ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ShiftSummary:
+    """The handovers offered and the support given in a shift [``start``, ``end``)."""
+
+    start: datetime
+    end: datetime
+    handovers: tuple[HandoverView, ...]
+    support: tuple[SupportEntry, ...]
+
+    def count(self, state: HandoverState) -> int:
+        return sum(1 for h in self.handovers if h.state == state)
+
+    def counts_text(self) -> str:
+        """``3 handovers of 7 incidents: 1 accepted, 1 queried, 1 awaiting an answer;
+        2 support records.``"""
+        if not self.handovers and not self.support:
+            return "No handover and no support recorded in this shift."
+        incidents = sum(len(h.items) for h in self.handovers)
+        parts = [f"{len(self.handovers)} handover{'s' * (len(self.handovers) != 1)} of "
+                 f"{incidents} incident{'s' * (incidents != 1)}"]
+        states = [f"{self.count(s)} {label}" for s, label in (
+            (HandoverState.ACCEPTED, "accepted"), (HandoverState.QUERIED, "queried"),
+            (HandoverState.WITHDRAWN, "withdrawn"),
+            (HandoverState.OFFERED, "awaiting an answer")) if self.count(s)]
+        text = parts[0] + (": " + ", ".join(states) if states else "")
+        support = len(self.support)
+        return text + f"; {support} support record{'s' * (support != 1)}."
+
+
+def shift_summary(start: datetime, end: datetime) -> ShiftSummary:
+    """The handovers offered and the support given from ``start`` until ``end``."""
+    return ShiftSummary(to_utc(start), to_utc(end), tuple(handovers_between(start, end)),
+                        tuple(support_between(start, end)))
