@@ -1,4 +1,4 @@
-"""The command line: open the window, or work headless (demo data, version)."""
+"""The command line: open the window, or work headless (demo data, backups, exports)."""
 
 from __future__ import annotations
 
@@ -29,6 +29,22 @@ def _months(text: str) -> int:
     if not 1 <= value <= 120:
         raise argparse.ArgumentTypeError(f"must be between 1 and 120, not {value}")
     return value
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date as YYYY-MM-DD") from None
+
+
+def _references(text: str) -> list[str]:
+    references = [r.strip() for r in text.split(",") if r.strip()]
+    if not references:
+        raise argparse.ArgumentTypeError("give at least one reference")
+    return references
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,7 +85,102 @@ def build_parser() -> argparse.ArgumentParser:
                     "removed or reordered outside Incident Desk, reading it only. Exit code "
                     "0 when all is well, 2 when a problem is found, 1 when it cannot be "
                     "checked.")
+    export = commands.add_parser(
+        "export-pdf", parents=[common], help="write one incident's report as a PDF",
+        description="Write an incident's whole record as a PDF report, with the caller's "
+                    "personal data masked unless --include-personal-data is given (team "
+                    "leaders and administrators only). The export is written to the "
+                    "incident's audit trail.")
+    export.add_argument("--incident", required=True, metavar="REF",
+                        help="the incident's reference, e.g. INC-2026-000123")
+    export.add_argument("--out", required=True, metavar="FILE", help="the PDF to write")
+    export.add_argument("--include-personal-data", action="store_true",
+                        help="print the caller's name, phone and email in full")
+    report = commands.add_parser(
+        "report-pdf", parents=[common], help="write a period report as a PDF",
+        description="Write the period report (totals, service levels, escalations, volumes "
+                    "and the incidents) for incidents received between two dates, "
+                    "inclusive.")
+    report.add_argument("--from", dest="start", type=_day, required=True,
+                        metavar="YYYY-MM-DD", help="the first day")
+    report.add_argument("--to", dest="end", type=_day, required=True, metavar="YYYY-MM-DD",
+                        help="the last day")
+    report.add_argument("--out", required=True, metavar="FILE", help="the PDF to write")
+    pack = commands.add_parser(
+        "evidence-pack", parents=[common], help="write an assessor's evidence pack",
+        description="Write chosen incidents as one PDF for an assessor: a cover, contents, "
+                    "and for each incident an evidence checklist and its report, with the "
+                    "caller's personal data masked.")
+    pack.add_argument("--incidents", type=_references, required=True, metavar="REF[,REF...]",
+                      help="the incidents' references, separated by commas")
+    pack.add_argument("--out", required=True, metavar="FILE", help="the PDF to write")
+    check = commands.add_parser(
+        "verify-export", parents=[common], help="check an exported PDF against the database",
+        description="Say whether each incident in an exported PDF still matches the "
+                    "database (same fingerprint) or has changed since. Exit code 0 when all "
+                    "match, 2 when one has changed or is gone, 1 when the file cannot be "
+                    "checked.")
+    check.add_argument("file", metavar="FILE", help="the exported PDF")
     return parser
+
+
+def _open_existing(args: argparse.Namespace) -> Path:
+    """Open the chosen database, which must exist (exports never create one)."""
+    from app.models.db import DatabaseOpenError, open_database
+
+    path, _ = _database_path(args)
+    if not path.is_file():
+        raise DatabaseOpenError(f"There is no database at {path}.")
+    open_database(path)
+    return path
+
+
+def _export_pdf(args: argparse.Namespace) -> int:
+    from app.models.users import current_user
+    from app.reports.exporting import export_incident
+
+    _open_existing(args)
+    export = export_incident(args.incident, Path(args.out), current_user(),
+                             args.include_personal_data)
+    print(f"Wrote {export.reference} to {args.out} "
+          f"({'with' if export.personal_data else 'without'} the caller's personal data; "
+          f"fingerprint {export.fingerprint}).")
+    return 0
+
+
+def _report_pdf(args: argparse.Namespace) -> int:
+    from app.models.clock import now_utc
+    from app.models.users import current_user
+    from app.reports.period_report import write_period_report
+
+    _open_existing(args)
+    write_period_report(Path(args.out), args.start, args.end, current_user().display_name,
+                        now_utc())
+    print(f"Wrote the period report {args.start:%d %b %Y} – {args.end:%d %b %Y} "
+          f"to {args.out}.")
+    return 0
+
+
+def _evidence_pack(args: argparse.Namespace) -> int:
+    from app.models.users import current_user
+    from app.reports.exporting import export_evidence_pack
+
+    _open_existing(args)
+    exports = export_evidence_pack(args.incidents, Path(args.out), current_user())
+    print(f"Wrote an evidence pack of {len(exports)} incident"
+          f"{'s' if len(exports) != 1 else ''} to {args.out}.")
+    return 0
+
+
+def _verify_export(args: argparse.Namespace) -> int:
+    from app.reports.exporting import read_fingerprints, verify_export
+
+    read_fingerprints(Path(args.file))  # not ours: say so before opening any database
+    _open_existing(args)
+    verdicts = verify_export(Path(args.file))
+    for verdict in verdicts:
+        print(verdict.text(), file=sys.stdout if verdict.matches else sys.stderr)
+    return 0 if all(v.matches for v in verdicts) else 2
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -137,9 +248,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     from app.models.backup import BackupError
     from app.models.db import DatabaseOpenError
+    from app.models.incident_record import ExportError
+    from app.models.permissions import RolePermissionError
+    from app.reports.pages import ReportError
 
+    headless = {"export-pdf": _export_pdf, "report-pdf": _report_pdf,
+                "evidence-pack": _evidence_pack, "verify-export": _verify_export}
     args = build_parser().parse_args(argv)
     try:
+        if args.command in headless:
+            return headless[args.command](args)
         if args.command == "demo-data":
             return _demo_data(args)
         if args.command == "backup":
@@ -152,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
 
         path, create_folder = _database_path(args)
         return run_gui(path, create_folder=create_folder)
-    except (DatabaseOpenError, BackupError) as exc:
+    except (DatabaseOpenError, BackupError, ExportError, ReportError,
+            RolePermissionError) as exc:
         print(f"incident-desk: error: {exc}", file=sys.stderr)
         return 1

@@ -28,12 +28,14 @@ from app.models.communications import Audience, Delivery, communications
 from app.models.db import database
 from app.models.entities import History, Incident, SlaPause, User
 from app.models.escalation import EscalationKind, escalations_made
+from app.models.handover import handovers_for_incident
 from app.models.lifecycle import Status
 from app.models.permissions import Permission, check_permission
 from app.models.personal_data import EXPORTED, history_rows
 from app.models.prioritisation import describe_answers
 from app.models.redaction import Redactor
 from app.models.service_levels import load_matrix, load_targets
+from app.models.support import support_for_incident
 from app.models.vocabulary import CallerType, Channel, ContactMethod, Level, priority_label
 
 FORMAT = "incident-desk/incident-record/1"
@@ -142,6 +144,8 @@ class _Builder:
             "on_hold": self.on_hold(),
             "escalations": self.escalations(),
             "communications": self.communications(),
+            "handovers": self.handovers(),
+            "support": self.support(),
             "resolution": self.resolution(),
             "history": self.history(),
         }
@@ -236,6 +240,26 @@ class _Builder:
                  if c.reply_awaited else "",
                  "reply_at": _iso(c.reply_received_at)}
                 for c in communications(self.incident.id)]
+
+    def handovers(self) -> list[dict]:
+        return [{"offered_at": _iso(h.offered_at), "giver": h.giver, "receiver": h.receiver,
+                 "method": h.method, "state": h.state, "decided_at": _iso(h.decided_at),
+                 "decided_by": h.decided_by, "query_reason": self.text(h.query_reason),
+                 "shift_note": self.text(h.shift_note),
+                 "status_at_handover": h.status_at_handover, "sla_left": h.sla_left,
+                 "last_update": self.text(h.last_update),
+                 "next_action": self.text(h.next_action),
+                 "outstanding_actions": self.text(h.outstanding_actions),
+                 "risks": self.text(h.risks),
+                 "promised_to_caller": self.text(h.promised_to_caller),
+                 "previous_owner": h.previous_owner}
+                for h in handovers_for_incident(self.incident.id)]
+
+    def support(self) -> list[dict]:
+        return [{"at": _iso(s.at), "supporter": s.supporter, "supported": s.supported,
+                 "kind": s.kind, "method": s.method, "outcome": self.text(s.outcome),
+                 "notes": self.text(s.notes)}
+                for s in support_for_incident(self.incident.id)]
 
     def resolution(self) -> list[list]:
         i = self.incident

@@ -9,7 +9,6 @@ page the document notes, for the pack's contents and checklists.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -45,6 +44,7 @@ from app.reports.pages import (
     text_paragraph,
     write_atomically,
 )
+from app.reports.progress import NO_PROGRESS, Progress
 
 PAGE = A4
 MARGIN = 18 * mm
@@ -242,10 +242,16 @@ def _support(record: dict, styles: StyleSheet1) -> list[Flowable]:
     if not handovers and not support:
         return [_none("No handover or support to a colleague is recorded.", styles)]
     for h in handovers:
+        outcome = h["state"]
+        if h["decided_at"]:
+            outcome += f" by {h['decided_by']} on {_time(h['decided_at'])}"
         facts = [["Offered", h["offered_at"], TIME], ["From", h["giver"], "text"],
                  ["To", h["receiver"], "text"], ["How", h["method"], "text"],
-                 ["Outcome", h["state"] + (f" on {_time(h['decided_at'])}"
-                                           if h["decided_at"] else ""), "text"]]
+                 ["Outcome", outcome, "text"]]
+        if h["previous_owner"]:
+            facts.append(["Owner before", h["previous_owner"], "text"])
+        if h["shift_note"]:
+            facts.append(["Shift note", h["shift_note"], LONG])
         if h["query_reason"]:
             facts.append(["Queried because", h["query_reason"], LONG])
         facts += [["Status at handover", h["status_at_handover"], "text"],
@@ -322,16 +328,18 @@ def privacy_note(export: IncidentExport, styles: StyleSheet1) -> Paragraph:
 
 
 def incident_story(export: IncidentExport, exports: list[dict], styles: StyleSheet1,
-                   footer: str) -> list[Flowable]:
-    """One incident's sections as flowables, starting with an anchor that sets the foot of
-    its pages: ``footer`` on the left and the fingerprint below."""
+                   footer: str, start: bool = True) -> list[Flowable]:
+    """One incident's sections as flowables. With ``start``, they begin with its title and
+    an anchor that sets the foot of its pages: ``footer`` on the left and the fingerprint
+    below (the evidence pack sets its own, before the checklist)."""
     record = export.record
     reference = record["reference"]
-    story: list[Flowable] = [
-        Anchor(section_key(reference, "start"), f"{reference}: {record['title']}",
-               footer=footer, fingerprint=export.fingerprint),
-        text_paragraph(f"{reference} — {record['title']}", styles["Heading2"]),
-        _summary_box(record, styles), Spacer(0, 2 * mm), privacy_note(export, styles)]
+    story: list[Flowable] = []
+    if start:
+        story += [Anchor(section_key(reference, "start"), f"{reference}: {record['title']}",
+                         footer=footer, fingerprint=export.fingerprint),
+                  text_paragraph(f"{reference} — {record['title']}", styles["Heading2"])]
+    story += [_summary_box(record, styles), Spacer(0, 2 * mm), privacy_note(export, styles)]
     sections = {
         "logging": [_fields_table(record["logging"], styles)],
         "prioritisation": [_fields_table(record["prioritisation"], styles)],
@@ -366,14 +374,14 @@ def keywords(exports: list[IncidentExport]) -> str:
 
 def write_incident_report(export: IncidentExport, exports: list[dict], path: Path,
                           organisation: Organisation, generated_by: str, now: datetime,
-                          progress: Callable[[int, int], None] | None = None) -> Path:
+                          progress: Progress = NO_PROGRESS) -> Path:
     """Write one incident's report to ``path`` (through a temporary file renamed into
     place) and return ``path``.
 
     Args:
         exports: the incident's earlier exports (:func:`~app.models.incident_record.exports_of`).
-        progress: called with (0, 1) before laying out and (1, 1) after; an exception it
-            raises (a cancellation) stops the export and leaves no file.
+        progress: told 0 of 1 before laying out and 1 of 1 after; a cancellation stops
+            the export and leaves no file.
 
     Raises:
         IncidentReportError: the file cannot be written; the message names it.
@@ -384,8 +392,7 @@ def write_incident_report(export: IncidentExport, exports: list[dict], path: Pat
     footer = f"{reference} · generated {format_local(now)} by {generated_by}"
 
     def write(part: Path) -> None:
-        if progress:
-            progress(0, 1)
+        progress.step(0, 1)
         story = header_flowables(title, organisation, now, generated_by, styles, WIDTH)
         story += incident_story(export, exports, styles, footer)
         story += [Spacer(0, 4 * mm), fingerprint_statement(export, styles), sign_off(styles)]
@@ -395,7 +402,6 @@ def write_incident_report(export: IncidentExport, exports: list[dict], path: Pat
                     + (" (with personal data)" if export.personal_data else ""),
             keywords=keywords([export]))
         document.build(story, canvasmaker=numbered_canvas(footer))
-        if progress:
-            progress(1, 1)
+        progress.step(1, 1)
 
     return write_atomically(path, write, "the incident report", IncidentReportError)

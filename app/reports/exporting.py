@@ -1,0 +1,152 @@
+"""Exports as a user makes them: the permission checked, the PDF written whole, the export
+written to each incident's audit trail; and the check that an exported PDF still matches
+the database (``verify-export``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app.models.clock import now_utc
+from app.models.entities import User
+from app.models.incident_record import (
+    ExportError,
+    IncidentExport,
+    check_export,
+    exports_of,
+    find_incident,
+    incident_record,
+    record_export,
+)
+from app.models.organisation import organisation
+from app.reports.evidence_pack import write_evidence_pack
+from app.reports.incident_report import KEYWORD_PREFIX, write_incident_report
+from app.reports.progress import NO_PROGRESS, Progress
+
+INCIDENT_REPORT = "Incident report PDF"
+EVIDENCE_PACK = "Evidence pack PDF"
+
+
+def export_incident(reference: str, path: Path, by: User, personal_data: bool = False,
+                    now: datetime | None = None, progress: Progress = NO_PROGRESS
+                    ) -> IncidentExport:
+    """Write the incident report of ``reference`` to ``path`` and note the export in its
+    audit trail; returns what was exported (its fingerprint, say).
+
+    Raises:
+        ExportError: no such incident.
+        RolePermissionError: ``by`` may not include personal data.
+        IncidentReportError: the file cannot be written (nothing is recorded then).
+    """
+    check_export(by, personal_data)
+    incident = find_incident(reference)
+    now = now or now_utc()
+    export = incident_record(incident, personal_data)
+    write_incident_report(export, exports_of(incident), Path(path), organisation(),
+                          by.display_name, now, progress)
+    record_export([incident], by, INCIDENT_REPORT, personal_data, now)
+    return export
+
+
+def export_evidence_pack(references: list[str], path: Path, by: User,
+                         now: datetime | None = None, progress: Progress = NO_PROGRESS
+                         ) -> list[IncidentExport]:
+    """Write the incidents ``references`` (in that order, each once) as an evidence pack
+    to ``path``, the callers' data masked, and note the export in each audit trail.
+
+    Raises:
+        ExportError: a reference is unknown (all are named), or none is given.
+        EvidencePackError: the file cannot be written (nothing is recorded then).
+    """
+    wanted = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
+    if not wanted:
+        raise ExportError("Choose at least one incident for the evidence pack.")
+    incidents, unknown = [], []
+    for reference in wanted:
+        try:
+            incidents.append(find_incident(reference))
+        except ExportError:
+            unknown.append(reference)
+    if unknown:
+        raise ExportError(f"There is no incident {', '.join(unknown)} in this database.")
+    now = now or now_utc()
+    exports = [(incident_record(incident), exports_of(incident)) for incident in incidents]
+    write_evidence_pack(exports, Path(path), organisation(), by.display_name, now, progress)
+    record_export(incidents, by, EVIDENCE_PACK, False, now)
+    return [export for export, _ in exports]
+
+
+# --- verifying ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Verdict:
+    """One incident of an export, against the database now."""
+
+    reference: str
+    exported: str  # the fingerprint in the file
+    current: str | None  # the database's now; None when the incident is no longer there
+
+    @property
+    def matches(self) -> bool:
+        return self.exported == self.current
+
+    def text(self) -> str:
+        if self.current is None:
+            return f"{self.reference}: no longer in this database."
+        if self.matches:
+            return f"{self.reference}: matches the database (fingerprint {self.exported})."
+        return (f"{self.reference}: has changed since it was exported (fingerprint in the "
+                f"file {self.exported}, in the database now {self.current}).")
+
+
+def read_fingerprints(path: Path) -> list[tuple[str, str, bool]]:
+    """(reference, fingerprint, with personal data) of each incident in an exported PDF.
+
+    Raises:
+        ExportError: the file cannot be read, is not a PDF, or is not one of our exports.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    path = Path(path)
+    try:
+        with path.open("rb") as file:
+            metadata = PdfReader(file).metadata
+            keywords = str(metadata.get("/Keywords", "")) if metadata else ""
+    except OSError as exc:
+        raise ExportError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    except (PdfReadError, ValueError) as exc:
+        raise ExportError(f"{path} is not a PDF file ({exc}).") from exc
+    words = keywords.split()
+    if not words or not words[0].startswith(f"{KEYWORD_PREFIX}/"):
+        raise ExportError(f"{path} is not an Incident Desk export: it carries no "
+                          "fingerprint.")
+    found = []
+    for word in words[1:]:
+        reference, _, rest = word.partition("=")
+        digest, _, mode = rest.partition(":")
+        if len(digest) != 64 or mode not in ("full", "masked"):
+            raise ExportError(f"{path}: the fingerprint of {reference or 'an incident'} in "
+                              "its properties is damaged.")
+        found.append((reference, digest, mode == "full"))
+    if not found:
+        raise ExportError(f"{path} is an Incident Desk export without any incident in it.")
+    return found
+
+
+def verify_export(path: Path) -> list[Verdict]:
+    """Each incident in the exported PDF at ``path``, compared with the database.
+
+    Raises:
+        ExportError: the file is not one of our exports or cannot be read.
+    """
+    verdicts = []
+    for reference, digest, personal_data in read_fingerprints(path):
+        try:
+            incident = find_incident(reference)
+        except ExportError:
+            verdicts.append(Verdict(reference, digest, None))
+            continue
+        verdicts.append(Verdict(reference, digest,
+                                incident_record(incident, personal_data).fingerprint))
+    return verdicts
