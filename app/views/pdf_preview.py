@@ -83,8 +83,9 @@ _LOAD_ERRORS = {
 }
 
 
-class PrintError(Exception):
-    """The PDF cannot be printed; the message says why."""
+class PrintError(ReportError):
+    """The PDF cannot be printed; the message says why (and names the file, when printing
+    to one)."""
 
 
 def load_error_text(path: Path, error: QPdfDocument.Error) -> str:
@@ -135,7 +136,8 @@ def print_pdf(document: QPdfDocument, printer: QPrinter, from_page: int | None =
     """Print the pages of ``document`` on ``printer``, each page drawn at up to
     :data:`PRINT_DPI`, as large as fits the paper and centred on it; each page goes on
     paper turned its way (landscape pages on landscape paper), or is turned to fit where
-    the printer cannot change between pages.
+    the printer cannot change between pages. Printed to a PDF file, the file is written
+    beside its place and renamed into it: whole, or (cancelled, failed) not at all.
 
     Args:
         from_page, to_page: the pages to print, counted from 1, both included; None for
@@ -146,7 +148,8 @@ def print_pdf(document: QPdfDocument, printer: QPrinter, from_page: int | None =
         How many pages were printed.
 
     Raises:
-        PrintError: the printer cannot be started, or a page cannot be drawn.
+        PrintError: the printer cannot be started, a page cannot be drawn, or the file
+            printed to cannot be written.
         ReportCancelled: the user cancelled (the print run is aborted).
     """
     count = document.pageCount()
@@ -156,6 +159,25 @@ def print_pdf(document: QPdfDocument, printer: QPrinter, from_page: int | None =
     pages = range(first - 1, last)
     if not pages:
         return 0
+    output = printer.outputFileName()
+    if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or not output:
+        _print_pages(document, printer, pages, progress)
+        return len(pages)
+
+    def write(part: Path) -> None:
+        printer.setOutputFileName(str(part))
+        _print_pages(document, printer, pages, progress)
+
+    try:
+        write_atomically(Path(output), write, tr("PdfPreview", "the printed PDF"),
+                         PrintError)
+    finally:
+        printer.setOutputFileName(output)
+    return len(pages)
+
+
+def _print_pages(document: QPdfDocument, printer: QPrinter, pages: range,
+                 progress: Progress) -> None:
     dpi = printer.resolution()
     scale = min(dpi, PRINT_DPI) / dpi  # of the image, against the printer's pixels
     painter = QPainter()
@@ -178,7 +200,6 @@ def print_pdf(document: QPdfDocument, printer: QPrinter, from_page: int | None =
             painter.end()
         raise
     painter.end()
-    return len(pages)
 
 
 def _printer_target(printer: QPrinter) -> str:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,7 +37,6 @@ log = logging.getLogger(__name__)
 # (progress, cancelled) -> what the work made: the path written, for a report
 Work = Callable[[ProgressCallback, CancelledCheck], Any]
 SHOW_AFTER_MS = 300  # the progress dialog is not shown for work done sooner
-PROGRESS_EVERY_S = 0.05  # a worker reporting each of a million rows is heard 20 times a second
 
 # Jobs without a parent, kept alive until their outcome has been delivered on the GUI thread.
 _RUNNING: set[ReportJob] = set()
@@ -52,7 +50,7 @@ class ReportJob(QObject):
     failed = Signal(str)  # why not, in one sentence or two
     cancelled = Signal()
     # emitted on the worker thread, delivered on the GUI thread
-    _progress = Signal(int, int)
+    _progress = Signal()  # the latest progress is waiting in _latest
     _outcome = Signal(str, object)  # ("finished", result), ("failed", message), ("cancelled", None)
 
     def __init__(self, title: str, parent: QObject | None = None):
@@ -63,6 +61,8 @@ class ReportJob(QObject):
         self.error: str | None = None
         self.progress_dialog: QProgressDialog | None = None
         self._cancel = threading.Event()
+        self._lock = threading.Lock()
+        self._latest: tuple[int, int] | None = None  # (done, total) not yet shown
         self._progress.connect(self.on_progress, Qt.ConnectionType.QueuedConnection)
         self._outcome.connect(self.on_outcome, Qt.ConnectionType.QueuedConnection)
 
@@ -79,10 +79,23 @@ class ReportJob(QObject):
         """Whether the user has cancelled (the work's ``cancelled()``: any thread)."""
         return self._cancel.is_set()
 
-    @Slot(int, int)
-    def on_progress(self, done: int, total: int) -> None:
-        if not self.done:
-            self.progressed.emit(done, total)
+    def report_progress(self, done: int, total: int) -> None:
+        """The work's ``progress(done, total)`` (on the worker thread). At most one report
+        waits for the GUI thread at a time, holding the latest figures: a worker reporting
+        each of a million rows does not flood the GUI thread, nor is its last report lost."""
+        with self._lock:
+            waiting = self._latest is not None
+            self._latest = done, total
+        if not waiting:
+            with contextlib.suppress(RuntimeError):  # the job was deleted meanwhile
+                self._progress.emit()
+
+    @Slot()
+    def on_progress(self) -> None:
+        with self._lock:
+            latest, self._latest = self._latest, None
+        if latest is not None and not self.done:
+            self.progressed.emit(*latest)
 
     @Slot(str, object)
     def on_outcome(self, state: str, value: object) -> None:
@@ -99,18 +112,9 @@ class ReportJob(QObject):
 
     def run(self, work: Work, messages: tuple[type[Exception], ...]) -> None:
         """Do ``work`` (on a worker thread) and send its outcome to the GUI thread."""
-        last = 0.0
-
-        def progress(done: int, total: int) -> None:
-            nonlocal last
-            now = time.monotonic()
-            if done >= total or now - last >= PROGRESS_EVERY_S:
-                last = now
-                with contextlib.suppress(RuntimeError):  # the job was deleted meanwhile
-                    self._progress.emit(done, total)
-
         try:
-            outcome: tuple[str, object] = "finished", work(progress, self.is_cancelled)
+            result = work(self.report_progress, self.is_cancelled)
+            outcome: tuple[str, object] = "finished", result
         except ReportCancelled:
             outcome = "cancelled", None
         except messages as exc:  # a message written for the user

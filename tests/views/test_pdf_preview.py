@@ -14,6 +14,7 @@ from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QToolButton
 
+from app.reports.progress import Progress, ReportCancelled
 from app.views.pdf_preview import PdfPreviewDialog, preview_report, print_pdf
 from tests.views.sample_pdf import BANDS, page_bands, pdf_pages, pdf_text, write_sample_pdf
 
@@ -245,6 +246,41 @@ def test_print_pdf_keeps_to_the_pages_there_are(qapp, sample, tmp_path):
 
     assert pdf_pages(tmp_path / "printed.pdf") == [A4_LANDSCAPE, A4]
     assert print_pdf(document, printer, from_page=7) == 0
+
+
+def test_a_print_cancelled_midway_leaves_the_file_printed_to_as_it_was(qapp, sample,
+                                                                       tmp_path):
+    output = tmp_path / "printed.pdf"
+    output.write_text("an earlier print")
+    document = QPdfDocument()
+    document.load(str(sample))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(output))
+    done: list[int] = []
+
+    with pytest.raises(ReportCancelled):
+        print_pdf(document, printer, progress=Progress(lambda page, _: done.append(page),
+                                                       lambda: len(done) >= 2))
+
+    assert done == [1, 2]
+    assert output.read_text() == "an earlier print"
+    assert sorted(os.listdir(tmp_path)) == ["printed.pdf", "report"]  # no partial file
+    assert printer.outputFileName() == str(output)
+
+
+def test_printing_to_a_folder_that_is_not_there_says_so(qtbot, open_preview, dialogs, sample,
+                                                        tmp_path):
+    output = tmp_path / "gone" / "printed.pdf"
+    dialog = open_preview(sample, ask_printer=PrintDialogAnswers(output))
+
+    click(qtbot, dialog, "printPdf")
+    qtbot.waitUntil(lambda: dialog.print_job.done, timeout=20_000)
+
+    kind, title, text = dialogs.calls[-1]
+    assert (kind, title) == ("error", "Print")
+    assert text.startswith(f"Cannot write the printed PDF to {output}: ")
+    assert dialog.status.text() == "Not printed."
 
 
 # --- save as, open in viewer --------------------------------------------------------------
