@@ -1,0 +1,397 @@
+"""What happened in a period, for team leaders: the incidents received from one local day to
+another, counted, timed and checked against their SLA targets, with the escalations and
+updates made meanwhile.
+
+Every figure is aggregated by the database (GROUP BY over the indexed ``received_at``), so
+the same statistics can feed a dashboard; only :func:`period_incidents` reads incident rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import peewee as pw
+
+from app.models.clock import local_day_bounds_utc, now_utc
+from app.models.entities import Category, Communication, Escalation, Incident, User
+from app.models.lifecycle import Status
+from app.models.vocabulary import PRIORITY_NAMES, priority_label
+
+PRIORITIES = tuple(sorted(PRIORITY_NAMES))
+MAX_DAYS = 366  # the longest period: a year, leap day included
+DAILY_UP_TO = 31  # days; longer periods are counted per ISO week
+CATEGORY_LIMIT = 8  # categories shown by name; beyond that the smallest share "Other"
+OTHER = "Other"
+DAY, WEEK = "day", "week"  # what a volume bucket counts
+
+# Elapsed seconds from received to resolved (exact: the times are stored to the second).
+SECONDS_TO_RESOLVE = (pw.fn.strftime("%s", Incident.resolved_at).cast("INTEGER")
+                      - pw.fn.strftime("%s", Incident.received_at).cast("INTEGER"))
+# The local day of receipt: SQLite's "localtime" asks the operating system, as
+# app.models.clock does, so a day here is the day the advisor saw on screen.
+LOCAL_DAY = pw.fn.date(Incident.received_at, "localtime").coerce(False)
+
+
+class PeriodError(ValueError):
+    """A period that cannot be reported on; the message says why, in one line."""
+
+
+def period_problem(start: date, end: date) -> str | None:
+    """Why ``start`` to ``end`` is not a period to report on, or None."""
+    if end < start:
+        return (f"The period ends ({day_text(end)}) before it starts ({day_text(start)}).")
+    days = (end - start).days + 1
+    if days > MAX_DAYS:
+        return f"The period is {days} days long; a report covers at most {MAX_DAYS} days."
+    return None
+
+
+def check_period(start: date, end: date) -> tuple[datetime, datetime]:
+    """The UTC instants [start of ``start``, end of ``end``) in local time.
+
+    Raises:
+        PeriodError: the period ends before it starts, or is longer than a year.
+    """
+    problem = period_problem(start, end)
+    if problem:
+        raise PeriodError(problem)
+    return local_day_bounds_utc(start, end)
+
+
+def period_text(start: date, end: date) -> str:
+    """``1 Nov 2026 – 30 Nov 2026``."""
+    return f"{day_text(start)} – {day_text(end)}"
+
+
+def day_text(day: date) -> str:
+    """``1 Nov 2026`` (no leading zero, on every platform)."""
+    return f"{day.day} {day:%b %Y}"
+
+
+# --- the statistics -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SlaCounts:
+    """How a set of incidents stands against one target (response or resolution).
+
+    ``pending`` is the rest: not yet due (response), or open within its target (resolution).
+    """
+
+    met: int = 0
+    breached: int = 0
+    pending: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.met + self.breached + self.pending
+
+    def percent(self, count: int) -> float | None:
+        """``count`` as a percentage of all the incidents; None when there are none."""
+        return 100 * count / self.total if self.total else None
+
+    @property
+    def met_percent(self) -> float | None:
+        """Compliance: met as a percentage of the targets decided (met or breached)."""
+        decided = self.met + self.breached
+        return 100 * self.met / decided if decided else None
+
+    def __add__(self, other: SlaCounts) -> SlaCounts:
+        return SlaCounts(self.met + other.met, self.breached + other.breached,
+                         self.pending + other.pending)
+
+
+@dataclass(frozen=True)
+class PriorityStats:
+    """One priority's incidents: how many, how fast they were resolved, how they did.
+
+    The times to resolve are elapsed (received to resolved, nights, weekends and time on
+    hold included), over the incidents resolved so far; None when none is.
+    """
+
+    priority: int
+    received: int
+    resolved: int
+    mean_to_resolve: timedelta | None
+    median_to_resolve: timedelta | None
+    response: SlaCounts
+    resolution: SlaCounts
+
+    @property
+    def label(self) -> str:
+        return priority_label(self.priority)
+
+
+@dataclass(frozen=True)
+class VolumeBucket:
+    """Incidents received on a day, or in an ISO week (``first`` its Monday, or the
+    period's first day when the period starts mid-week)."""
+
+    first: date
+    last: date
+    count: int
+    unit: str = DAY  # DAY or WEEK
+
+    @property
+    def label(self) -> str:
+        """``2 Nov`` for a day; ``W45`` (the ISO week) for a week."""
+        if self.unit == DAY:
+            return f"{self.first.day} {self.first:%b}"
+        return f"W{self.first.isocalendar().week:02d}"
+
+
+@dataclass(frozen=True)
+class EscalationCount:
+    """Escalations made to one level or team."""
+
+    code: str
+    name: str
+    kind: str  # EscalationKind
+    count: int
+
+
+@dataclass(frozen=True)
+class PeriodStats:
+    """The figures of a period's report. Counts by status and SLA are as things stand at
+    ``now``; ``open_at_end`` is what was still unresolved when the period ended."""
+
+    start: date
+    end: date
+    now: datetime
+    received: int
+    resolved: int  # resolved by now (closed since or not)
+    closed: int
+    open_at_end: int
+    by_status: tuple[tuple[Status, int], ...]  # in lifecycle order, statuses with incidents
+    priorities: tuple[PriorityStats, ...]  # P1 to P5, each one even when none came in
+    mean_to_resolve: timedelta | None
+    median_to_resolve: timedelta | None
+    escalations: int  # made in the period, for any incident
+    escalated_incidents: int
+    escalations_by_target: tuple[EscalationCount, ...]  # most first
+    communications: int  # updates given to stakeholders in the period
+    volume_unit: str  # DAY or WEEK
+    volume: tuple[VolumeBucket, ...]  # every day (or week) of the period, zeros included
+    categories: tuple[tuple[str, int], ...]  # most first, the smallest as "Other"
+
+    @property
+    def response(self) -> SlaCounts:
+        return sum((p.response for p in self.priorities), SlaCounts())
+
+    @property
+    def resolution(self) -> SlaCounts:
+        return sum((p.resolution for p in self.priorities), SlaCounts())
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    @property
+    def text(self) -> str:
+        return period_text(self.start, self.end)
+
+
+def _count_if(condition: pw.Expression) -> pw.Function:
+    return pw.fn.SUM(pw.Case(None, ((condition, 1),), 0))
+
+
+def _in_period(query: pw.ModelSelect, first: datetime, after: datetime) -> pw.ModelSelect:
+    return query.where(Incident.received_at >= first, Incident.received_at < after)
+
+
+def _seconds(value: float | None) -> timedelta | None:
+    return None if value is None else timedelta(seconds=round(value))
+
+
+def _medians(first: datetime, after: datetime, by_priority: bool) -> dict[int | None, float]:
+    """The median seconds to resolve, per priority (or of all, under None), in SQL: the
+    middle row (or the mean of the middle two) of each priority's resolved incidents."""
+    partition = [Incident.priority] if by_priority else []
+    ranked = _in_period(Incident.select(
+        (Incident.priority if by_priority else pw.Value(None)).alias("priority"),
+        SECONDS_TO_RESOLVE.alias("seconds"),
+        pw.fn.ROW_NUMBER().over(partition_by=partition, order_by=[SECONDS_TO_RESOLVE])
+        .alias("rank"),
+        pw.fn.COUNT(pw.SQL("*")).over(partition_by=partition).alias("n"),
+    ), first, after).where(Incident.resolved_at.is_null(False))
+    rows = (pw.Select([ranked], [ranked.c.priority, pw.fn.AVG(ranked.c.seconds)])
+            .where(ranked.c.rank.between((ranked.c.n + 1) / 2, (ranked.c.n + 2) / 2))
+            .group_by(ranked.c.priority).bind(Incident._meta.database).tuples())
+    return dict(rows)
+
+
+def _priority_stats(first: datetime, after: datetime, now: datetime
+                    ) -> tuple[list[PriorityStats], dict, float | None]:
+    """Per priority; also the counts of all together and the overall mean seconds."""
+    resolved = Incident.resolved_at.is_null(False)
+    query = _in_period(Incident.select(
+        Incident.priority,
+        pw.fn.COUNT(pw.SQL("*")),
+        _count_if(resolved),
+        _count_if(Incident.status == Status.CLOSED),
+        _count_if(Incident.resolved_at.is_null() | (Incident.resolved_at >= after)),
+        pw.fn.SUM(SECONDS_TO_RESOLVE),
+        _count_if(Incident.response_met == True),  # noqa: E712 (SQL, not Python)
+        _count_if((Incident.response_met == False)  # noqa: E712
+                  | (Incident.response_met.is_null() & (Incident.response_due < now))),
+        _count_if(Incident.resolution_met == True),  # noqa: E712
+        _count_if((Incident.resolution_met == False)  # noqa: E712
+                  | (Incident.resolved_at.is_null() & (Incident.resolution_due < now))),
+    ), first, after).group_by(Incident.priority).tuples()
+    medians = _medians(first, after, by_priority=True)
+    rows = {row[0]: row[1:] for row in query}
+    stats = []
+    totals = {"received": 0, "resolved": 0, "closed": 0, "open_at_end": 0, "seconds": 0}
+    for priority in PRIORITIES:
+        (received, n_resolved, closed, open_at_end, seconds, response_met, response_breached,
+         resolution_met, resolution_breached) = rows.get(priority, (0,) * 9)
+        seconds = seconds or 0
+        stats.append(PriorityStats(
+            priority, received, n_resolved,
+            _seconds(seconds / n_resolved if n_resolved else None),
+            _seconds(medians.get(priority)),
+            SlaCounts(response_met, response_breached,
+                      received - response_met - response_breached),
+            SlaCounts(resolution_met, resolution_breached,
+                      received - resolution_met - resolution_breached)))
+        for key, value in zip(totals, (received, n_resolved, closed, open_at_end, seconds),
+                              strict=True):
+            totals[key] += value
+    mean = totals["seconds"] / totals["resolved"] if totals["resolved"] else None
+    return stats, totals, mean
+
+
+def _by_status(first: datetime, after: datetime) -> tuple[tuple[Status, int], ...]:
+    counts = dict(_in_period(Incident.select(Incident.status, pw.fn.COUNT(pw.SQL("*"))),
+                             first, after).group_by(Incident.status).tuples())
+    return tuple((status, counts[status.value]) for status in Status if counts.get(status.value))
+
+
+def _volume(start: date, end: date, first: datetime, after: datetime
+            ) -> tuple[str, tuple[VolumeBucket, ...]]:
+    """Per local day, zeros included; folded into ISO weeks when the period is long."""
+    day = LOCAL_DAY.alias("day")
+    counts = {date.fromisoformat(d): n for d, n in _in_period(
+        Incident.select(day, pw.fn.COUNT(pw.SQL("*"))), first, after)
+        .group_by(pw.SQL("day")).tuples()}
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    if len(days) <= DAILY_UP_TO:
+        return DAY, tuple(VolumeBucket(d, d, counts.get(d, 0)) for d in days)
+    weeks: list[VolumeBucket] = []
+    for d in days:
+        if weeks and d.isocalendar()[:2] == weeks[-1].first.isocalendar()[:2]:
+            last = weeks.pop()
+            weeks.append(VolumeBucket(last.first, d, last.count + counts.get(d, 0), WEEK))
+        else:
+            weeks.append(VolumeBucket(d, d, counts.get(d, 0), WEEK))
+    return WEEK, tuple(weeks)
+
+
+def _categories(first: datetime, after: datetime, limit: int) -> tuple[tuple[str, int], ...]:
+    count = pw.fn.COUNT(Incident.id)
+    rows = list(_in_period(Incident.select(Category.name, count).join(
+        Category, on=Incident.category), first, after)
+        .group_by(Category.id, Category.name).order_by(count.desc(), Category.name).tuples())
+    if len(rows) <= limit:
+        return tuple(rows)
+    kept = rows[:limit - 1]
+    return (*kept, (OTHER, sum(n for _, n in rows[limit - 1:])))
+
+
+def _escalations(first: datetime, after: datetime
+                 ) -> tuple[int, int, tuple[EscalationCount, ...]]:
+    made = Escalation.select().where(Escalation.at >= first, Escalation.at < after)
+    total, incidents = (made.select(pw.fn.COUNT(pw.SQL("*")),
+                                    pw.fn.COUNT(Escalation.incident.distinct()))
+                        .tuples().get())
+    count = pw.fn.COUNT(pw.SQL("*"))
+    by_target = (made.select(Escalation.target_code, Escalation.target_name, Escalation.kind,
+                             count)
+                 .group_by(Escalation.target_code, Escalation.target_name, Escalation.kind)
+                 .order_by(count.desc(), Escalation.target_code).tuples())
+    return total, incidents, tuple(EscalationCount(*row) for row in by_target)
+
+
+def _communications(first: datetime, after: datetime) -> int:
+    return (Communication.select()
+            .where(Communication.at >= first, Communication.at < after).count())
+
+
+def period_statistics(start: date, end: date, now: datetime | None = None,
+                      category_limit: int = CATEGORY_LIMIT) -> PeriodStats:
+    """The statistics of the incidents received from ``start`` 00:00 to ``end`` 24:00
+    local time (an empty period gives zeros, not an error).
+
+    Args:
+        now: the moment SLA targets not yet met are judged at (overdue or not yet due);
+            the current time unless given.
+        category_limit: at most this many categories by name, the rest summed as "Other".
+
+    Raises:
+        PeriodError: the period ends before it starts, or is longer than a year.
+    """
+    first, after = check_period(start, end)
+    now = now or now_utc()
+    priorities, totals, mean = _priority_stats(first, after, now)
+    median = _medians(first, after, by_priority=False).get(None)
+    escalations, escalated, by_target = _escalations(first, after)
+    unit, volume = _volume(start, end, first, after)
+    return PeriodStats(
+        start=start, end=end, now=now, received=totals["received"],
+        resolved=totals["resolved"], closed=totals["closed"],
+        open_at_end=totals["open_at_end"], by_status=_by_status(first, after),
+        priorities=tuple(priorities), mean_to_resolve=_seconds(mean),
+        median_to_resolve=_seconds(median), escalations=escalations,
+        escalated_incidents=escalated, escalations_by_target=by_target,
+        communications=_communications(first, after), volume_unit=unit, volume=volume,
+        categories=_categories(first, after, category_limit))
+
+
+# --- the incidents --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PeriodRow:
+    """One incident of the period, as the report's table lists it: no caller's details."""
+
+    reference: str
+    received_at: datetime
+    category: str
+    priority: int
+    status: Status
+    owner: str  # "" when nobody owns it
+    responded_at: datetime | None
+    resolved_at: datetime | None
+    response_met: bool | None
+    resolution_met: bool | None
+
+    @property
+    def priority_label(self) -> str:
+        return priority_label(self.priority)
+
+    @property
+    def time_to_resolve(self) -> timedelta | None:
+        """Elapsed, received to resolved; None while unresolved."""
+        return None if self.resolved_at is None else self.resolved_at - self.received_at
+
+
+def period_incidents(start: date, end: date) -> list[PeriodRow]:
+    """The incidents received in the period, oldest first.
+
+    Raises:
+        PeriodError: the period ends before it starts, or is longer than a year.
+    """
+    first, after = check_period(start, end)
+    query = _in_period(Incident.select(
+        Incident.reference, Incident.received_at, Category.name, Incident.priority,
+        Incident.status, User.display_name, Incident.responded_at, Incident.resolved_at,
+        Incident.response_met, Incident.resolution_met,
+    ).join(Category, on=Incident.category)
+     .switch(Incident).join(User, pw.JOIN.LEFT_OUTER, on=Incident.owner),
+        first, after).order_by(Incident.received_at, Incident.id).tuples()
+    return _rows(query)
+
+
+def _rows(rows: Iterable[tuple]) -> list[PeriodRow]:
+    return [PeriodRow(reference, received, category, priority, Status(status), owner or "",
+                      responded, resolved, response_met, resolution_met)
+            for (reference, received, category, priority, status, owner, responded, resolved,
+                 response_met, resolution_met) in rows]
