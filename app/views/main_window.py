@@ -10,6 +10,7 @@ from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTim
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDockWidget,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -45,6 +46,7 @@ from app.views.email_settings_dialog import EmailSettingsDialog
 from app.views.escalate_dialog import EscalateDialog
 from app.views.escalation_dialog import EscalationMatrixDialog
 from app.views.filter_bar import FilterBar
+from app.views.handover_panel import HandoverPanel
 from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
 from app.views.operations import IncidentOperations
@@ -140,6 +142,17 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(QLabel(str(database_path)))
 
+        # handovers and support: hidden until asked for, or until a handover awaits me
+        self.handover_panel = HandoverPanel(operations, dialogs)
+        self.handover_panel.incidents_changed.connect(lambda _ids: self.reload_shown())
+        self.handover_dock = QDockWidget(self.tr("Handovers and support"), self)
+        self.handover_dock.setObjectName("handoverDock")
+        self.handover_dock.setWidget(self.handover_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.handover_dock)
+        self.handover_dock.setVisible(self.handover_panel.pending_count() > 0)
+        self.handover_dock.visibilityChanged.connect(
+            lambda shown: shown and self.handover_panel.refresh())
+
         self._make_actions()
         self.filter_bar.filter_changed.connect(self.on_filter_changed)
         operations.changed.connect(self.on_incident_changed)
@@ -200,7 +213,11 @@ class MainWindow(QMainWindow):
         incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action,
                                   self.escalate_action, self.update_action])
         view_menu = self.menuBar().addMenu(self.tr("&View"))
-        view_menu.addActions([self.find_action, self.refresh_action, self.matrix_action])
+        self.handover_action = self.handover_dock.toggleViewAction()
+        self.handover_action.setText(self.tr("&Handovers and support"))
+        self.handover_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
+        view_menu.addActions([self.find_action, self.refresh_action, self.matrix_action,
+                              self.handover_action])
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addActions([self.service_levels_action, self.matrix_action,
                                   self.email_action, self.data_protection_action])
