@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.models.communications import CommunicationDraft, record_communication
+from app.models.entities import Incident
 from app.models.escalating import EscalationRequest, escalate
 from app.models.handover import HandoverDraft, ItemDraft, accept, offer
 from app.models.incidents import change_status, create_incident
@@ -60,7 +61,7 @@ def full_story(advisor, colleague, leader):
     change_status(incident.id, Status.RESOLVED, colleague,
                   "Server restarted; Olivia Taylor confirmed billing works", now=at(10, 40))
     change_status(incident.id, Status.CLOSED, colleague, "", now=at(11, 0))
-    return incident
+    return Incident.get_by_id(incident.id)  # as stored now
 
 
 def pdf_text(path: Path, *args: str) -> str:
