@@ -191,6 +191,29 @@ class PeriodStats:
         return period_text(self.start, self.end)
 
 
+# How an incident stands against a target, as judged at ``now``.
+MET, BREACHED, PENDING = "met", "breached", "pending"
+
+
+def response_outcome(now: datetime) -> pw.Case:
+    """MET or BREACHED once responded to; BREACHED also when unanswered past its due
+    time; PENDING (not yet due) otherwise."""
+    return pw.Case(None, (
+        (Incident.response_met == True, MET),  # noqa: E712 (SQL, not Python)
+        ((Incident.response_met == False) | (Incident.response_due < now), BREACHED),  # noqa: E712
+    ), PENDING)
+
+
+def resolution_outcome(now: datetime) -> pw.Case:
+    """MET or BREACHED once resolved; BREACHED also when open past its due time; PENDING
+    (open within its target, or on hold) otherwise."""
+    return pw.Case(None, (
+        (Incident.resolution_met == True, MET),  # noqa: E712
+        ((Incident.resolution_met == False)  # noqa: E712
+         | (Incident.resolved_at.is_null() & (Incident.resolution_due < now)), BREACHED),
+    ), PENDING)
+
+
 def _count_if(condition: pw.Expression) -> pw.Function:
     return pw.fn.SUM(pw.Case(None, ((condition, 1),), 0))
 
@@ -231,12 +254,10 @@ def _priority_stats(first: datetime, after: datetime, now: datetime
         _count_if(Incident.status == Status.CLOSED),
         _count_if(Incident.resolved_at.is_null() | (Incident.resolved_at >= after)),
         pw.fn.SUM(SECONDS_TO_RESOLVE),
-        _count_if(Incident.response_met == True),  # noqa: E712 (SQL, not Python)
-        _count_if((Incident.response_met == False)  # noqa: E712
-                  | (Incident.response_met.is_null() & (Incident.response_due < now))),
-        _count_if(Incident.resolution_met == True),  # noqa: E712
-        _count_if((Incident.resolution_met == False)  # noqa: E712
-                  | (Incident.resolved_at.is_null() & (Incident.resolution_due < now))),
+        _count_if(response_outcome(now) == MET),
+        _count_if(response_outcome(now) == BREACHED),
+        _count_if(resolution_outcome(now) == MET),
+        _count_if(resolution_outcome(now) == BREACHED),
     ), first, after).group_by(Incident.priority).tuples()
     medians = _medians(first, after, by_priority=True)
     rows = {row[0]: row[1:] for row in query}
@@ -360,8 +381,8 @@ class PeriodRow:
     owner: str  # "" when nobody owns it
     responded_at: datetime | None
     resolved_at: datetime | None
-    response_met: bool | None
-    resolution_met: bool | None
+    response: str  # MET, BREACHED or PENDING (not yet due)
+    resolution: str  # MET, BREACHED or PENDING (open within its target)
 
     @property
     def priority_label(self) -> str:
@@ -373,17 +394,19 @@ class PeriodRow:
         return None if self.resolved_at is None else self.resolved_at - self.received_at
 
 
-def period_incidents(start: date, end: date) -> list[PeriodRow]:
-    """The incidents received in the period, oldest first.
+def period_incidents(start: date, end: date, now: datetime | None = None) -> list[PeriodRow]:
+    """The incidents received in the period, oldest first, their targets judged at ``now``
+    (the current time unless given) as :func:`period_statistics` judges them.
 
     Raises:
         PeriodError: the period ends before it starts, or is longer than a year.
     """
     first, after = check_period(start, end)
+    now = now or now_utc()
     query = _in_period(Incident.select(
         Incident.reference, Incident.received_at, Category.name, Incident.priority,
         Incident.status, User.display_name, Incident.responded_at, Incident.resolved_at,
-        Incident.response_met, Incident.resolution_met,
+        response_outcome(now), resolution_outcome(now),
     ).join(Category, on=Incident.category)
      .switch(Incident).join(User, pw.JOIN.LEFT_OUTER, on=Incident.owner),
         first, after).order_by(Incident.received_at, Incident.id).tuples()
@@ -392,6 +415,6 @@ def period_incidents(start: date, end: date) -> list[PeriodRow]:
 
 def _rows(rows: Iterable[tuple]) -> list[PeriodRow]:
     return [PeriodRow(reference, received, category, priority, Status(status), owner or "",
-                      responded, resolved, response_met, resolution_met)
+                      responded, resolved, response, resolution)
             for (reference, received, category, priority, status, owner, responded, resolved,
-                 response_met, resolution_met) in rows]
+                 response, resolution) in rows]

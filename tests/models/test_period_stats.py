@@ -12,7 +12,10 @@ from app.models.escalating import EscalationRequest, escalate
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
 from app.models.period_stats import (
+    BREACHED,
+    MET,
     OTHER,
+    PENDING,
     EscalationCount,
     PeriodError,
     SlaCounts,
@@ -240,7 +243,7 @@ def test_an_empty_period_is_all_zeros(db):
 
 
 def test_the_incidents_are_listed_in_received_order_without_the_caller(november, advisor):
-    rows = period_incidents(*NOVEMBER)
+    rows = period_incidents(*NOVEMBER, now=NOW)
     assert [r.reference for r in rows] == [
         "INC-2026-000001", "INC-2026-000002", "INC-2026-000003", "INC-2026-000004",
         "INC-2026-000005", "INC-2026-000006", "INC-2026-000007"]
@@ -248,13 +251,15 @@ def test_the_incidents_are_listed_in_received_order_without_the_caller(november,
     assert (b.received_at, b.category, b.priority_label, b.status) == (
         utc(3, 10), "Telephony outage", "P1 Critical", Status.RESOLVED)
     assert (b.responded_at, b.resolved_at) == (utc(3, 10, 30), utc(3, 18))
-    assert (b.response_met, b.resolution_met) == (False, False)
+    assert (b.response, b.resolution) == (BREACHED, BREACHED)
     assert b.time_to_resolve == timedelta(hours=8)
     assert b.owner == ""
-    e, f = rows[4], rows[5]
-    assert (e.responded_at, e.resolved_at, e.response_met, e.time_to_resolve) == (
-        None, None, None, None)
+    e, f, g = rows[4:]
+    assert (e.responded_at, e.resolved_at, e.time_to_resolve) == (None, None, None)
+    assert (e.response, e.resolution) == (BREACHED, BREACHED)  # overdue, as the counts say
+    assert (f.response, f.resolution) == (MET, MET)
     assert f.owner == advisor.display_name
+    assert (g.response, g.resolution) == (PENDING, PENDING)
     assert not any(hasattr(r, "caller_name") for r in rows)
 
 
