@@ -4,6 +4,7 @@ the database (``verify-export``)."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -111,6 +112,11 @@ def read_fingerprints(path: Path) -> list[tuple[str, str, bool]]:
     path = Path(path)
     try:
         with path.open("rb") as file:
+            if not file.read(1024).lstrip().startswith(b"%PDF-"):
+                raise ExportError(f"{path} is not a PDF file.")
+            file.seek(0)
+            # pypdf logs what it repairs; the one message the user needs is ours
+            logging.getLogger("pypdf").setLevel(logging.ERROR)
             metadata = PdfReader(file).metadata
             keywords = str(metadata.get("/Keywords", "")) if metadata else ""
     except OSError as exc:
