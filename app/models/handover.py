@@ -204,6 +204,15 @@ def _pending_offer(incident_id: int, other_than: int | None = None) -> Handover 
     return query.first()
 
 
+def pending_offers(incident_ids: list[int]) -> dict[int, str]:
+    """Of ``incident_ids``, those in a pending handover, each with its receiver's name."""
+    query = (HandoverItem.select(HandoverItem.incident, User.display_name)
+             .join(Handover).join(User, on=(Handover.receiver == User.id))
+             .where(HandoverItem.incident.in_(incident_ids),
+                    Handover.state.in_(PENDING_STATES)))
+    return dict(query.tuples())
+
+
 def _user_name(user_id: int | None) -> str:
     user = User.get_or_none(User.id == user_id) if user_id else None
     return user.display_name if user else ""
@@ -656,13 +665,14 @@ class ShiftSummary:
         if not self.handovers and not self.support:
             return "No handover and no support recorded in this shift."
         incidents = sum(len(h.items) for h in self.handovers)
-        parts = [f"{len(self.handovers)} handover{'s' * (len(self.handovers) != 1)} of "
-                 f"{incidents} incident{'s' * (incidents != 1)}"]
+        text = (f"{len(self.handovers)} handover{'s' * (len(self.handovers) != 1)} of "
+                f"{incidents} incident{'s' * (incidents != 1)}" if self.handovers
+                else "No handover")
         states = [f"{self.count(s)} {label}" for s, label in (
             (HandoverState.ACCEPTED, "accepted"), (HandoverState.QUERIED, "queried"),
             (HandoverState.WITHDRAWN, "withdrawn"),
             (HandoverState.OFFERED, "awaiting an answer")) if self.count(s)]
-        text = parts[0] + (": " + ", ".join(states) if states else "")
+        text += ": " + ", ".join(states) if states else ""
         support = len(self.support)
         return text + f"; {support} support record{'s' * (support != 1)}."
 

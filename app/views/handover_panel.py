@@ -4,26 +4,16 @@ who is on shift, and a shift's summary with its PDF."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from pathlib import Path
-
-from PySide6.QtCore import QDateTime, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCursor
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
     QComboBox,
-    QDateTimeEdit,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,80 +32,28 @@ from app.models.handover import (
 )
 from app.models.incident_log import OPEN_STATUSES, IncidentLog, LogFilter
 from app.models.permissions import Permission, can
-from app.models.support import SupportDraft, SupportError, record_support, support_given_by
 from app.models.users import active_users
-from app.models.vocabulary import HandoverMethod, SupportKind
+from app.views.colleague_tabs import (
+    RECENT,
+    SUCCESS_STYLE,
+    OnShiftTab,
+    ShiftSummaryTab,
+    SupportTab,
+    fill_colleagues,
+    fill_table,
+    make_table,
+    method_combo,
+    note_edit,
+    selected_data,
+)
 from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
 from app.views.operations import IncidentOperations
-from app.views.text import status_text, tr
+from app.views.text import status_text
 from app.views.widgets import action_button
 
 REFRESH_MS = 60_000  # handovers offered to me from another workstation show within a minute
-SUCCESS_STYLE = "color: #1b5e20;"
 MAX_LISTED = 500  # open incidents listed to hand over
-RECENT = timedelta(days=7)  # decided handovers and support shown
-
-
-def _table(name: str, headings: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headings))
-    table.setObjectName(name)
-    table.setHorizontalHeaderLabels(headings)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.verticalHeader().hide()
-    table.setWordWrap(True)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[str, ...]], data: list | None = None) -> None:
-    """Put ``rows`` in ``table``, keeping ``data`` (one per row) on the first column."""
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            item = QTableWidgetItem(text)
-            if c == 0 and data is not None:
-                item.setData(Qt.ItemDataRole.UserRole, data[r])
-            table.setItem(r, c, item)
-    table.resizeRowsToContents()
-
-
-def _selected_data(table: QTableWidget):
-    row = table.currentRow()
-    item = table.item(row, 0) if row >= 0 else None
-    return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-
-def _methods(name: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.addItem(tr("HandoverPanel", "Choose how…"), "")
-    for method in HandoverMethod:
-        combo.addItem(tr("HandoverMethod", method.label), method.value)
-    return combo
-
-
-def _colleagues(combo: QComboBox, me: User, placeholder: str) -> None:
-    chosen = combo.currentData()
-    combo.clear()
-    combo.addItem(placeholder, None)
-    for user in active_users():
-        if user.id != me.id:
-            combo.addItem(user.display_name, user.id)
-    combo.setCurrentIndex(max(combo.findData(chosen), 0))
-
-
-def _note(name: str, placeholder: str) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    edit.setTabChangesFocus(True)
-    edit.setFixedHeight(54)
-    return edit
 
 
 def handover_text(view: HandoverView) -> str:
@@ -153,16 +91,19 @@ class HandOverTab(QWidget):
         self.owner.setObjectName("handoverOwner")
         self.owner.setToolTip(self.tr("A team leader may hand over anybody's incidents"))
         self.owner.activated.connect(self.on_owner_changed)
-        self.incidents = _table("handoverIncidents", [self.tr("Incident"), self.tr("Nature"),
+        self.incidents = make_table("handoverIncidents", [self.tr("Incident"), self.tr("Nature"),
                                                       self.tr("Status"), self.tr("SLA")])
         self.incidents.currentCellChanged.connect(self.on_current_changed)
         self.receiver = QComboBox()
         self.receiver.setObjectName("handoverReceiver")
-        self.method = _methods("handoverMethod")
+        self.method = method_combo("handoverMethod")
         self.shift_note = QLineEdit()
         self.shift_note.setObjectName("handoverShiftNote")
         self.shift_note.setPlaceholderText(self.tr("Optional: anything about the shift as a "
                                                    "whole"))
+        self.already_offered = plain_label()
+        self.already_offered.setObjectName("alreadyOffered")
+        self.already_offered.hide()
         self.incidents_error = plain_label(error=True)
         self.incidents_error.setObjectName("incidentsError")
         self.incidents_error.hide()
@@ -173,13 +114,12 @@ class HandOverTab(QWidget):
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.next_action = QLineEdit()
         self.next_action.setObjectName("handoverNextAction")
-        self.outstanding_actions = _note("handoverOutstanding",
+        self.outstanding_actions = note_edit("handoverOutstanding",
                                          self.tr("Required: what is still to be done"))
-        self.risks = _note("handoverRisks", self.tr("What could go wrong, who is upset…"))
-        self.promised_to_caller = _note("handoverPromised",
+        self.risks = note_edit("handoverRisks", self.tr("What could go wrong, who is upset…"))
+        self.promised_to_caller = note_edit("handoverPromised",
                                         self.tr("Call backs, times, anything said"))
-        item_form = QFormLayout(self.item_box)
-        item_form.addRow(self.facts)
+        item_form = QFormLayout()
         self.item_errors = FieldErrors(item_form)
         self.item_errors.add_row(self.tr("Next action:"), self.next_action, "next_action")
         self.item_errors.add_row(self.tr("Outstanding actions:"), self.outstanding_actions,
@@ -189,7 +129,11 @@ class HandOverTab(QWidget):
                                  "promised_to_caller")
         self.incident_error = plain_label(error=True)
         self.incident_error.setObjectName("handoverIncidentError")
-        item_form.addRow(self.incident_error)
+        box_layout = QVBoxLayout(self.item_box)
+        box_layout.addWidget(self.facts)
+        box_layout.addWidget(self.incident_error)
+        box_layout.addLayout(item_form)
+        box_layout.addStretch(1)
 
         form = QFormLayout()
         self.errors = FieldErrors(form)
@@ -213,6 +157,7 @@ class HandOverTab(QWidget):
         whose.addWidget(self.owner, 1)
         left_layout.addLayout(whose)
         left_layout.addWidget(self.incidents, 1)
+        left_layout.addWidget(self.already_offered)
         left_layout.addWidget(self.incidents_error)
         left_layout.addLayout(form)
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -227,7 +172,7 @@ class HandOverTab(QWidget):
     def reload(self) -> None:
         """Read the colleagues and the incidents again (what was typed is kept)."""
         me = self._panel.user
-        _colleagues(self.receiver, me, self.tr("Choose a colleague…"))
+        fill_colleagues(self.receiver, me, self.tr("Choose a colleague…"))
         anybody = can(me, Permission.HAND_OVER_ANY)
         self.owner_label.setVisible(anybody)
         self.owner.setVisible(anybody)
@@ -244,8 +189,15 @@ class HandOverTab(QWidget):
         now = now_utc()
         rows = IncidentLog(LogFilter(owner_id=owner_id, statuses=OPEN_STATUSES),
                            now=now).rows(0, MAX_LISTED)
+        offered = handover.pending_offers([r.id for r in rows])
+        rows = [r for r in rows if r.id not in offered]  # withdraw that offer first
+        self.already_offered.setText(self.tr(
+            "Already offered, awaiting an answer: {list}").format(list="; ".join(
+                f"{Incident.get_by_id(i).reference} to {name}" for i, name in offered.items()))
+            if offered else "")
+        self.already_offered.setVisible(bool(offered))
         self.incidents.blockSignals(True)
-        _fill(self.incidents, [(r.reference, r.summary, status_text(r.status),
+        fill_table(self.incidents, [(r.reference, r.summary, status_text(r.status),
                                 r.clock.text(now)) for r in rows], [r.id for r in rows])
         for row in range(self.incidents.rowCount()):  # all of them, to begin with
             self.incidents.item(row, 0).setCheckState(Qt.CheckState.Checked)
@@ -322,7 +274,7 @@ class HandOverTab(QWidget):
         if row == previous:
             return
         self._remember_current()
-        self._show_item(_selected_data(self.incidents))
+        self._show_item(selected_data(self.incidents))
 
     def draft(self) -> HandoverDraft:
         self._remember_current()
@@ -379,7 +331,7 @@ class ForMeTab(QWidget):
     def __init__(self, panel: HandoverPanel):
         super().__init__(panel)
         self._panel = panel
-        self.list = _table("pendingHandovers", [self.tr("From"), self.tr("Offered"),
+        self.list = make_table("pendingHandovers", [self.tr("From"), self.tr("Offered"),
                                                 self.tr("How"), self.tr("Incidents")])
         self.list.currentCellChanged.connect(self.on_current_changed)
         self.detail = QPlainTextEdit()
@@ -410,9 +362,9 @@ class ForMeTab(QWidget):
         self.views: list[HandoverView] = []
 
     def reload(self) -> None:
-        chosen = _selected_data(self.list)
+        chosen = selected_data(self.list)
         self.views = handover.pending_for(self._panel.user)
-        _fill(self.list, [(v.giver, format_local(v.offered_at), v.method, v.references())
+        fill_table(self.list, [(v.giver, format_local(v.offered_at), v.method, v.references())
                           for v in self.views], [v.id for v in self.views])
         ids = [v.id for v in self.views]
         self.list.setCurrentCell(ids.index(chosen) if chosen in ids else
@@ -426,13 +378,13 @@ class ForMeTab(QWidget):
         self._show_current()
 
     def _show_current(self) -> None:
-        chosen = _selected_data(self.list)
+        chosen = selected_data(self.list)
         view = next((v for v in self.views if v.id == chosen), None)
         self.detail.setPlainText(handover_text(view) if view else
                                  self.tr("No handover is waiting for you."))
 
     def _decide(self, step) -> None:
-        chosen = _selected_data(self.list)
+        chosen = selected_data(self.list)
         if chosen is None:
             return
         try:
@@ -449,7 +401,7 @@ class ForMeTab(QWidget):
 
     @Slot()
     def on_accept(self) -> None:
-        view = next(v for v in self.views if v.id == _selected_data(self.list))
+        view = next(v for v in self.views if v.id == selected_data(self.list))
         if self._decide(lambda h: handover.accept(h, self._panel.user)) is not None:
             self.message.setStyleSheet(SUCCESS_STYLE)
             self.message.setText(self.tr("Accepted from {giver}: {references} now yours.")
@@ -457,7 +409,7 @@ class ForMeTab(QWidget):
 
     @Slot()
     def on_query(self) -> None:
-        view = next(v for v in self.views if v.id == _selected_data(self.list))
+        view = next(v for v in self.views if v.id == selected_data(self.list))
         reason = self.reason.text()
         if self._decide(lambda h: handover.query(h, reason, self._panel.user)) is not None:
             self.message.setStyleSheet(SUCCESS_STYLE)
@@ -473,7 +425,7 @@ class OfferedTab(QWidget):
     def __init__(self, panel: HandoverPanel):
         super().__init__(panel)
         self._panel = panel
-        self.list = _table("offeredHandovers", [
+        self.list = make_table("offeredHandovers", [
             self.tr("To"), self.tr("Offered"), self.tr("How"), self.tr("Incidents"),
             self.tr("State"), self.tr("Answer")])
         self.message = plain_label()
@@ -499,7 +451,7 @@ class OfferedTab(QWidget):
                     answer += f": {v.query_reason}"
             rows.append((v.receiver, format_local(v.offered_at), v.method, v.references(),
                          v.state.label, answer))
-        _fill(self.list, rows, [v.id for v in views])
+        fill_table(self.list, rows, [v.id for v in views])
         for r, v in enumerate(views):
             if v.state == handover.HandoverState.QUERIED:  # back with me: stands out
                 for c in range(self.list.columnCount()):
@@ -507,7 +459,7 @@ class OfferedTab(QWidget):
 
     @Slot()
     def on_withdraw(self) -> None:
-        chosen = _selected_data(self.list)
+        chosen = selected_data(self.list)
         if chosen is None:
             self.message.setText(self.tr("Choose the handover to withdraw."))
             return
@@ -520,191 +472,6 @@ class OfferedTab(QWidget):
         self.message.setStyleSheet(SUCCESS_STYLE)
         self.message.setText(self.tr("Withdrawn: the incidents stay with their owner."))
         self.withdrawn.emit(change)
-
-
-# --- support, who is on shift, the shift's summary --------------------------------------------
-class SupportTab(QWidget):
-    """Log "I helped a colleague"; what I logged lately below."""
-
-    recorded = Signal(object)  # the incident id, or None
-
-    def __init__(self, panel: HandoverPanel):
-        super().__init__(panel)
-        self._panel = panel
-        self.supported = QComboBox()
-        self.supported.setObjectName("supportColleague")
-        self.incident = QLineEdit()
-        self.incident.setObjectName("supportIncident")
-        self.incident.setPlaceholderText(self.tr("INC-2026-000123, or empty"))
-        self.kind = QComboBox()
-        self.kind.setObjectName("supportKind")
-        self.kind.addItem(self.tr("Choose what kind…"), "")
-        for kind in SupportKind:
-            self.kind.addItem(tr("SupportKind", kind.label), kind.value)
-        self.method = _methods("supportMethod")
-        self.when = QDateTimeEdit(QDateTime.currentDateTime())
-        self.when.setObjectName("supportWhen")
-        self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.when.setCalendarPopup(True)
-        self.outcome = _note("supportOutcome", self.tr("Required: what came of it"))
-        self.notes = _note("supportNotes", self.tr("Optional"))
-        form = QFormLayout()
-        self.errors = FieldErrors(form)
-        for label, widget, key in (
-                (self.tr("Colleague helped:"), self.supported, "supported"),
-                (self.tr("Incident:"), self.incident, "incident"),
-                (self.tr("Support:"), self.kind, "kind"), (self.tr("How:"), self.method, "method"),
-                (self.tr("When:"), self.when, "at"), (self.tr("Outcome:"), self.outcome, "outcome"),
-                (self.tr("Notes:"), self.notes, "notes")):
-            self.errors.add_row(label, widget, key)
-        self.message = plain_label()
-        self.message.setObjectName("supportMessage")
-        self.record_button = action_button(self.tr("&Record support"), "recordSupport",
-                                           self.on_record)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.message, 1)
-        buttons.addWidget(self.record_button)
-        self.given = _table("supportGiven", [self.tr("When"), self.tr("Colleague"),
-                                             self.tr("Support"), self.tr("Incident"),
-                                             self.tr("Outcome")])
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addLayout(form)
-        left_layout.addLayout(buttons)
-        left_layout.addStretch(1)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(left)
-        splitter.addWidget(self.given)
-        layout = QVBoxLayout(self)
-        layout.addWidget(splitter)
-
-    def reload(self) -> None:
-        _colleagues(self.supported, self._panel.user, self.tr("Choose a colleague…"))
-        entries = support_given_by(self._panel.user, since=now_utc() - RECENT)
-        _fill(self.given, [(format_local(e.at), e.supported, e.kind, e.reference, e.outcome)
-                           for e in entries])
-
-    @Slot()
-    def on_record(self) -> None:
-        draft = SupportDraft(self.supported.currentData(), self.kind.currentData(),
-                             self.method.currentData(), self.outcome.toPlainText(),
-                             self.when.dateTime().toPython().astimezone(),
-                             incident=self.incident.text(), notes=self.notes.toPlainText())
-        try:
-            row = record_support(draft, self._panel.user)
-        except SupportError as exc:
-            self.message.clear()
-            self.errors.show(exc.problems)
-            return
-        self.errors.clear()
-        for edit in (self.outcome, self.notes):
-            edit.clear()
-        self.incident.clear()
-        self.message.setStyleSheet(SUCCESS_STYLE)
-        self.message.setText(self.tr("Support to {name} recorded.").format(
-            name=self.supported.currentText()))
-        self.when.setDateTime(QDateTime.currentDateTime())
-        self.reload()
-        self.recorded.emit(row.incident_id)
-
-
-class OnShiftTab(QWidget):
-    """Colleagues and their open incidents, so a team leader sees who needs support."""
-
-    def __init__(self, panel: HandoverPanel):
-        super().__init__(panel)
-        self.list = _table("onShift", [self.tr("Colleague"), self.tr("Role"),
-                                       self.tr("Open incidents"), self.tr("At risk"),
-                                       self.tr("Breached"), self.tr("Handovers to answer")])
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.list)
-
-    def reload(self) -> None:
-        loads = handover.who_is_on_shift()
-        _fill(self.list, [(c.name, c.role, str(c.open_incidents), str(c.at_risk),
-                           str(c.breached), str(c.pending_handovers)) for c in loads],
-              [c.user_id for c in loads])
-        for r, c in enumerate(loads):
-            for column in range(2, 6):
-                self.list.item(r, column).setTextAlignment(
-                    Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if c.breached:
-                self.list.item(r, 4).setForeground(Qt.GlobalColor.darkRed)
-
-
-class ShiftSummaryTab(QWidget):
-    """A shift's handovers and support on screen, and as a PDF."""
-
-    def __init__(self, panel: HandoverPanel):
-        super().__init__(panel)
-        self._panel = panel
-        from app.reports.shift_report import HANDOVER_HEADINGS
-
-        today = datetime.combine(datetime.now().date(), time.min)
-        self.start = QDateTimeEdit(QDateTime(today))
-        self.start.setObjectName("shiftStart")
-        self.end = QDateTimeEdit(QDateTime(today + timedelta(days=1)))
-        self.end.setObjectName("shiftEnd")
-        for edit in (self.start, self.end):
-            edit.setDisplayFormat("dd/MM/yyyy HH:mm")
-            edit.setCalendarPopup(True)
-            edit.dateTimeChanged.connect(lambda _value: self.reload())
-        self.counts = plain_label()
-        self.counts.setObjectName("shiftCounts")
-        self.counts.setStyleSheet("font-weight: 600;")
-        self.handovers = _table("shiftHandovers", [self.tr(h) for h in HANDOVER_HEADINGS])
-        self.export_button = action_button(self.tr("&Export PDF…"), "shiftExport",
-                                           self.on_export)
-        self.message = plain_label()
-        self.message.setObjectName("shiftMessage")
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Shift from:")))
-        top.addWidget(self.start)
-        top.addWidget(QLabel(self.tr("to:")))
-        top.addWidget(self.end)
-        top.addStretch(1)
-        top.addWidget(self.export_button)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.handovers, 1)
-        layout.addWidget(self.message)
-
-    def summary(self) -> handover.ShiftSummary:
-        return handover.shift_summary(self.start.dateTime().toPython().astimezone(),
-                                      self.end.dateTime().toPython().astimezone())
-
-    @Slot()
-    def reload(self) -> None:
-        from app.reports.shift_report import handover_rows, shift_text
-
-        summary = self.summary()
-        self.counts.setText(f"{shift_text(summary)}: {summary.counts_text()}")
-        _fill(self.handovers, handover_rows(summary))
-
-    @Slot()
-    def on_export(self) -> Path | None:
-        from app.models.organisation import organisation
-        from app.reports.pages import ReportError
-        from app.reports.shift_report import write_shift_pdf
-
-        suggested = Path.home() / f"shift-handovers-{self.start.date().toString('yyyy-MM-dd')}.pdf"
-        path = self._panel.dialogs.save_file(self, self.tr("Export the shift handover report"),
-                                             suggested, self.tr("PDF files (*.pdf)"))
-        if path is None:
-            return None
-        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
-        try:
-            written = write_shift_pdf(self.summary(), path, organisation(),
-                                      self._panel.user.display_name, now_utc())
-        except ReportError as exc:
-            self._panel.dialogs.error(self, self.tr("PDF not written"), str(exc))
-            return None
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.message.setText(self.tr("Exported to {path}").format(path=written))
-        return written
 
 
 # --- the panel --------------------------------------------------------------------------------

@@ -195,6 +195,13 @@ def test_a_query_flows_back_to_the_giver(qtbot, window_for, advisor, colleague, 
     type_into(qtbot, tab.outstanding_actions, "Ring the engineer")
     click(qtbot, tab.offer_button)
     assert "Offered 1 incident(s)" in tab.message.text()
+    # the one offered is not offered again: it waits for an answer
+    offered_reference = Incident.get_by_id(
+        Handover.get().items.get().incident_id).reference
+    assert offered_reference not in column(tab.incidents, 0)
+    assert tab.incidents.rowCount() == 2
+    assert tab.already_offered.text() == (
+        f"Already offered, awaiting an answer: {offered_reference} to Alex Colleague")
 
     alex = window_for(colleague)
     for_me = alex.handover_panel.for_me
@@ -278,7 +285,11 @@ def test_support_on_shift_and_the_shift_summary(qtbot, window_for, advisor, coll
 
     show_tab(qtbot, panel, "Shift summary")
     shift = panel.shift
-    assert "0 handovers of 0 incidents; 1 support record." in shift.counts.text()
+    assert shift.counts.text().endswith(": No handover; 1 support record.")
+    assert shift.handovers.rowCount() == 0
+    assert [shift.support.item(0, c).text() for c in range(5)][1:] == [
+        "Tess Leader → Sam Advisor\nFace to face", "Wellbeing check after a difficult call",
+        mine_three[0].reference, "Took ten minutes, back on calls"]
     target = tmp_path / "shift.pdf"
     dialogs.save_files.append(target)
     click(qtbot, shift.export_button)
