@@ -1,24 +1,42 @@
-"""The fonts the PDFs are written in: DejaVu Sans, shipped in ``app/resources/fonts``.
+"""The fonts the PDFs are written in, shipped in ``app/resources/fonts`` with their licences.
 
-ReportLab's built-in Helvetica covers Latin-1 only, so names such as Łukasz Wójcik lose
-letters. DejaVu Sans covers Latin (with Central and Eastern European letters), Greek,
-Cyrillic, Arabic and Hebrew. It has no CJK (Chinese, Japanese, Korean) glyphs and only a
-few emoji: the rest print as empty boxes, and Incident Desk does not claim to print them.
-Arabic and Hebrew letters print, but ReportLab lays lines out left to right without shaping,
-so right-to-left text reads as stored, letter by letter, not as a reader would write it.
+What prints:
+
+- **DejaVu Sans** (regular and bold) sets the text: Latin with Central and Eastern European
+  letters (Zoë, Łukasz Wójcik, Ørsted), Greek, Cyrillic, Arabic and Hebrew.
+- **Droid Sans Fallback** prints the characters DejaVu Sans has no glyph for, chosen per
+  character from the two fonts' own character maps (:func:`font_runs`): Chinese (the 20,902
+  unified ideographs; the rarer extensions mostly not), Japanese kana, Korean Hangul
+  syllables, full-width forms and CJK punctuation. It has no bold: CJK text in a bold
+  heading prints in the regular weight.
+- Arabic prints joined and Hebrew in reading order, right to left, mixed with English on
+  the same line, through :mod:`app.reports.bidi_text`.
+
+What does not print: characters neither font has, such as most emoji, the rare CJK
+extension ideographs and scripts such as Thai, Devanagari or Ethiopic, which print as empty
+boxes (the text is still in the PDF's text layer). Arabic is shaped by letter forms, not by
+the font's own rules, so it is legible but plainer than a word processor's; vowel marks
+sit where the font puts them, not adjusted to each letter. In a PDF's text, Arabic letters
+copy out as their joined forms (which search and NFKC normalisation map back to the letters).
+
+ReportLab embeds only the glyphs a PDF uses, so a report with one Chinese name grows by a
+few kilobytes, not by the font's 3.4 MB.
 """
 
 from __future__ import annotations
 
 import io
 from importlib import resources
+from itertools import groupby
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 BODY_FONT = "DejaVuSans"
 BOLD_FONT = "DejaVuSans-Bold"
-FONT_FILES = {BODY_FONT: "DejaVuSans.ttf", BOLD_FONT: "DejaVuSans-Bold.ttf"}
+FALLBACK_FONT = "DroidSansFallback"  # CJK: for characters DejaVu Sans lacks
+FONT_FILES = {BODY_FONT: "DejaVuSans.ttf", BOLD_FONT: "DejaVuSans-Bold.ttf",
+              FALLBACK_FONT: "DroidSansFallback.ttf"}
 FONT_FOLDER = ("app.resources", "fonts")  # package, folder inside it
 
 _registered = False
@@ -42,7 +60,8 @@ def _font_data(filename: str) -> io.BytesIO:
 
 
 def register_fonts() -> None:
-    """Register DejaVu Sans and its bold with ReportLab, once; later calls do nothing.
+    """Register DejaVu Sans, its bold and the CJK fallback with ReportLab, once; later calls
+    do nothing.
 
     ``<b>`` in a Paragraph in ``BODY_FONT`` then uses ``BOLD_FONT``. No italic is shipped:
     ``<i>`` falls back to the upright faces rather than failing.
@@ -60,3 +79,28 @@ def register_fonts() -> None:
     pdfmetrics.registerFontFamily(BODY_FONT, normal=BODY_FONT, bold=BOLD_FONT,
                                   italic=BODY_FONT, boldItalic=BOLD_FONT)
     _registered = True
+
+
+def char_map(font: str) -> dict[int, int] | None:
+    """The registered TrueType ``font``'s character map (code point to glyph); None for a
+    font that is not TrueType (ReportLab's standard fonts)."""
+    face = getattr(pdfmetrics.getFont(font), "face", None)
+    return None if face is None else face.charToGlyph
+
+
+def font_runs(text: str, font: str) -> list[tuple[str, str]]:
+    """``text`` cut into runs of (text, font name): each character in ``font`` where it has
+    a glyph, else in the CJK fallback where that has one, else in ``font`` (an empty box).
+
+    Text ``font`` covers whole, or a font that is not TrueType, gives one run.
+    Call :func:`register_fonts` first.
+    """
+    own, fallback = char_map(font), char_map(FALLBACK_FONT)
+
+    def font_for(char: str) -> str:
+        code = ord(char)
+        if own is None or code in own or fallback is None or code not in fallback:
+            return font
+        return FALLBACK_FONT
+
+    return [("".join(chars), name) for name, chars in groupby(text, key=font_for)]

@@ -20,6 +20,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from app.models.clock import format_local
 from app.models.organisation import Organisation
 from app.reports.fonts import BODY_FONT, BOLD_FONT, FontMissingError, register_fonts
+from app.reports.typed_text import draw_typed_string, typed_paragraph
 
 FOOTER_MARGIN = 18 * mm  # from the left and right edges
 FOOTER_Y = 10 * mm
@@ -41,11 +42,11 @@ def stylesheet() -> StyleSheet1:
 
 
 def text_paragraph(text: str, style: ParagraphStyle, **kwargs) -> Paragraph:
-    """A paragraph of text exactly as stored: markup-looking text is escaped, lines kept.
-    ``kwargs`` go to :class:`Paragraph` (``bulletText``, say)."""
-    escaped = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-               .replace("\n", "<br/>"))
-    return Paragraph(escaped, style, **kwargs)
+    """A paragraph of text exactly as stored: markup-looking text is escaped, lines kept,
+    CJK in the fallback font, Arabic joined and right-to-left text in reading order (see
+    :func:`app.reports.typed_text.typed_paragraph`). ``kwargs`` go to :class:`Paragraph`
+    (``bulletText``, say)."""
+    return typed_paragraph(text, style, **kwargs)
 
 
 LOGO_HEIGHT = 14 * mm
@@ -109,10 +110,11 @@ class NumberedCanvas(Canvas):
             self.setFont(BODY_FONT, 8)
             self.setFillColor(colors.grey)
             if self.footer:
-                self.drawString(FOOTER_MARGIN, FOOTER_Y, self.footer)
-            self.drawRightString(self._pagesize[0] - FOOTER_MARGIN, FOOTER_Y,
-                                 self.page_label.format(page=self._pageNumber,
-                                                        pages=len(self._pages)))
+                draw_typed_string(self, FOOTER_MARGIN, FOOTER_Y, self.footer, BODY_FONT, 8)
+            draw_typed_string(self, self._pagesize[0] - FOOTER_MARGIN, FOOTER_Y,
+                              self.page_label.format(page=self._pageNumber,
+                                                     pages=len(self._pages)),
+                              BODY_FONT, 8, right=True)
             super().showPage()
         super().save()
 
