@@ -304,6 +304,23 @@ def _decision_problem(handover: Handover, target: HandoverState) -> str | None:
             "again.")
 
 
+def _receivers_decision(handover_id: int, by: User, target: HandoverState) -> Handover:
+    """The handover, if ``by`` is its receiver and it can move to ``target``.
+
+    Raises:
+        HandoverError: it is not, or it cannot.
+    """
+    handover = _get(handover_id)
+    if by.id != handover.receiver_id:
+        verb = "accept" if target == HandoverState.ACCEPTED else "query"
+        raise HandoverError({"handover": (
+            f"This handover is addressed to {_user_name(handover.receiver_id)}: only they can "
+            f"{verb} it.")})
+    if (problem := _decision_problem(handover, target)) is not None:
+        raise HandoverError({"handover": problem})
+    return handover
+
+
 def _get(handover_id: int) -> Handover:
     handover = Handover.get_or_none(Handover.id == handover_id)
     if handover is None:
@@ -372,13 +389,7 @@ def accept(handover_id: int, by: User, now: datetime | None = None) -> HandoverC
     """
     now = now or now_utc()
     with database.atomic():
-        handover = _get(handover_id)
-        if by.id != handover.receiver_id:
-            raise HandoverError({"handover": (
-                f"This handover is addressed to {_user_name(handover.receiver_id)}: only "
-                "they can accept it.")})
-        if (problem := _decision_problem(handover, HandoverState.ACCEPTED)) is not None:
-            raise HandoverError({"handover": problem})
+        handover = _receivers_decision(handover_id, by, HandoverState.ACCEPTED)
         items = _items(handover_id)
         problems = {}
         for item in items:
@@ -423,13 +434,7 @@ def query(handover_id: int, reason: str, by: User, now: datetime | None = None
     now = now or now_utc()
     reason = trimmed(reason)
     with database.atomic():
-        handover = _get(handover_id)
-        if by.id != handover.receiver_id:
-            raise HandoverError({"handover": (
-                f"This handover is addressed to {_user_name(handover.receiver_id)}: only "
-                "they can query it.")})
-        if (problem := _decision_problem(handover, HandoverState.QUERIED)) is not None:
-            raise HandoverError({"handover": problem})
+        handover = _receivers_decision(handover_id, by, HandoverState.QUERIED)
         if not reason:
             raise HandoverError({"reason": "Say what is unclear or wrong, for "
                                            f"{_user_name(handover.giver_id)} to answer."})

@@ -26,9 +26,11 @@ from app.models.entities import (
     Communication,
     ConfigChange,
     Escalation,
+    HandoverItem,
     History,
     Incident,
     Setting,
+    SupportRecord,
     User,
 )
 from app.models.history_chain import ANONYMISED, ERASED_ROWS, value_digest
@@ -237,8 +239,8 @@ def anonymise(incident: Incident, by: User, reason: str, now: datetime) -> int:
 
 
 def _scrub_updates(incident: Incident, pattern: re.Pattern | None) -> None:
-    """The person struck out of the updates given and the escalations made; an update to
-    the caller loses its address."""
+    """The person struck out of the updates given, the escalations made, the handovers and
+    the support given; an update to the caller loses its address."""
     for c in Communication.select().where(Communication.incident == incident.id):
         (Communication.update(
             recipient="" if c.audience == "caller" else _scrub(c.recipient, pattern),
@@ -247,6 +249,13 @@ def _scrub_updates(incident: Incident, pattern: re.Pattern | None) -> None:
     for e in Escalation.select().where(Escalation.incident == incident.id):
         (Escalation.update(reason=_scrub(e.reason, pattern), tried=_scrub(e.tried, pattern))
          .where(Escalation.id == e.id).execute())
+    for h in HandoverItem.select().where(HandoverItem.incident == incident.id):
+        (HandoverItem.update(**{name: _scrub(getattr(h, name), pattern) for name in (
+            "last_update", "next_action", "outstanding_actions", "risks",
+            "promised_to_caller")}).where(HandoverItem.id == h.id).execute())
+    for r in SupportRecord.select().where(SupportRecord.incident == incident.id):
+        (SupportRecord.update(outcome=_scrub(r.outcome, pattern), notes=_scrub(r.notes, pattern))
+         .where(SupportRecord.id == r.id).execute())
 
 
 def purge_search_index() -> None:

@@ -326,3 +326,26 @@ def test_who_is_on_shift_counts_open_incidents(advisor, colleague, leader, three
     assert loads["Alex Colleague"].pending_handovers == 1
     assert loads["Tess Leader"].role == "Team leader"
     assert next(iter(loads)) == "Sam Advisor"  # the busiest first
+
+
+def test_erasing_personal_data_strikes_the_caller_out_of_handovers_and_support(
+        advisor, colleague, three, db_path):
+    from app.models.db import database
+    from app.models.personal_data import ERASED, anonymise
+    from app.models.support import SupportDraft, record_support, support_for_incident
+
+    incident = three[0]
+    name = incident.caller_name  # Olivia Taylor
+    offer(draft_for(three[:1], colleague, promised_to_caller=f"Ring {name} back by 5pm",
+                    risks=f"{name} is upset"), advisor, now=OFFER_AT)
+    record_support(SupportDraft(advisor.id, "guidance", "chat", f"Helped calm {name}",
+                                OFFER_AT, incident=incident.reference), colleague,
+                   now=OFFER_AT)
+    with database.atomic():
+        anonymise(Incident.get_by_id(incident.id), advisor, "Retention", LATER)
+    [record] = handovers_for_incident(incident.id)
+    assert (record.promised_to_caller, record.risks) == (f"Ring {ERASED} back by 5pm",
+                                                         f"{ERASED} is upset")
+    assert support_for_incident(incident.id)[0].outcome == f"Helped calm {ERASED}"
+    assert not any(name in (h.new_value or "") for h in incident_history(incident.id))
+    assert verify_file(db_path).ok
