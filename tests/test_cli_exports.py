@@ -61,7 +61,7 @@ def test_an_evidence_pack_of_three(demo, tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["export-pdf", "--incident", "INC-1999-000001", "--out", "{out}"],
-     "incident-desk: error: There is no incident 'INC-1999-000001' in this database."),
+     "incident-desk: error: There is no incident INC-1999-000001 in this database."),
     (["evidence-pack", "--incidents", "INC-1999-000001,INC-1999-000002", "--out", "{out}"],
      "incident-desk: error: There is no incident INC-1999-000001, INC-1999-000002 in this "
      "database."),

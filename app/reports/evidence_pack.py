@@ -43,6 +43,7 @@ from app.reports.pages import (
 from app.reports.progress import NO_PROGRESS, Progress
 
 TITLE = "Evidence pack"
+REPORTS_TITLE = "Incident reports"
 MAX_PASSES = 4
 EVIDENCED_COLOUR = colors.HexColor("#1b7a3a")
 MISSING_COLOUR = colors.HexColor("#b3261e")
@@ -57,22 +58,29 @@ def _page(anchors: dict[str, int], key: str) -> str:
 
 
 def _cover(exports: list[IncidentExport], organisation: Organisation, generated_by: str,
-           now: datetime, footer: str, styles: StyleSheet1) -> list[Flowable]:
+           now: datetime, footer: str, styles: StyleSheet1, checklists: bool
+           ) -> list[Flowable]:
     received = sorted(filter(None, (_received(e) for e in exports)))
     first, last = (format_local(datetime.fromisoformat(received[i]))[:10] for i in (0, -1))
     span = first if first == last else f"{first} – {last}"
-    story = [Anchor("cover", TITLE, footer=footer, fingerprint=""),
-             *header_flowables(TITLE, organisation, now, generated_by, styles, WIDTH),
+    title = TITLE if checklists else REPORTS_TITLE
+    masked = not any(e.personal_data for e in exports)
+    story = [Anchor("cover", title, footer=footer, fingerprint=""),
+             *header_flowables(title, organisation, now, generated_by, styles, WIDTH),
              text_paragraph(f"{len(exports)} incident{'s' if len(exports) != 1 else ''}, "
                             f"received {span}.", styles["BodyText"]),
-             Paragraph("For each incident: a checklist of what an assessor looks for, with "
-                       "the page where the record shows it, then the incident's whole "
-                       "record in order, from the call to its closure, with its audit trail "
-                       "and a sign-off.", styles["BodyText"]),
+             Paragraph("For each incident: " + (
+                 "a checklist of what an assessor looks for, with the page where the record "
+                 "shows it, then " if checklists else "") + "the incident's whole record in "
+                 "order, from the call to its closure, with its audit trail and a sign-off.",
+                 styles["BodyText"]),
              Paragraph("The callers' personal data is masked: names as initials, phone "
                        "numbers, email addresses and account numbers partly hidden, and "
-                       "phone numbers, email addresses and postcodes in free text hidden.",
-                       styles["BodyText"]),
+                       "phone numbers, email addresses and postcodes in free text hidden."
+                       if masked else "<b>Contains the callers' personal data.</b> For "
+                       "internal use only; do not pass it on. This print is recorded in "
+                       "each incident's audit trail.",
+                       styles["BodyText"] if masked else styles["warning"]),
              Paragraph("Each incident's fingerprint (SHA-256 of its record as exported) is "
                        "printed at the foot of its pages and stored in this file. <i>incident"
                        "-desk verify-export FILE</i> says whether each incident still reads "
@@ -93,25 +101,28 @@ def _received(export: IncidentExport) -> str:
                  if label == "Received"), "")
 
 
-def _contents(exports: list[IncidentExport], anchors: dict[str, int], styles: StyleSheet1
-              ) -> list[Flowable]:
+def _contents(exports: list[IncidentExport], anchors: dict[str, int], styles: StyleSheet1,
+              checklists: bool) -> list[Flowable]:
     rows = [[text_paragraph(h, styles["label"])
-             for h in ("Incident", "Evidenced", "Page")]]
+             for h in ("Incident", "Evidenced" if checklists else "Priority", "Page")]]
     for export in exports:
-        items = evidence_checklist(export.record)
-        shown = sum(item.evidenced for item in items)
         reference = export.reference
+        if checklists:
+            items = evidence_checklist(export.record)
+            second = f"{sum(item.evidenced for item in items)} of {len(items)}"
+        else:
+            second = export.record["summary"][0][1]
         link = (f'<a href="#{section_key(reference, "checklist")}" color="#1f4e8c">'
                 f'{reference}</a>')
         title = text_paragraph(export.record["title"], styles["cell"])
         rows.append([[Paragraph(link, styles["cell"]), title],
-                     Paragraph(f"{shown} of {len(items)}", styles["cell"]),
+                     text_paragraph(second, styles["cell"]),
                      Paragraph(_page(anchors, section_key(reference, "checklist")),
                                styles["cell"])])
     return [PageBreak(), Anchor("contents", "Contents"), Paragraph("Contents", styles["Title"]),
             Table(rows, colWidths=[WIDTH - 50 * mm, 30 * mm, 20 * mm], repeatRows=1,
                   style=table_style(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(
-                      "#e5e7eb")), ("ALIGN", (1, 0), (-1, -1), "RIGHT")))]
+                      "#e5e7eb")), ("ALIGN", (2, 0), (-1, -1), "RIGHT")))]
 
 
 def _checklist(export: IncidentExport, anchors: dict[str, int], styles: StyleSheet1
@@ -133,27 +144,30 @@ def _checklist(export: IncidentExport, anchors: dict[str, int], styles: StyleShe
 
 def pack_story(exports: list[tuple[IncidentExport, list[dict]]], organisation: Organisation,
                generated_by: str, now: datetime, anchors: dict[str, int],
-               progress: Progress = NO_PROGRESS) -> list[Flowable]:
-    """The whole pack, printing the pages in ``anchors`` (from the previous layout)."""
+               progress: Progress = NO_PROGRESS, checklists: bool = True) -> list[Flowable]:
+    """The whole pack, printing the pages in ``anchors`` (from the previous layout);
+    without ``checklists``, the incidents' reports alone behind the cover and contents."""
     styles = report_styles()
     styles.add(ParagraphStyle("mono", parent=styles["cell"], fontSize=7, leading=9))
     records = [export for export, _ in exports]
-    footer = f"{TITLE} · generated {format_local(now)} by {generated_by}"
-    story = _cover(records, organisation, generated_by, now, footer, styles)
-    story += _contents(records, anchors, styles)
+    title = TITLE if checklists else REPORTS_TITLE
+    footer = f"{title} · generated {format_local(now)} by {generated_by}"
+    story = _cover(records, organisation, generated_by, now, footer, styles, checklists)
+    story += _contents(records, anchors, styles, checklists)
     for done, (export, earlier) in enumerate(exports, start=1):
         reference = export.reference
-        incident_footer = f"{TITLE} · {reference} · generated {format_local(now)} by " \
+        incident_footer = f"{title} · {reference} · generated {format_local(now)} by " \
                           f"{generated_by}"
         story += [PageBreak(),
                   Anchor(section_key(reference, "checklist"),
                          f"{reference}: {export.record['title']}", footer=incident_footer,
                          fingerprint=export.fingerprint),
                   text_paragraph(f"{reference} — {export.record['title']}",
-                                 styles["Heading1"]),
-                  Paragraph("Evidence checklist", styles["section"]),
-                  _checklist(export, anchors, styles), Spacer(0, 4 * mm),
-                  Paragraph("The record", styles["section"])]
+                                 styles["Heading1"])]
+        if checklists:
+            story += [Paragraph("Evidence checklist", styles["section"]),
+                      _checklist(export, anchors, styles), Spacer(0, 4 * mm),
+                      Paragraph("The record", styles["section"])]
         story += incident_story(export, earlier, styles, incident_footer, start=False)
         story += [Spacer(0, 4 * mm), fingerprint_statement(export, styles), sign_off(styles)]
         progress.step(done, len(exports))
@@ -162,22 +176,26 @@ def pack_story(exports: list[tuple[IncidentExport, list[dict]]], organisation: O
 
 def write_evidence_pack(exports: list[tuple[IncidentExport, list[dict]]], path: Path,
                         organisation: Organisation, generated_by: str, now: datetime,
-                        progress: Progress = NO_PROGRESS) -> Path:
+                        progress: Progress = NO_PROGRESS, checklists: bool = True) -> Path:
     """Write the pack of ``exports`` (each record with its earlier exports) to ``path``,
-    through a temporary file renamed into place, and return ``path``.
+    through a temporary file renamed into place, and return ``path``. Without
+    ``checklists`` it is a plain bundle of incident reports (the log's selection).
 
     Raises:
         EvidencePackError: the file cannot be written; the message names it.
         ReportCancelled: ``progress`` was cancelled (no file is left).
     """
     records = [export for export, _ in exports]
-    subject = "Evidence for " + ", ".join(e.reference for e in records)
-    footer = f"{TITLE} · generated {format_local(now)} by {generated_by}"
+    title = TITLE if checklists else REPORTS_TITLE
+    subject = ("Evidence for " if checklists else "Reports of ") + ", ".join(
+        e.reference for e in records)
+    footer = f"{title} · generated {format_local(now)} by {generated_by}"
 
     def layout(target, anchors: dict[str, int], steps: Progress) -> dict[str, int]:
-        document = ReportDocument(target, title=TITLE, author=generated_by, subject=subject,
+        document = ReportDocument(target, title=title, author=generated_by, subject=subject,
                                   keywords=keywords(records))
-        document.build(pack_story(exports, organisation, generated_by, now, anchors, steps),
+        document.build(pack_story(exports, organisation, generated_by, now, anchors, steps,
+                                  checklists),
                        canvasmaker=numbered_canvas(footer))
         return document.anchors
 
@@ -196,4 +214,5 @@ def write_evidence_pack(exports: list[tuple[IncidentExport, list[dict]]], path: 
         part.write_bytes(laid_out.getvalue())
         progress.step(total, total)
 
-    return write_atomically(path, write, "the evidence pack", EvidencePackError)
+    return write_atomically(path, write, "the evidence pack" if checklists
+                            else "the incident reports", EvidencePackError)

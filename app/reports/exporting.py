@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.models.clock import now_utc
-from app.models.entities import User
+from app.models.entities import Incident, User
 from app.models.incident_record import (
     ExportError,
     IncidentExport,
@@ -20,13 +20,102 @@ from app.models.incident_record import (
     incident_record,
     record_export,
 )
-from app.models.organisation import organisation
+from app.models.organisation import Organisation, organisation
 from app.reports.evidence_pack import write_evidence_pack
 from app.reports.incident_report import KEYWORD_PREFIX, write_incident_report
 from app.reports.progress import NO_PROGRESS, Progress
 
 INCIDENT_REPORT = "Incident report PDF"
+INCIDENT_REPORTS = "Incident reports PDF"
 EVIDENCE_PACK = "Evidence pack PDF"
+MAX_INCIDENTS = 500  # in one export: a pack of more is for nobody to read
+
+
+@dataclass
+class ExportJob:
+    """An export prepared on the database's thread: the records read (and masked), ready
+    to be written anywhere (no database needed, so on a worker thread), then recorded.
+
+    One incident makes an incident report; several, one PDF of their reports with a cover
+    and contents; ``evidence`` makes the assessor's pack, with a checklist per incident.
+    """
+
+    items: list[tuple[IncidentExport, list[dict]]]  # each record, with its earlier exports
+    incidents: list[Incident]
+    by: User
+    personal_data: bool
+    evidence: bool
+    now: datetime
+    organisation: Organisation
+
+    @property
+    def what(self) -> str:
+        if self.evidence:
+            return EVIDENCE_PACK
+        return INCIDENT_REPORT if len(self.items) == 1 else INCIDENT_REPORTS
+
+    @property
+    def exports(self) -> list[IncidentExport]:
+        return [export for export, _ in self.items]
+
+    def suggested_name(self) -> str:
+        first = self.items[0][0].reference
+        if self.evidence:
+            return f"Evidence pack {first}.pdf" if len(self.items) == 1 else (
+                f"Evidence pack {first} and {len(self.items) - 1} more.pdf")
+        return f"{first}.pdf" if len(self.items) == 1 else (
+            f"Incident reports {first} and {len(self.items) - 1} more.pdf")
+
+    def write(self, path: Path, progress: Progress = NO_PROGRESS) -> Path:
+        """Write the PDF (through a temporary file renamed into place).
+
+        Raises:
+            ReportError: the file cannot be written; the message names it.
+            ReportCancelled: ``progress`` was cancelled; no file is left.
+        """
+        name = self.by.display_name
+        if len(self.items) == 1 and not self.evidence:
+            export, earlier = self.items[0]
+            return write_incident_report(export, earlier, Path(path), self.organisation,
+                                         name, self.now, progress)
+        return write_evidence_pack(self.items, Path(path), self.organisation, name, self.now,
+                                   progress, checklists=self.evidence)
+
+    def record(self) -> None:
+        """Write the export to each incident's audit trail (once the file is written)."""
+        record_export(self.incidents, self.by, self.what, self.personal_data, self.now)
+
+
+def prepare_export(references: list[str], by: User, personal_data: bool = False,
+                   evidence: bool = False, now: datetime | None = None) -> ExportJob:
+    """Read the incidents ``references`` (in that order, each once) for an export.
+
+    Raises:
+        ExportError: no reference is given, too many are, or some are unknown (all named).
+        RolePermissionError: ``by`` may not include personal data (an evidence pack never
+            includes it).
+    """
+    check_export(by, personal_data)
+    if evidence and personal_data:
+        raise ExportError("An evidence pack never includes the callers' personal data.")
+    wanted = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
+    if not wanted:
+        raise ExportError("Choose at least one incident to export.")
+    if len(wanted) > MAX_INCIDENTS:
+        raise ExportError(f"{len(wanted):,} incidents are too many for one PDF; choose at "
+                          f"most {MAX_INCIDENTS}.")
+    incidents, unknown = [], []
+    for reference in wanted:
+        try:
+            incidents.append(find_incident(reference))
+        except ExportError:
+            unknown.append(reference)
+    if unknown:
+        raise ExportError(f"There is no incident {', '.join(unknown)} in this database.")
+    items = [(incident_record(incident, personal_data), exports_of(incident))
+             for incident in incidents]
+    return ExportJob(items, incidents, by, personal_data, evidence, now or now_utc(),
+                     organisation())
 
 
 def export_incident(reference: str, path: Path, by: User, personal_data: bool = False,
@@ -40,42 +129,26 @@ def export_incident(reference: str, path: Path, by: User, personal_data: bool = 
         RolePermissionError: ``by`` may not include personal data.
         IncidentReportError: the file cannot be written (nothing is recorded then).
     """
-    check_export(by, personal_data)
-    incident = find_incident(reference)
-    now = now or now_utc()
-    export = incident_record(incident, personal_data)
-    write_incident_report(export, exports_of(incident), Path(path), organisation(),
-                          by.display_name, now, progress)
-    record_export([incident], by, INCIDENT_REPORT, personal_data, now)
-    return export
+    job = prepare_export([reference], by, personal_data, now=now)
+    job.write(path, progress)
+    job.record()
+    return job.exports[0]
 
 
 def export_evidence_pack(references: list[str], path: Path, by: User,
                          now: datetime | None = None, progress: Progress = NO_PROGRESS
                          ) -> list[IncidentExport]:
-    """Write the incidents ``references`` (in that order, each once) as an evidence pack
-    to ``path``, the callers' data masked, and note the export in each audit trail.
+    """Write the incidents ``references`` as an evidence pack to ``path``, the callers'
+    data masked, and note the export in each audit trail.
 
     Raises:
         ExportError: a reference is unknown (all are named), or none is given.
         EvidencePackError: the file cannot be written (nothing is recorded then).
     """
-    wanted = list(dict.fromkeys(r.strip().upper() for r in references if r.strip()))
-    if not wanted:
-        raise ExportError("Choose at least one incident for the evidence pack.")
-    incidents, unknown = [], []
-    for reference in wanted:
-        try:
-            incidents.append(find_incident(reference))
-        except ExportError:
-            unknown.append(reference)
-    if unknown:
-        raise ExportError(f"There is no incident {', '.join(unknown)} in this database.")
-    now = now or now_utc()
-    exports = [(incident_record(incident), exports_of(incident)) for incident in incidents]
-    write_evidence_pack(exports, Path(path), organisation(), by.display_name, now, progress)
-    record_export(incidents, by, EVIDENCE_PACK, False, now)
-    return [export for export, _ in exports]
+    job = prepare_export(references, by, evidence=True, now=now)
+    job.write(path, progress)
+    job.record()
+    return job.exports
 
 
 # --- verifying ------------------------------------------------------------------------------

@@ -167,7 +167,7 @@ def test_verify_refuses_a_pdf_that_is_not_one_of_ours(tmp_path, db):
 def test_an_unknown_reference_is_named(db, advisor, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(ExportError, match="There is no incident 'INC-2026-999999'"):
+    with pytest.raises(ExportError, match="There is no incident INC-2026-999999 in"):
         export_incident("INC-2026-999999", out / "x.pdf", advisor)
     assert list(out.iterdir()) == []
 
