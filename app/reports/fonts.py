@@ -84,8 +84,7 @@ def register_fonts() -> None:
 def char_map(font: str) -> dict[int, int] | None:
     """The registered TrueType ``font``'s character map (code point to glyph); None for a
     font that is not TrueType (ReportLab's standard fonts)."""
-    face = getattr(pdfmetrics.getFont(font), "face", None)
-    return None if face is None else face.charToGlyph
+    return getattr(getattr(pdfmetrics.getFont(font), "face", None), "charToGlyph", None)
 
 
 def font_runs(text: str, font: str) -> list[tuple[str, str]]:
