@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -67,6 +69,8 @@ class DetailPane(QWidget):
     prioritise_requested = Signal(int)
     escalate_requested = Signal(int)
     update_requested = Signal(int)
+    print_requested = Signal(int)
+    export_requested = Signal(int)
 
     def __init__(self, operations: IncidentOperations, parent: QWidget | None = None):
         super().__init__(parent)
@@ -95,6 +99,22 @@ class DetailPane(QWidget):
         self.update_button.setToolTip(self.tr("Record an update given to a stakeholder, or "
                                               "send one by email"))
         self.update_button.clicked.connect(self.on_update_clicked)
+        self.report_button = QToolButton()
+        self.report_button.setObjectName("detailReport")
+        self.report_button.setText(self.tr("&Report"))
+        self.report_button.setToolTip(self.tr("Print this incident's report, or export it as "
+                                              "a PDF"))
+        self.report_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        report_menu = QMenu(self.report_button)
+        self.print_report_action = report_menu.addAction(self.tr("&Print…"))
+        self.print_report_action.triggered.connect(
+            lambda: self._incident_id is not None and self.print_requested.emit(
+                self._incident_id))
+        self.export_report_action = report_menu.addAction(self.tr("&Export PDF…"))
+        self.export_report_action.triggered.connect(
+            lambda: self._incident_id is not None and self.export_requested.emit(
+                self._incident_id))
+        self.report_button.setMenu(report_menu)
         badges = QHBoxLayout()
         badges.addWidget(self.priority_badge)
         badges.addWidget(self.status_label)
@@ -103,6 +123,7 @@ class DetailPane(QWidget):
         badges.addWidget(self.escalate_button)
         badges.addWidget(self.update_button)
         badges.addWidget(self.edit_button)
+        badges.addWidget(self.report_button)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)

@@ -127,6 +127,12 @@ class IncidentTableModel(QAbstractTableModel):
         log_row = self._row(row)
         return log_row.id if log_row else None
 
+    def reference(self, row: int) -> str | None:
+        if not 0 <= row < self.rowCount():
+            return None
+        log_row = self._row(row)
+        return log_row.reference if log_row else None
+
     def row_of(self, incident_id: int) -> int | None:
         """The row showing ``incident_id``, if the filter lets it through."""
         for page_no, page in self._pages.items():

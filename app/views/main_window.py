@@ -51,6 +51,7 @@ from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
 from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
+from app.views.report_actions import ReportActions
 from app.views.service_levels_dialog import ServiceLevelsDialog
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
@@ -92,7 +93,8 @@ class MainWindow(QMainWindow):
         self.table.setObjectName("incidentLog")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # several rows may be chosen, for one PDF of their reports (Ctrl or Shift + click)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -117,6 +119,14 @@ class MainWindow(QMainWindow):
         self.detail.prioritise_requested.connect(self.open_wizard)
         self.detail.escalate_requested.connect(self.open_escalate)
         self.detail.update_requested.connect(self.open_update)
+        self.reports = ReportActions(self, operations.user, dialogs, self.selected_references)
+        self.reports.exported.connect(lambda _ids: self.detail.show_incident(
+            self.detail.incident_id))
+        self.reports.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
+        self.detail.print_requested.connect(
+            lambda incident_id: self.report_on(incident_id, self.reports.print_selection))
+        self.detail.export_requested.connect(
+            lambda incident_id: self.report_on(incident_id, self.reports.export_selection))
         self.escalate_dialog: EscalateDialog | None = None
         self.update_dialog: CommunicationDialog | None = None
         self.matrix_dialog: EscalationMatrixDialog | None = None
@@ -204,8 +214,25 @@ class MainWindow(QMainWindow):
         self.email_action = action(self.tr("&Email…"), "Ctrl+Shift+K", self.open_email_settings,
                                    self.tr("The mail server updates to stakeholders are sent "
                                            "through"))
+        self.print_action = action(self.tr("&Print…"), QKeySequence.StandardKey.Print,
+                                   self.reports.print_selection,
+                                   self.tr("Preview and print the selected incidents' report"))
+        self.export_pdf_action = action(self.tr("E&xport PDF…"), "Ctrl+Shift+S",
+                                        self.reports.export_selection,
+                                        self.tr("Save the selected incidents' report as a "
+                                                "PDF"))
+        self.period_report_action = action(self.tr("&Period report…"), "Ctrl+Shift+R",
+                                           self.reports.period_report,
+                                           self.tr("Totals, service levels, escalations and "
+                                                   "volumes for a range of days"))
+        self.evidence_pack_action = action(self.tr("&Evidence pack…"), "Ctrl+Shift+A",
+                                           self.reports.evidence_pack,
+                                           self.tr("Chosen incidents for an assessor, with a "
+                                                   "checklist each"))
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addActions([self.print_action, self.export_pdf_action])
+        file_menu.addSeparator()
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -218,6 +245,10 @@ class MainWindow(QMainWindow):
         self.handover_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
         view_menu.addActions([self.find_action, self.refresh_action, self.matrix_action,
                               self.handover_action])
+        reports_menu = self.menuBar().addMenu(self.tr("&Reports"))
+        reports_menu.addActions([self.print_action, self.export_pdf_action])
+        reports_menu.addSeparator()
+        reports_menu.addActions([self.period_report_action, self.evidence_pack_action])
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addActions([self.service_levels_action, self.matrix_action,
                                   self.email_action, self.data_protection_action])
@@ -264,6 +295,21 @@ class MainWindow(QMainWindow):
         else:
             self.table.selectionModel().clearSelection()
         self.detail.show_incident(incident_id)
+
+    def selected_references(self) -> list[str]:
+        """The references of the incidents chosen in the log, in its order; the incident
+        shown in the pane when no row is chosen."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        references = [self.model.reference(row) for row in rows]
+        references = [r for r in references if r]
+        if not references and self.detail.incident_id is not None:
+            references = [get_incident(self.detail.incident_id).reference]
+        return references
+
+    def report_on(self, incident_id: int, report):
+        """Run ``report`` (print or export) on the one incident ``incident_id``."""
+        self.select_incident(incident_id)
+        return report()
 
     @Slot(QModelIndex, QModelIndex)
     def on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
