@@ -5,17 +5,23 @@ saving a copy, and opening the file in the system's PDF viewer.
 Any PDF file will do; a report still to be written goes through :func:`preview_report`,
 which writes it off the GUI thread into a private temporary folder and then shows it::
 
-    preview_report(window, lambda path, progress, cancelled: write_incident_pdf(
-                       path, incident, Progress(progress, cancelled)),
-                   "INC-000123.pdf", window.tr("Incident report"), dialogs)
+    preview_report(window, lambda path, progress, cancelled: write_incident_report(
+                       export, exports, path, organisation, user.display_name, now_utc(),
+                       Progress(progress, cancelled)),
+                   f"{export.reference}.pdf", window.tr("Incident report"), dialogs)
+
+Printing draws each page as a picture (QtPdf renders pages, it cannot hand them on as
+text), a slice at a time on the GUI thread: QtPdf's documents cannot be drawn from two
+threads at once.
 """
 
 from __future__ import annotations
 
 import math
+import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -55,7 +61,7 @@ from PySide6.QtWidgets import (
 from app.reports.pages import ReportError, write_atomically
 from app.reports.progress import NO_PROGRESS, CancelledCheck, Progress, ProgressCallback
 from app.views.dialogs import Dialogs
-from app.views.report_runner import ReportJob, run_in_background, run_report
+from app.views.report_runner import ReportJob, run_report, run_steps
 from app.views.text import tr
 
 ZOOM_STEP = math.sqrt(2.0)  # two steps double the size, as Qt's own viewer example does
@@ -63,6 +69,7 @@ MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
 # Pages are drawn on the printer as images; 300 dpi prints text crisply while an A4 page
 # stays near 35 MB in memory (the printer's own 1,200 dpi would be 16 times that).
 PRINT_DPI = 300
+STRIP_ROWS = 400  # of a page's picture drawn on the printer at a time (about 3.4 cm)
 ERROR_STYLE = "color: #b71c1c; font-weight: 600;"
 PDF_FILTER = "PDF files (*.pdf)"
 
@@ -121,14 +128,58 @@ def _render(document: QPdfDocument, page: int, size: QSize) -> QImage:
     if image.isNull():
         raise PrintError(tr("PdfPreview", "Page {page} could not be drawn for the printer.")
                          .format(page=page + 1))
-    # QtPdf leaves the paper transparent (black once the alpha is dropped): lay the page
-    # on white, so the printer gets an opaque picture (no transparency mask to send)
-    paper = QImage(image.size(), QImage.Format.Format_RGB32)
-    paper.fill(Qt.GlobalColor.white)
-    painter = QPainter(paper)
-    painter.drawImage(0, 0, image)
+    return image
+
+
+def _on_white(image: QImage, rows: QRect) -> QImage:
+    """``rows`` of ``image`` laid on white paper: QtPdf leaves the paper transparent (black
+    once the alpha is dropped), and an opaque picture sends no transparency mask."""
+    strip = QImage(rows.size(), QImage.Format.Format_RGB32)
+    strip.fill(Qt.GlobalColor.white)
+    painter = QPainter(strip)
+    painter.drawImage(QPoint(0, 0), image, rows)
     painter.end()
-    return paper
+    return strip
+
+
+def print_steps(document: QPdfDocument, printer: QPrinter, from_page: int | None = None,
+                to_page: int | None = None) -> Generator[tuple[int, int], None, int]:
+    """Print pages of ``document`` on ``printer`` a slice at a time (see :func:`print_pdf`):
+    yields (pages printed, pages to print) after each slice, none taking long, and returns
+    how many pages were printed. Closing it part way aborts the print run.
+
+    QtPdf's documents cannot be drawn from two threads at once (a view showing one while
+    another prints crashes), so printing stays on the GUI thread, in slices between events.
+    """
+    count = document.pageCount()
+    chosen = pages_to_print(printer, count)
+    first = max(1, from_page if from_page is not None else chosen[0])
+    last = min(count, to_page if to_page is not None else chosen[1])
+    pages = range(first - 1, last)
+    if not pages:
+        return 0
+    output = printer.outputFileName()
+    if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or not output:
+        yield from _print_pages(document, printer, pages)
+        return len(pages)
+    # Printed to a file: into a scratch file first, so that a print cancelled or failed
+    # part way leaves the file chosen as it was.
+    target = Path(output)
+    if not target.parent.is_dir():
+        raise PrintError(tr("PdfPreview", "Cannot write the printed PDF to {path}: the "
+                                          "folder {folder} is not there.").format(
+            path=target, folder=target.parent))
+    handle, scratch = tempfile.mkstemp(prefix="incident-desk-print-", suffix=".pdf")
+    os.close(handle)
+    try:
+        printer.setOutputFileName(scratch)
+        yield from _print_pages(document, printer, pages)
+        write_atomically(target, lambda part: shutil.copyfile(scratch, part),
+                         tr("PdfPreview", "the printed PDF"), PrintError)
+    finally:
+        printer.setOutputFileName(output)
+        Path(scratch).unlink(missing_ok=True)
+    return len(pages)
 
 
 def print_pdf(document: QPdfDocument, printer: QPrinter, from_page: int | None = None,
@@ -136,8 +187,8 @@ def print_pdf(document: QPdfDocument, printer: QPrinter, from_page: int | None =
     """Print the pages of ``document`` on ``printer``, each page drawn at up to
     :data:`PRINT_DPI`, as large as fits the paper and centred on it; each page goes on
     paper turned its way (landscape pages on landscape paper), or is turned to fit where
-    the printer cannot change between pages. Printed to a PDF file, the file is written
-    beside its place and renamed into it: whole, or (cancelled, failed) not at all.
+    the printer cannot change between pages. Printed to a PDF file, the file is replaced
+    whole, or (cancelled, failed) not at all.
 
     Args:
         from_page, to_page: the pages to print, counted from 1, both included; None for
@@ -152,32 +203,23 @@ def print_pdf(document: QPdfDocument, printer: QPrinter, from_page: int | None =
             printed to cannot be written.
         ReportCancelled: the user cancelled (the print run is aborted).
     """
-    count = document.pageCount()
-    chosen = pages_to_print(printer, count)
-    first = max(1, from_page if from_page is not None else chosen[0])
-    last = min(count, to_page if to_page is not None else chosen[1])
-    pages = range(first - 1, last)
-    if not pages:
-        return 0
-    output = printer.outputFileName()
-    if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or not output:
-        _print_pages(document, printer, pages, progress)
-        return len(pages)
-
-    def write(part: Path) -> None:
-        printer.setOutputFileName(str(part))
-        _print_pages(document, printer, pages, progress)
-
+    steps = print_steps(document, printer, from_page, to_page)
+    shown = -1
     try:
-        write_atomically(Path(output), write, tr("PdfPreview", "the printed PDF"),
-                         PrintError)
+        while True:
+            done, total = next(steps)
+            if done != shown:
+                progress.report(done, total)
+                shown = done
+            progress.check()
+    except StopIteration as stop:
+        return stop.value
     finally:
-        printer.setOutputFileName(output)
-    return len(pages)
+        steps.close()
 
 
-def _print_pages(document: QPdfDocument, printer: QPrinter, pages: range,
-                 progress: Progress) -> None:
+def _print_pages(document: QPdfDocument, printer: QPrinter, pages: range
+                 ) -> Generator[tuple[int, int], None, None]:
     dpi = printer.resolution()
     scale = min(dpi, PRINT_DPI) / dpi  # of the image, against the printer's pixels
     painter = QPainter()
@@ -192,9 +234,10 @@ def _print_pages(document: QPdfDocument, printer: QPrinter, pages: range,
             elif not printer.newPage():
                 raise PrintError(tr("PdfPreview", "The printer did not take page {page}.")
                                  .format(page=page + 1))
-            _draw_page(painter, printer, document, page, size, scale)
-            progress.step(n + 1, len(pages))
-    except BaseException:
+            for _ in _draw_page(painter, printer, document, page, size, scale):
+                yield n, len(pages)
+            yield n + 1, len(pages)
+    except BaseException:  # GeneratorExit too: cancelled
         if painter.isActive():
             printer.abort()
             painter.end()
@@ -209,8 +252,9 @@ def _printer_target(printer: QPrinter) -> str:
 
 
 def _draw_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, page: int,
-               size: QSizeF, scale: float) -> None:
-    """Draw one page as large as fits the paper's printable area, centred on it."""
+               size: QSizeF, scale: float) -> Generator[None, None, None]:
+    """Draw one page as large as fits the paper's printable area, centred on it; yields
+    after drawing the page (some 25 ms at 300 dpi) and after each strip of it."""
     area = printer.pageLayout().paintRectPixels(printer.resolution())
     paper = QRect(0, 0, area.width(), area.height())
     # the painter keeps the first page's size: give it this page's
@@ -227,7 +271,16 @@ def _draw_page(painter: QPainter, printer: QPrinter, document: QPdfDocument, pag
                     (paper.height() - fitted.height()) / 2, fitted.width(), fitted.height())
     image = _render(document, page, QSize(max(1, round(fitted.width() * scale)),
                                           max(1, round(fitted.height() * scale))))
-    painter.drawImage(target, image)
+    yield
+    # In strips: a whole A4 page at 300 dpi takes some 110 ms to draw (most of it
+    # compressing), too long between two events. Each strip overlaps the next by a printer
+    # pixel, so no hairline shows between them.
+    step = target.height() / image.height()
+    for top in range(0, image.height(), STRIP_ROWS):
+        rows = QRect(0, top, image.width(), min(STRIP_ROWS, image.height() - top))
+        painter.drawImage(QRectF(target.left(), target.top() + top * step, target.width(),
+                                 rows.height() * step + 1), _on_white(image, rows))
+        yield
 
 
 def ask_printer(printer: QPrinter, parent: QWidget | None, page_count: int) -> bool:
@@ -385,6 +438,7 @@ class PdfPreviewDialog(QDialog):
         self.page_box.setEnabled(pages > 0)
         self.page_box.setRange(1 if pages else 0, pages)
         self.page_count_label.setText(self.tr("of {pages}").format(pages=pages))
+        self.status.setText(str(self.path) if pages else "")
         if self.load_error is not None:
             self.view.hide()
             self.message.setText(load_error_text(self.path, self.load_error))
@@ -473,7 +527,8 @@ class PdfPreviewDialog(QDialog):
     # --- print, save, open ------------------------------------------------------------------
     @Slot()
     def on_print(self) -> None:
-        """Ask which printer and pages, then print them off the GUI thread."""
+        """Ask which printer and pages, then print them a slice at a time between events,
+        behind a progress dialog with Cancel."""
         if not self.page_count or (self.print_job is not None and not self.print_job.done):
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -482,20 +537,10 @@ class PdfPreviewDialog(QDialog):
         if not self.ask_printer(printer, self, self.page_count):
             return
         first, last = pages_to_print(printer, self.page_count, self.current_page)
-        path, title = self.path, self.title
-
-        def work(progress: ProgressCallback, cancelled: CancelledCheck) -> int:
-            # a document of its own: the view goes on drawing from the dialog's meanwhile
-            document = QPdfDocument()
-            error = document.load(str(path))
-            if error != QPdfDocument.Error.None_:
-                raise PrintError(load_error_text(path, error))
-            return print_pdf(document, printer, first, last, Progress(progress, cancelled))
-
         self.status.setText(self.tr("Printing…"))
-        self.print_job = run_in_background(
-            self, work, self.tr("Print"),
-            self.tr("Printing {title}…").format(title=title), self._dialogs,
+        self.print_job = run_steps(
+            self, print_steps(self.document, printer, first, last), self.tr("Print"),
+            self.tr("Printing {title}…").format(title=self.title), self._dialogs,
             messages=(PrintError,))
         self.print_job.finished.connect(self.on_printed)
         self.print_job.failed.connect(lambda _: self.status.setText(self.tr("Not printed.")))

@@ -14,6 +14,10 @@ report written through ``write_atomically`` does without leaving a file behind::
 
 A failure is shown through the ``Dialogs`` seam and announced by ``failed``; a cancelled
 job announces ``cancelled`` and shows nothing.
+
+Work that must stay on the GUI thread (drawing with QtPdf, whose documents cannot be used
+from two threads at once) goes to :func:`run_steps` instead: a generator done a short
+slice at a time between events, behind the same progress dialog.
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
 from app.reports.pages import ReportError
@@ -36,6 +40,8 @@ log = logging.getLogger(__name__)
 
 # (progress, cancelled) -> what the work made: the path written, for a report
 Work = Callable[[ProgressCallback, CancelledCheck], Any]
+# yields (done, total) after each short slice of work; returns what the work made
+Steps = Generator[tuple[int, int], None, Any]
 SHOW_AFTER_MS = 300  # the progress dialog is not shown for work done sooner
 
 # Jobs without a parent, kept alive until their outcome has been delivered on the GUI thread.
@@ -63,6 +69,7 @@ class ReportJob(QObject):
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._latest: tuple[int, int] | None = None  # (done, total) not yet shown
+        self._shown: tuple[int, int] | None = None  # the last (done, total) shown
         self._progress.connect(self.on_progress, Qt.ConnectionType.QueuedConnection)
         self._outcome.connect(self.on_outcome, Qt.ConnectionType.QueuedConnection)
 
@@ -82,8 +89,16 @@ class ReportJob(QObject):
     def report_progress(self, done: int, total: int) -> None:
         """The work's ``progress(done, total)`` (on the worker thread). At most one report
         waits for the GUI thread at a time, holding the latest figures: a worker reporting
-        each of a million rows does not flood the GUI thread, nor is its last report lost."""
+        each of a million rows does not flood the GUI thread, nor is its last report lost;
+        figures already shown are not sent again.
+
+        WORKAROUND: PySide6 6.12's ``Signal.emit`` returns ``True`` without taking a
+        reference to it, so on Python 3.11 (where ``True`` is not immortal) every emit from
+        Python brings the interpreter closer to aborting with "bool_dealloc"; emitting only
+        what is new keeps this module's share small."""
         with self._lock:
+            if (done, total) in (self._latest, self._shown):
+                return  # nothing new to show (each emit costs: see report_progress)
             waiting = self._latest is not None
             self._latest = done, total
         if not waiting:
@@ -94,6 +109,8 @@ class ReportJob(QObject):
     def on_progress(self) -> None:
         with self._lock:
             latest, self._latest = self._latest, None
+            if latest is not None:
+                self._shown = latest
         if latest is not None and not self.done:
             self.progressed.emit(*latest)
 
@@ -110,6 +127,28 @@ class ReportJob(QObject):
         else:
             self.cancelled.emit()
 
+    def step(self, steps: Steps, messages: tuple[type[Exception], ...]) -> bool:
+        """Do the next slice of ``steps`` (on the GUI thread); False once it is over."""
+        if self.is_cancelled():
+            steps.close()
+            self.on_outcome("cancelled", None)
+            return False
+        try:
+            done, total = next(steps)
+        except StopIteration as stop:
+            self.on_outcome("finished", stop.value)
+        except ReportCancelled:
+            self.on_outcome("cancelled", None)
+        except messages as exc:
+            self.on_outcome("failed", str(exc))
+        except Exception as exc:
+            log.exception("%s failed", self.title)
+            self.on_outcome("failed", _unexpected(self.title, exc))
+        else:
+            self.report_progress(done, total)
+            return True
+        return False
+
     def run(self, work: Work, messages: tuple[type[Exception], ...]) -> None:
         """Do ``work`` (on a worker thread) and send its outcome to the GUI thread."""
         try:
@@ -121,12 +160,15 @@ class ReportJob(QObject):
             outcome = "failed", str(exc)
         except Exception as exc:  # a bug must not leave the progress dialog up for ever
             log.exception("%s failed", self.title)
-            outcome = "failed", tr("ReportRunner", "{what} failed: an unexpected error "
-                                                   "({error}).").format(what=self.title,
-                                                                        error=exc)
+            outcome = "failed", _unexpected(self.title, exc)
         # RuntimeError: the window that asked has been closed and deleted meanwhile
         with contextlib.suppress(RuntimeError):
             self._outcome.emit(*outcome)
+
+
+def _unexpected(what: str, error: Exception) -> str:
+    return tr("ReportRunner", "{what} failed: an unexpected error ({error}).").format(
+        what=what, error=error)
 
 
 def _progress_dialog(job: ReportJob, parent: QWidget | None, label: str) -> QProgressDialog:
@@ -188,12 +230,31 @@ def run_in_background(parent: QWidget | None, work: Work, title: str, label: str
         The job: ``finished(result)``, ``failed(message)`` (the message has already been
         shown through ``dialogs``) or ``cancelled()`` follows, on the GUI thread.
     """
+    job = _new_job(parent, title, label, dialogs)
+    QThreadPool.globalInstance().start(lambda: job.run(work, messages))
+    return job
+
+
+def run_steps(parent: QWidget | None, steps: Steps, title: str, label: str,
+              dialogs: Dialogs,
+              messages: tuple[type[Exception], ...] = (ReportError,)) -> ReportJob:
+    """Like :func:`run_in_background`, for work that must stay on the GUI thread: the
+    generator ``steps`` is advanced one slice at a time between events (so each slice must
+    be short: 100 ms at the most), and closed if the user cancels."""
+    job = _new_job(parent, title, label, dialogs)
+    timer = QTimer(job)
+    timer.setInterval(0)  # the next slice as soon as the events waiting have been handled
+    timer.timeout.connect(lambda: job.step(steps, messages) or timer.stop())
+    timer.start()
+    return job
+
+
+def _new_job(parent: QWidget | None, title: str, label: str, dialogs: Dialogs) -> ReportJob:
     job = ReportJob(title, parent)
     if parent is None:
         _RUNNING.add(job)
     job.progress_dialog = _progress_dialog(job, parent, label)
     job.failed.connect(lambda message: dialogs.error(parent, title, message))
-    QThreadPool.globalInstance().start(lambda: job.run(work, messages))
     return job
 
 

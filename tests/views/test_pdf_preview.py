@@ -12,9 +12,10 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QPushButton, QToolButton
 
 from app.reports.progress import Progress, ReportCancelled
+from app.views import report_runner
 from app.views.pdf_preview import PdfPreviewDialog, preview_report, print_pdf
 from tests.views.sample_pdf import BANDS, page_bands, pdf_pages, pdf_text, write_sample_pdf
 
@@ -112,6 +113,7 @@ def test_the_pages_are_counted_and_the_page_box_goes_to_a_page_and_follows_the_s
     assert dialog.page_box.value() == 1
     assert dialog.view.pageMode() == QPdfView.PageMode.MultiPage
     assert "Incident report" in dialog.windowTitle()
+    assert dialog.status.text() == str(sample)
 
     scroll = dialog.view.verticalScrollBar()
     go_to_page(qtbot, dialog, 3)
@@ -235,6 +237,26 @@ def test_a_print_dialog_cancelled_prints_nothing(qtbot, open_preview, sample, tm
     assert not answers.output.exists()
 
 
+def test_cancel_while_printing_stops_and_leaves_no_file(qtbot, open_preview, dialogs, sample,
+                                                        tmp_path, monkeypatch):
+    monkeypatch.setattr(report_runner, "SHOW_AFTER_MS", 0)  # the progress shown at once
+    answers = PrintDialogAnswers(tmp_path / "printed.pdf")
+    dialog = open_preview(sample, ask_printer=answers)
+
+    click(qtbot, dialog, "printPdf")
+    progress = dialog.print_job.progress_dialog
+    qtbot.waitUntil(lambda: progress.isVisible() and progress.value() >= 1, timeout=20_000)
+    assert progress.maximum() == 5
+    assert progress.labelText() == "Printing Incident report…"
+    with qtbot.waitSignal(dialog.print_job.cancelled, timeout=10_000):
+        qtbot.mouseClick(progress.findChild(QPushButton, "cancelWork"),
+                         Qt.MouseButton.LeftButton)
+
+    assert not answers.output.exists()
+    assert dialog.status.text() == "Printing cancelled."
+    assert dialogs.calls == []
+
+
 def test_print_pdf_keeps_to_the_pages_there_are(qapp, sample, tmp_path):
     document = QPdfDocument()
     assert document.load(str(sample)) == QPdfDocument.Error.None_
@@ -261,9 +283,9 @@ def test_a_print_cancelled_midway_leaves_the_file_printed_to_as_it_was(qapp, sam
 
     with pytest.raises(ReportCancelled):
         print_pdf(document, printer, progress=Progress(lambda page, _: done.append(page),
-                                                       lambda: len(done) >= 2))
+                                                       lambda: done[-1] >= 2))
 
-    assert done == [1, 2]
+    assert done == [0, 1, 2]  # pages printed, told as each is done
     assert output.read_text() == "an earlier print"
     assert sorted(os.listdir(tmp_path)) == ["printed.pdf", "report"]  # no partial file
     assert printer.outputFileName() == str(output)
@@ -339,7 +361,7 @@ def test_save_as_where_it_cannot_be_written_says_so_and_leaves_nothing(
     assert sorted(os.listdir(tmp_path)) == before
     if folder.is_dir():
         assert os.listdir(folder) == []
-    assert dialog.status.text() == ""
+    assert dialog.status.text() == str(sample)  # the file shown, as before
 
 
 def test_open_in_viewer_hands_the_file_to_the_desktop(qtbot, open_preview, dialogs, sample):
