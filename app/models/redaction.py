@@ -93,11 +93,18 @@ class Redactor:
 
     def __init__(self, incident: Incident, rows: list[History]):
         self._caller = caller_identifiers(incident, rows)
-        self._names = {incident.caller_name.strip().lower()} | {
-            (row.old_value or "").strip().lower() for row in rows
-            if row.field == "caller_name"} | {
-            (row.new_value or "").strip().lower() for row in rows
-            if row.field == "caller_name"}
+        names = {incident.caller_name.strip()} | {
+            (value or "").strip() for row in rows if row.field == "caller_name"
+            for value in (row.old_value, row.new_value)}
+        self._names = {name.lower() for name in names}
+        # each part of the caller's names on its own ("Zoë says…"), as written (capitalised,
+        # whole), so that a name that is also a word ("Will") is masked only as a name
+        parts = {part for name in names for part in re.split(r"[\s\-]+", name)
+                 if len(part) >= 3 and part.lower() not in _NOT_NAMES}
+        self._parts = re.compile(r"(?<!\w)(?:" + "|".join(
+            re.escape(part) for part in sorted(parts, key=len, reverse=True))
+            + r")(?!\w)") if parts else None
+
     def _replace_caller(self, match: re.Match) -> str:
         text = match.group()
         if "@" in text:
@@ -108,11 +115,13 @@ class Redactor:
 
     def text(self, value: str | None) -> str | None:
         """Free text with the caller's and anybody's phone numbers, emails and postcodes
-        masked, and the caller's name as initials."""
+        masked, and the caller's names (whole, or each on its own as written) as initials."""
         if not value:
             return value
         if self._caller is not None:
             value = self._caller.sub(self._replace_caller, value)
+        if self._parts is not None:
+            value = self._parts.sub(lambda m: f"{m.group()[0]}.", value)
         value = _EMAIL.sub(lambda m: mask_email(m.group()), value)
         value = _PHONE.sub(_mask_phone_match, value)
         return _POSTCODE.sub(lambda m: re.sub(r"\w", MASK, m.group()), value)

@@ -48,8 +48,13 @@ def test_free_text_loses_the_caller_and_anything_that_looks_personal(redactor):
 
 
 def test_a_name_inside_a_word_is_left_alone(redactor):
-    assert redactor.text("Taylored advice for Olivia Taylorson") == (
-        "Taylored advice for Olivia Taylorson")
+    assert redactor.text("Taylored advice for Taylorson") == "Taylored advice for Taylorson"
+
+
+def test_a_first_or_last_name_alone_is_masked_as_written_capitalised(redactor):
+    assert redactor.text("Told Olivia it is fixed; Ms Taylor thanked us; olivia (the "
+                         "olive tree) stays") == (
+        "Told O. it is fixed; Ms T. thanked us; olivia (the olive tree) stays")
 
 
 def test_fields_are_masked_each_as_it_needs(redactor):
