@@ -6,9 +6,11 @@ text is stored: reordering a whole paragraph first would put its last words on i
 line. :mod:`app.reports.typed_text` does that for paragraphs and single lines.
 
 python-bidi (the Rust unicode-bidi crate) resolves the levels and reorders, but does not
-mirror brackets or keep combining marks after their letter (rules L4 and L3 of the Unicode
-Bidirectional Algorithm); :func:`visual_order` does those two itself from the resolved
-levels, and falls back to python-bidi's order as is if it cannot read them.
+mirror brackets (rule L4 of the Unicode Bidirectional Algorithm); :func:`visual_order` does
+that itself from the resolved levels, and falls back to python-bidi's order as is if it
+cannot read them. Combining marks (Arabic vowels, Hebrew points) are left before their
+letter once a word is reversed, not put back after it (rule L3, optional): DejaVu Sans draws
+its right-to-left marks over the glyph that follows them, so that is where they belong.
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ def _reordered(levels: list[int]) -> list[int]:
 def visual_order(line: str, rtl: bool) -> str:
     """One line (no line breaks) in the order it is seen, left to right, for a paragraph
     that reads right to left if ``rtl``: right-to-left runs reversed, with brackets in them
-    mirrored and combining marks kept after their letter."""
+    mirrored."""
     base = "R" if rtl else "L"
     shown = bidi.get_display(line, base_dir=base)
     levels = _levels(line, base)
@@ -133,16 +135,6 @@ def visual_order(line: str, rtl: bool) -> str:
     order = _reordered(levels)
     if "".join(line[i] for i in order) != shown:  # not as python-bidi reads it: keep its
         return shown
-    # rule L3: a reversed letter's marks came before it; put them back after it
-    i = 0
-    while i < len(order):
-        j = i
-        while (j < len(order) and levels[order[j]] % 2
-               and unicodedata.bidirectional(line[order[j]]) == "NSM"):
-            j += 1
-        if j > i and j < len(order):
-            order[i:j + 1] = order[i:j + 1][::-1]
-        i = j + 1
     # rule L4: brackets and the like in a right-to-left run face the other way
     return "".join(MIRRORED.get(line[i], line[i]) if levels[i] % 2 else line[i]
                    for i in order)
