@@ -128,7 +128,8 @@ def _contents(exports: list[IncidentExport], anchors: dict[str, int], styles: St
 def _checklist(export: IncidentExport, anchors: dict[str, int], styles: StyleSheet1
                ) -> Table:
     rows = [[text_paragraph(h, styles["label"])
-             for h in ("What an assessor looks for", "Shown", "Where", "Page")]]
+             for h in ("What an assessor looks for", "Shown", "What the record shows",
+                       "Page")]]
     for item in evidence_checklist(export.record):
         verdict = ParagraphStyle("verdict", parent=styles["cell"], textColor=(
             EVIDENCED_COLOUR if item.evidenced else MISSING_COLOUR))
