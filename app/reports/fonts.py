@@ -1,26 +1,28 @@
 """The fonts the PDFs are written in, shipped in ``app/resources/fonts`` with their licences.
 
-What prints:
+What prints, through :func:`app.reports.pages.text_paragraph` and the page footers:
 
 - **DejaVu Sans** (regular and bold) sets the text: Latin with Central and Eastern European
-  letters (Zoë, Łukasz Wójcik, Ørsted), Greek, Cyrillic, Arabic and Hebrew.
+  letters (Zoë, Łukasz Wójcik, Ørsted), Greek, Cyrillic, Armenian, Georgian, Arabic, Hebrew.
 - **Droid Sans Fallback** prints the characters DejaVu Sans has no glyph for, chosen per
   character from the two fonts' own character maps (:func:`font_runs`): Chinese (the 20,902
-  unified ideographs; the rarer extensions mostly not), Japanese kana, Korean Hangul
-  syllables, full-width forms and CJK punctuation. It has no bold: CJK text in a bold
-  heading prints in the regular weight.
-- Arabic prints joined and Hebrew in reading order, right to left, mixed with English on
-  the same line, through :mod:`app.reports.bidi_text`.
+  unified ideographs), Japanese kana, Korean Hangul syllables, full-width forms and CJK
+  punctuation. It has no bold: CJK text in a bold heading prints in the regular weight.
+- Arabic prints joined (initial, medial and final forms, lam-alef) and Arabic and Hebrew
+  right to left, line by line, also inside an English sentence; a paragraph that starts
+  right to left is aligned right (:mod:`app.reports.bidi_text`).
 
-What does not print: characters neither font has, such as most emoji, the rare CJK
-extension ideographs and scripts such as Thai, Devanagari or Ethiopic, which print as empty
-boxes (the text is still in the PDF's text layer). Arabic is shaped by letter forms, not by
-the font's own rules, so it is legible but plainer than a word processor's; vowel marks
-sit where the font puts them, not adjusted to each letter. In a PDF's text, Arabic letters
-copy out as their joined forms (which search and NFKC normalisation map back to the letters).
+What does not: characters neither font has print as empty boxes, such as most emoji, the
+rarer CJK extension ideographs, and Thai, Devanagari or Ethiopic. Arabic is joined by
+letter forms, not by the font's own rules: it is legible but plainer than a word
+processor's, with only the lam-alef ligatures; a few letters used for Urdu and Persian that
+DejaVu Sans does not have (heh goal, yeh barree, alef wasla) print as boxes. Vowel marks
+and Hebrew points sit where the font puts them, not fitted to each letter. In the PDF's text
+layer (copy, search, pdftotext) everything reads as typed except Arabic, whose letters come
+out in their joined forms (NFKC normalisation maps them back to the letters).
 
-ReportLab embeds only the glyphs a PDF uses, so a report with one Chinese name grows by a
-few kilobytes, not by the font's 3.4 MB.
+ReportLab embeds only the glyphs a PDF uses, so a report with a few Chinese names grows by
+a few kilobytes, not by the fallback font's 3.4 MB; a PDF with none does not embed it.
 """
 
 from __future__ import annotations
