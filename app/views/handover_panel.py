@@ -185,6 +185,8 @@ class HandOverTab(QWidget):
 
     def _list_incidents(self) -> None:
         self._remember_current()
+        listed = set(self.incident_ids(checked_only=False))
+        unticked = listed - set(self.incident_ids())  # stay unticked; new ones come ticked
         owner_id = self.owner.currentData() or self._panel.user.id
         now = now_utc()
         rows = IncidentLog(LogFilter(owner_id=owner_id, statuses=OPEN_STATUSES),
@@ -199,8 +201,9 @@ class HandOverTab(QWidget):
         self.incidents.blockSignals(True)
         fill_table(self.incidents, [(r.reference, r.summary, status_text(r.status),
                                 r.clock.text(now)) for r in rows], [r.id for r in rows])
-        for row in range(self.incidents.rowCount()):  # all of them, to begin with
-            self.incidents.item(row, 0).setCheckState(Qt.CheckState.Checked)
+        for row, r in enumerate(rows):  # all of them, to begin with
+            self.incidents.item(row, 0).setCheckState(
+                Qt.CheckState.Unchecked if r.id in unticked else Qt.CheckState.Checked)
         self.incidents.setCurrentCell(0 if rows else -1, 0)
         self.incidents.blockSignals(False)
         self._show_item(rows[0].id if rows else None)
@@ -267,6 +270,7 @@ class HandOverTab(QWidget):
     def on_owner_changed(self) -> None:
         self._typed.clear()
         self._current = None
+        self.incidents.setRowCount(0)
         self._list_incidents()
 
     @Slot(int, int, int, int)
@@ -299,6 +303,7 @@ class HandOverTab(QWidget):
         self.incidents_error.hide()
         self._typed.clear()
         self._current = None
+        self.incidents.setRowCount(0)
         self.shift_note.clear()
         self.message.setStyleSheet(SUCCESS_STYLE)
         self.message.setText(self.tr("Offered %n incident(s) to {name}: they stay yours until "
@@ -504,6 +509,8 @@ class HandoverPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
+        # an incident logged, resolved or reassigned here: the list to hand over follows
+        operations.changed.connect(lambda _change: self.hand_over.reload())
         self.hand_over.offered.connect(self.on_step)
         self.for_me.decided.connect(self.on_step)
         self.offered.withdrawn.connect(self.on_step)

@@ -226,6 +226,24 @@ def test_a_query_flows_back_to_the_giver(qtbot, window_for, advisor, colleague, 
     assert column(offered.list, 4) == ["Withdrawn"]
 
 
+def test_the_list_follows_incidents_changed_in_the_window_keeping_what_was_unticked(
+        qtbot, window_for, advisor, mine_three):
+    sam = window_for(advisor)
+    tab = open_panel(qtbot, sam).hand_over
+    kept_out = tab.incidents.item(0, 0).text()
+    click_check(qtbot, tab.incidents, 0)
+    resolved = next(i for i in mine_three if i.reference == tab.incidents.item(1, 0).text())
+    sam.select_incident(resolved.id)  # resolved in the detail pane, as an advisor does
+    choose(sam.detail.next_status, Status.RESOLVED.value)
+    type_into(qtbot, sam.detail.status_note, "Fixed on the call")
+    click(qtbot, sam.detail.apply_status)
+    assert resolved.reference not in column(tab.incidents, 0)
+    assert tab.incidents.rowCount() == 2
+    ticked = [tab.incidents.item(r, 0).text() for r in range(2)
+              if tab.incidents.item(r, 0).checkState() == Qt.CheckState.Checked]
+    assert kept_out not in ticked and len(ticked) == 1
+
+
 def test_accepting_after_an_incident_was_resolved_changes_nobody(qtbot, window_for, advisor,
                                                                  colleague, mine_three):
     sam = window_for(advisor)
