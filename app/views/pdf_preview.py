@@ -421,7 +421,7 @@ class PdfPreviewDialog(QDialog):
             "Ctrl+Shift+O")
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.toolbar.addWidget(spacer)
+        self._spacer = self.toolbar.addWidget(spacer)
         self.close_action = self._action(
             self.tr("&Close"), "closePreview", self.tr("Close the preview"), self.reject,
             QKeySequence.StandardKey.Close)
@@ -431,11 +431,11 @@ class PdfPreviewDialog(QDialog):
         error = self.document.load(str(self.path))
         self.load_error = None if error == QPdfDocument.Error.None_ else error
         pages = self.document.pageCount() if self.load_error is None else 0
-        for action in (self.zoom_in_action, self.zoom_out_action, self.fit_width_action,
-                       self.fit_page_action, self.print_action, self.save_action,
-                       self.open_action):
-            action.setEnabled(pages > 0)
-        self.page_box.setEnabled(pages > 0)
+        # nothing to zoom, page through, print or save: only Close is left on the toolbar
+        for action in self.toolbar.actions():
+            if action not in (self.close_action, self._spacer):
+                action.setEnabled(pages > 0)
+                action.setVisible(pages > 0)
         self.page_box.setRange(1 if pages else 0, pages)
         self.page_count_label.setText(self.tr("of {pages}").format(pages=pages))
         self.status.setText(str(self.path) if pages else "")

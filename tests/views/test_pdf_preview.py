@@ -172,8 +172,8 @@ def test_the_tooltips_name_the_shortcuts(open_preview, sample):
     (b"%PDF-1.4\n1 0 obj", "it is not a PDF file, or it is damaged"),  # cut short
     (None, "the file is not there"),
 ])
-def test_a_file_that_is_no_pdf_is_named_with_the_reason(open_preview, tmp_path, content,
-                                                         reason):
+def test_a_file_that_is_no_pdf_is_named_with_the_reason(qtbot, open_preview, tmp_path,
+                                                         content, reason):
     path = tmp_path / "report.pdf"
     if content is not None:
         path.write_bytes(content)
@@ -183,10 +183,13 @@ def test_a_file_that_is_no_pdf_is_named_with_the_reason(open_preview, tmp_path, 
     assert dialog.message.isVisible()
     assert not dialog.view.isVisible()
     assert dialog.message.text().startswith(f"Cannot show {path}: {reason}")
-    assert dialog.page_count_label.text() == "of 0"
     for name in ("printPdf", "savePdfAs", "zoomIn", "openInViewer"):
-        assert not tool_button(dialog, name).isEnabled()
+        action = dialog.findChild(type(dialog.print_action), name)
+        assert not action.isEnabled() and not action.isVisible()
+    assert not dialog.page_box.isVisible()
     assert tool_button(dialog, "closePreview").isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
 
 
 # --- printing -----------------------------------------------------------------------------
