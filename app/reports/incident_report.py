@@ -13,7 +13,6 @@ from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import mm
@@ -127,7 +126,6 @@ def _fingerprint_line(canvas, document) -> None:
 def report_styles() -> StyleSheet1:
     styles = stylesheet()
     body = styles["BodyText"]
-    styles["Title"].alignment = TA_LEFT
     styles.add(ParagraphStyle("cell", parent=body, fontSize=8.5, leading=11, spaceBefore=0,
                               spaceAfter=0))
     styles.add(ParagraphStyle("label", parent=styles["cell"], textColor=colors.HexColor(

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -38,6 +39,7 @@ def stylesheet() -> StyleSheet1:
         if isinstance(style, ParagraphStyle):
             style.fontName = BOLD_FONT if "Bold" in style.fontName else BODY_FONT
             style.bulletFontName = BODY_FONT
+    styles["Title"].alignment = TA_LEFT  # under the organisation's name, not centred
     return styles
 
 
