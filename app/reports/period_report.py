@@ -260,6 +260,7 @@ def _sla_table(stats: PeriodStats, styles: StyleSheet1) -> Table:
     return _grid_table(rows, widths, 2,
                        ("SPAN", (2, 0), (5, 0)), ("SPAN", (6, 0), (9, 0)),
                        ("ALIGN", (2, 0), (-1, 0), "CENTER"),
+                       ("VALIGN", (0, 2), (-1, -1), "TOP"),  # counts in line, shares below
                        ("LINEBEFORE", (2, 0), (2, -1), 0.8, colors.grey),
                        ("LINEBEFORE", (6, 0), (6, -1), 0.8, colors.grey),
                        ("FONTNAME", (5, 2), (5, -1), BOLD_FONT),
@@ -282,9 +283,15 @@ def _hours(value: timedelta | None) -> float:
     return 0 if value is None else value.total_seconds() / 3600
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    # Its initial font, though every string in it sets its own: left to the default, the
+    # renderer would set Helvetica on the canvas and so put it in the PDF.
+    return Drawing(width, height, initialFontName=BODY_FONT)
+
+
 def _mttr_chart(stats: PeriodStats, width: float, height: float = 48 * mm) -> Drawing:
     """Mean and median hours to resolve, side by side, per priority."""
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 11 * mm, 9 * mm
     chart.width, chart.height = width - chart.x - 2 * mm, height - chart.y - 9 * mm
@@ -316,7 +323,7 @@ def _volume_chart(stats: PeriodStats, width: float = WIDTH,
     """Incidents received per day (weekends lighter) or per ISO week, every bucket named
     when there is room, every other (or fewer) when there is not."""
     buckets = stats.volume
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = VerticalBarChart()
     chart.x, chart.y = 12 * mm, 13 * mm
     chart.width, chart.height = width - chart.x - 2 * mm, height - chart.y - 3 * mm
@@ -352,7 +359,7 @@ def _category_chart(stats: PeriodStats, width: float = WIDTH) -> Drawing:
     height = len(rows) * bar_height + 10 * mm
     label_width = min(52 * mm, max(stringWidth(name, BODY_FONT, CHART_FONT_SIZE)
                                    for name, _ in rows) + 3 * mm)
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     chart = HorizontalBarChart()
     chart.x, chart.y = label_width, 7 * mm
     chart.width, chart.height = width - label_width - 12 * mm, height - chart.y - 2 * mm

@@ -66,6 +66,10 @@ def tell(incident, when: datetime, user) -> None:
 
 @pytest.fixture
 def november(advisor):
+    return log_november(advisor)
+
+
+def log_november(advisor) -> dict:
     """Seven incidents received in November 2026 and two either side of it.
 
     A P1 2 Nov 10:00, responded 10:05, resolved 12:00: both targets met, 2h
