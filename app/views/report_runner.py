@@ -49,7 +49,8 @@ _RUNNING: set[ReportJob] = set()
 
 
 class ReportJob(QObject):
-    """One piece of slow work on a worker thread; says on the GUI thread how it went."""
+    """One piece of slow work, on a worker thread (:func:`run_in_background`) or a slice at
+    a time on the GUI thread (:func:`run_steps`); says on the GUI thread how it went."""
 
     progressed = Signal(int, int)  # (done, total)
     finished = Signal(object)  # what the work returned: the path written, for a report
