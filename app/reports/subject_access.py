@@ -49,8 +49,8 @@ def _local(iso: str | None) -> str:
 
 
 def write_pdf(record: SubjectRecord, path: Path) -> None:
-    """The PDF, in the shipped DejaVu Sans so that every name prints as stored (CJK text
-    excepted: see :mod:`app.reports.fonts`)."""
+    """The PDF, in the shipped fonts so that names print as stored (what prints and what
+    does not: see :mod:`app.reports.fonts`)."""
     styles = stylesheet()
     body, small = styles["BodyText"], ParagraphStyle("small", parent=styles["BodyText"],
                                                      fontSize=8, leading=10)
