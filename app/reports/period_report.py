@@ -211,10 +211,10 @@ def _status_line(stats: PeriodStats, styles: StyleSheet1) -> Paragraph:
                      f"period: {stats.communications:,}.", styles["note"])
 
 
-def _headings(texts: Sequence[str], styles: StyleSheet1) -> list[Paragraph]:
-    """A table's header cells, which wrap: the first on the left, the others (over
+def _headings(texts: Sequence[str], styles: StyleSheet1, left: int = 1) -> list[Paragraph]:
+    """A table's header cells, which wrap: the first ``left`` on the left, the others (over
     figures) on the right."""
-    return [Paragraph(text, styles["head" if n == 0 else "head_right"])
+    return [Paragraph(text, styles["head" if n < left else "head_right"])
             for n, text in enumerate(texts)]
 
 
@@ -389,12 +389,14 @@ def _escalations(stats: PeriodStats, styles: StyleSheet1) -> list[Flowable]:
                else "No update to a stakeholder was recorded in the period.")
     story: list[Flowable] = [Paragraph(f"{escalated} {updates}", styles["BodyText"])]
     if stats.escalations_by_target:
-        rows: list[list] = [_headings(["Level or team", "Kind", "Escalations"], styles)]
-        rows += [[text_paragraph(e.name, styles["cell"]), e.kind.capitalize(), f"{e.count:,}"]
+        rows: list[list] = [_headings(["Level or team", "Kind", "Escalations"], styles, 2)]
+        rows += [[text_paragraph(e.name, styles["cell"]), Paragraph(e.kind.capitalize(),
+                                                                   styles["cell"]),
+                  Paragraph(f"{e.count:,}", styles["figure_cell"])]
                  for e in stats.escalations_by_target]
         rows.append(["All", "", f"{stats.escalations:,}"])
-        story.append(_grid_table(rows, [70 * mm, 35 * mm, 25 * mm], 1,
-                                 ("ALIGN", (1, 0), (1, -1), "LEFT")))
+        story += [Spacer(0, 2 * mm), _grid_table(rows, [70 * mm, 35 * mm, 25 * mm], 1,
+                                                 ("ALIGN", (1, 0), (1, -1), "LEFT"))]
     return story
 
 
