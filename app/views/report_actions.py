@@ -53,6 +53,29 @@ def _background_database(write: Callable[..., Path]) -> Callable[..., Path]:
     return run
 
 
+def _preview_or_export(dialog: QDialog, layout: QVBoxLayout, problem_name: str,
+                       finish: Callable[[bool], None]) -> tuple[QLabel, QPushButton,
+                                                                QPushButton]:
+    """A red line for what is wrong (hidden until then), then Preview…, Export PDF… and
+    Cancel; ``finish(preview)`` decides whether the dialog may close."""
+    problem = QLabel()
+    problem.setObjectName(problem_name)
+    problem.setStyleSheet("color: #b3261e;")
+    problem.setWordWrap(True)
+    problem.hide()
+    layout.addWidget(problem)
+    buttons = QDialogButtonBox()
+    preview = buttons.addButton(dialog.tr("Preview…"), QDialogButtonBox.ButtonRole.AcceptRole)
+    export = buttons.addButton(dialog.tr("Export PDF…"),
+                               QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    buttons.rejected.connect(dialog.reject)
+    preview.clicked.connect(lambda: finish(True))
+    export.clicked.connect(lambda: finish(False))
+    layout.addWidget(buttons)
+    return problem, preview, export
+
+
 class ExportOptionsDialog(QDialog):
     """Before an incident report is written: whether to include the caller's personal data
     (team leaders only; an internal print, recorded) and, for a file, whether to open it."""
@@ -123,22 +146,8 @@ class PeriodDialog(QDialog):
             button.clicked.connect(lambda _=False, s=start, e=end: self.set_period(s, e))
             quick.addWidget(button)
         layout.addLayout(quick)
-        self.problem = QLabel()
-        self.problem.setObjectName("periodProblem")
-        self.problem.setStyleSheet("color: #b3261e;")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
-        layout.addWidget(self.problem)
-        buttons = QDialogButtonBox()
-        self.preview_button = buttons.addButton(self.tr("Preview…"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        self.export_button = buttons.addButton(self.tr("Export PDF…"),
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.rejected.connect(self.reject)
-        self.preview_button.clicked.connect(lambda: self._finish(preview=True))
-        self.export_button.clicked.connect(lambda: self._finish(preview=False))
-        layout.addWidget(buttons)
+        self.problem, self.preview_button, self.export_button = _preview_or_export(
+            self, layout, "periodProblem", self._finish)
         self.to_file = False
         self.set_period(last_month_end.replace(day=1), last_month_end)
 
@@ -177,22 +186,8 @@ class EvidencePackDialog(QDialog):
         self.references.setAccessibleName(self.tr("Incident references"))
         self.references.setPlaceholderText("INC-2026-000123\nINC-2026-000124")
         layout.addWidget(self.references)
-        self.problem = QLabel()
-        self.problem.setObjectName("packProblem")
-        self.problem.setStyleSheet("color: #b3261e;")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
-        layout.addWidget(self.problem)
-        buttons = QDialogButtonBox()
-        self.preview_button = buttons.addButton(self.tr("Preview…"),
-                                                QDialogButtonBox.ButtonRole.AcceptRole)
-        self.export_button = buttons.addButton(self.tr("Export PDF…"),
-                                               QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        buttons.rejected.connect(self.reject)
-        self.preview_button.clicked.connect(lambda: self._finish(preview=True))
-        self.export_button.clicked.connect(lambda: self._finish(preview=False))
-        layout.addWidget(buttons)
+        self.problem, self.preview_button, self.export_button = _preview_or_export(
+            self, layout, "packProblem", self._finish)
         self.to_file = False
         self.job: ExportJob | None = None
         self.user: User | None = None
