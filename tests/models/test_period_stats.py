@@ -28,7 +28,7 @@ from tests.conftest import category, make_draft
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # London is on GMT: local time is UTC
-LEVELS = {1: ("high", "high"), 2: ("medium", "high"), 3: ("medium", "medium"),
+LEVELS = {1: ("high", "high"), 2: ("medium", "high"), 3: ("medium", "medium"), 4: ("low", "medium"),
           5: ("low", "low")}
 
 

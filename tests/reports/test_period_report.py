@@ -26,17 +26,9 @@ from app.reports.period_report import (
 )
 from app.reports.progress import Progress, ReportCancelled
 from tests.models.test_period_stats import NOVEMBER, NOW, log, log_november, utc
+from tests.reports.conftest import pdf_text, squeezed
 
 TITLE = "Period report 1 Nov 2026 – 30 Nov 2026"
-
-
-def pdf_text(path, *options: str) -> str:
-    return subprocess.run(["pdftotext", *options, str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 @pytest.fixture
@@ -59,7 +51,7 @@ def report(november, out):
 
 def test_the_summary_shows_totals_compliance_and_time_to_resolve(report):
     summary = pdf_text(report, "-layout", "-f", "1", "-l", "2")
-    text = flat(summary)
+    text = squeezed(summary)
     assert TITLE in text
     assert ("Incidents received from 1 Nov 2026 00:00 to 30 Nov 2026 24:00 local time (30 "
             "days). Statuses and service levels as they stood at 02/12/2026 09:00.") in text
@@ -78,14 +70,14 @@ def test_the_summary_shows_totals_compliance_and_time_to_resolve(report):
     # the rows of the SLA table: counts, each with its share of the row's incidents below
     lines = summary.splitlines()
     p1 = next(n for n, line in enumerate(lines) if line.strip().startswith("P1 Critical"))
-    assert flat(lines[p1]).split() == ["P1", "Critical", "3", "2", "1", "0", "67%", "2", "1",
+    assert squeezed(lines[p1]).split() == ["P1", "Critical", "3", "2", "1", "0", "67%", "2", "1",
                                        "0", "67%"]
-    assert flat(lines[p1 + 1]).split() == ["67%", "33%", "67%", "33%"]
+    assert squeezed(lines[p1 + 1]).split() == ["67%", "33%", "67%", "33%"]
     everything = next(n for n, line in enumerate(lines) if line.strip().startswith("All")
                       and "%" in line)
-    assert flat(lines[everything]).split() == ["All", "7", "4", "2", "1", "67%", "4", "2",
+    assert squeezed(lines[everything]).split() == ["All", "7", "4", "2", "1", "67%", "4", "2",
                                                "1", "67%"]
-    assert flat(lines[everything + 1]).split() == ["57%", "29%", "14%", "57%", "29%", "14%"]
+    assert squeezed(lines[everything + 1]).split() == ["57%", "29%", "14%", "57%", "29%", "14%"]
     # time to resolve: elapsed, per priority and for all
     assert "P1 Critical 3 3 4h 40m 4h 00m" in text
     assert "P2 High 2 1 20m 20m" in text
@@ -96,7 +88,7 @@ def test_the_summary_shows_totals_compliance_and_time_to_resolve(report):
 
 
 def test_the_escalations_are_counted_by_level_and_team(report):
-    text = flat(pdf_text(report, "-layout", "-f", "1", "-l", "2"))
+    text = squeezed(pdf_text(report, "-layout", "-f", "1", "-l", "2"))
     assert ("4 escalations were made in the period (whenever the incident was received), "
             "for 3 incidents. 2 updates were given to stakeholders.") in text
     assert "L3 contact-centre manager Hierarchical 2" in text
@@ -110,7 +102,7 @@ def test_the_incidents_are_listed_on_landscape_pages_without_the_caller(report):
     assert reader.pages[0].mediabox.width < reader.pages[0].mediabox.height
     listing = pdf_text(report, "-layout", "-f", "3")
     assert reader.pages[2].mediabox.width > reader.pages[2].mediabox.height
-    text = flat(listing)
+    text = squeezed(listing)
     assert "Incidents received (7)" in text
     assert ("Reference Received Category Priority Status Owner Responded Response Resolved "
             "Resolution Time to") in text
@@ -128,6 +120,18 @@ def test_the_incidents_are_listed_on_landscape_pages_without_the_caller(report):
     for personal in ("Olivia", "Taylor", "0161 496 0123", "olivia.taylor@example.org",
                      "nobody on the team can open", "AC-001234", "Manchester"):
         assert personal not in everything
+
+
+def test_a_long_list_has_its_header_on_every_page(november, advisor, out):
+    for n in range(60):
+        log(advisor, utc(10 + n // 10, 8 + n % 10), 4 if n % 2 else 3)
+    report = write_period_report(out / "november.pdf", *NOVEMBER, "Tess Leader", NOW)
+    listing = pdf_text(report, "-layout").split("\f")[2:-1]
+    assert len(listing) >= 2
+    for page in listing:
+        assert "Reference Received Category Priority Status Owner" in squeezed(page)
+    references = re.findall(r"INC-\d{4}-\d{6}", "".join(listing))
+    assert len(references) == len(set(references)) == 67
 
 
 def test_every_page_is_numbered_and_the_pdf_says_what_it_is(report):
@@ -155,7 +159,7 @@ def test_typed_names_print_as_typed(november, advisor, out):
     owner = ensure_user("ann", "Ann <i>O'Neil</i> & Co")
     log(advisor, utc(20, 9), 2, odd.name, owner_id=owner.id)
     report = write_period_report(out / "november.pdf", *NOVEMBER, "Zoë <Ørsted>", NOW)
-    text = flat(pdf_text(report, "-raw"))  # a wrapped name's lines one after the other
+    text = squeezed(pdf_text(report, "-raw"))  # a wrapped name's lines one after the other
     assert "Northwind <contact centre> & partners" in text
     assert "Billing & <b>refunds</b>" in text  # in the category chart and the list
     assert "Ann <i>O'Neil</i> & Co" in text
@@ -182,7 +186,7 @@ def test_a_long_period_is_counted_per_week_with_labels_that_do_not_overlap(novem
 def test_a_year_of_incidents_writes_weekly(november, out):
     report = write_period_report(out / "year.pdf", date(2026, 1, 1), date(2026, 12, 31),
                                  "Tess Leader", NOW)
-    text = flat(pdf_text(report, "-layout"))
+    text = squeezed(pdf_text(report, "-layout"))
     assert "Incidents received per week" in text
     assert "One bar a week, Monday to Sunday, named by its first day" in text
     assert "Incidents received (9)" in text  # October's and December's too
@@ -192,7 +196,7 @@ def test_too_many_incidents_are_counted_but_not_listed(november, out, monkeypatc
     monkeypatch.setattr(period_report, "MAX_LISTED", 6)
     assert MAX_LISTED == 5_000
     report = write_period_report(out / "november.pdf", *NOVEMBER, "Tess Leader", NOW)
-    text = flat(pdf_text(report, "-layout"))
+    text = squeezed(pdf_text(report, "-layout"))
     assert ("7 incidents were received in the period: too many to list here (a report lists "
             "at most 6). The figures above count every one of them; for the list, report on "
             "a shorter period.") in text
