@@ -227,26 +227,44 @@ def _seconds(value: float | None) -> timedelta | None:
     return None if value is None else timedelta(seconds=round(value))
 
 
-def _medians(first: datetime, after: datetime, by_priority: bool) -> dict[int | None, float]:
-    """The median seconds to resolve, per priority (or of all, under None), in SQL: the
-    middle row (or the mean of the middle two) of each priority's resolved incidents."""
-    partition = [Incident.priority] if by_priority else []
+def _medians(first: datetime, after: datetime) -> tuple[dict[int, float], float | None]:
+    """The median seconds to resolve per priority, and of all, in one SQL query: the
+    middle row (or the mean of the middle two) of the resolved incidents, ranked within
+    their priority and among all."""
+    def middle(rank: pw.Node, n: pw.Node) -> pw.Expression:
+        return rank.between((n + 1) / 2, (n + 2) / 2)
+
+    by_priority = {"partition_by": [Incident.priority], "order_by": [SECONDS_TO_RESOLVE]}
+    overall = {"order_by": [SECONDS_TO_RESOLVE]}
     ranked = _in_period(Incident.select(
-        (Incident.priority if by_priority else pw.Value(None)).alias("priority"),
-        SECONDS_TO_RESOLVE.alias("seconds"),
-        pw.fn.ROW_NUMBER().over(partition_by=partition, order_by=[SECONDS_TO_RESOLVE])
-        .alias("rank"),
-        pw.fn.COUNT(pw.SQL("*")).over(partition_by=partition).alias("n"),
+        Incident.priority, SECONDS_TO_RESOLVE.alias("seconds"),
+        pw.fn.ROW_NUMBER().over(**by_priority).alias("rank"),
+        pw.fn.COUNT(pw.SQL("*")).over(partition_by=[Incident.priority]).alias("n"),
+        pw.fn.ROW_NUMBER().over(**overall).alias("overall_rank"),
+        pw.fn.COUNT(pw.SQL("*")).over().alias("overall_n"),
     ), first, after).where(Incident.resolved_at.is_null(False))
-    rows = (pw.Select([ranked], [ranked.c.priority, pw.fn.AVG(ranked.c.seconds)])
-            .where(ranked.c.rank.between((ranked.c.n + 1) / 2, (ranked.c.n + 2) / 2))
-            .group_by(ranked.c.priority).bind(Incident._meta.database).tuples())
-    return dict(rows)
+    in_priority = middle(ranked.c.rank, ranked.c.n)
+    in_all = middle(ranked.c.overall_rank, ranked.c.overall_n)
+    rows = (pw.Select([ranked], [
+        ranked.c.priority,
+        pw.fn.AVG(pw.Case(None, ((in_priority, ranked.c.seconds),))),
+        pw.fn.SUM(pw.Case(None, ((in_all, ranked.c.seconds),))),
+        pw.fn.SUM(pw.Case(None, ((in_all, 1),))),
+    ]).where(in_priority | in_all).group_by(ranked.c.priority)
+        .bind(Incident._meta.database).tuples())
+    medians, middle_sum, middle_count = {}, 0.0, 0
+    for priority, median, overall_sum, overall_count in rows:
+        if median is not None:
+            medians[priority] = median
+        middle_sum += overall_sum or 0
+        middle_count += overall_count or 0
+    return medians, (middle_sum / middle_count if middle_count else None)
 
 
 def _priority_stats(first: datetime, after: datetime, now: datetime
-                    ) -> tuple[list[PriorityStats], dict, float | None]:
-    """Per priority; also the counts of all together and the overall mean seconds."""
+                    ) -> tuple[list[PriorityStats], dict, float | None, float | None]:
+    """Per priority; also the counts of all together, and the mean and median seconds to
+    resolve of all."""
     resolved = Incident.resolved_at.is_null(False)
     query = _in_period(Incident.select(
         Incident.priority,
@@ -260,7 +278,7 @@ def _priority_stats(first: datetime, after: datetime, now: datetime
         _count_if(resolution_outcome(now) == MET),
         _count_if(resolution_outcome(now) == BREACHED),
     ), first, after).group_by(Incident.priority).tuples()
-    medians = _medians(first, after, by_priority=True)
+    medians, median = _medians(first, after)
     rows = {row[0]: row[1:] for row in query}
     stats = []
     totals = {"received": 0, "resolved": 0, "closed": 0, "open_at_end": 0, "seconds": 0}
@@ -280,7 +298,7 @@ def _priority_stats(first: datetime, after: datetime, now: datetime
                               strict=True):
             totals[key] += value
     mean = totals["seconds"] / totals["resolved"] if totals["resolved"] else None
-    return stats, totals, mean
+    return stats, totals, mean, median
 
 
 def _by_status(first: datetime, after: datetime) -> tuple[tuple[Status, int], ...]:
@@ -354,8 +372,7 @@ def period_statistics(start: date, end: date, now: datetime | None = None,
     """
     first, after = check_period(start, end)
     now = now or now_utc()
-    priorities, totals, mean = _priority_stats(first, after, now)
-    median = _medians(first, after, by_priority=False).get(None)
+    priorities, totals, mean, median = _priority_stats(first, after, now)
     escalations, escalated, by_target = _escalations(first, after)
     unit, volume = _volume(start, end, first, after)
     return PeriodStats(
