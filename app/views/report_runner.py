@@ -91,15 +91,10 @@ class ReportJob(QObject):
         """The work's ``progress(done, total)`` (on the worker thread). At most one report
         waits for the GUI thread at a time, holding the latest figures: a worker reporting
         each of a million rows does not flood the GUI thread, nor is its last report lost;
-        figures already shown are not sent again.
-
-        WORKAROUND: PySide6 6.12's ``Signal.emit`` returns ``True`` without taking a
-        reference to it, so on Python 3.11 (where ``True`` is not immortal) every emit from
-        Python brings the interpreter closer to aborting with "bool_dealloc"; emitting only
-        what is new keeps this module's share small."""
+        figures already shown are not sent again."""
         with self._lock:
             if (done, total) in (self._latest, self._shown):
-                return  # nothing new to show (each emit costs: see report_progress)
+                return  # nothing new to show
             waiting = self._latest is not None
             self._latest = done, total
         if not waiting:
