@@ -100,7 +100,6 @@ class PeriodReportError(ReportError):
 
 def _styles() -> StyleSheet1:
     styles = stylesheet()
-    styles["Title"].alignment = 0
     body = styles["BodyText"]
     styles.add(ParagraphStyle("note", parent=body, fontSize=7.5, leading=9.5, textColor=MUTED,
                               spaceBefore=2, spaceAfter=0))
