@@ -3,6 +3,8 @@ updates given, handed over, supported, resolved and closed."""
 
 from __future__ import annotations
 
+import errno
+import os
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +18,7 @@ from app.models.handover import HandoverDraft, ItemDraft, accept, offer
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
 from app.models.support import SupportDraft, record_support
+from app.reports import pages
 from tests.conftest import make_draft
 
 
@@ -62,6 +65,20 @@ def full_story(advisor, colleague, leader):
                   "Server restarted; Olivia Taylor confirmed billing works", now=at(10, 40))
     change_status(incident.id, Status.CLOSED, colleague, "", now=at(11, 0))
     return Incident.get_by_id(incident.id)  # as stored now
+
+
+@pytest.fixture
+def read_only(tmp_path, monkeypatch):
+    """A folder nobody may write in; as root, which may, the system's refusal is played."""
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK):
+        def refuse(*args, **kwargs):
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+        monkeypatch.setattr(pages, "_new_part", refuse)
+    yield folder
+    folder.chmod(0o755)
 
 
 def pdf_text(path: Path, *args: str) -> str:

@@ -220,20 +220,6 @@ def test_a_row_taller_than_a_page_splits_rather_than_failing(leader, out):
         assert text.count(f"{contact.name} ({contact.phone})") == 5, contact
 
 
-@pytest.fixture
-def read_only(tmp_path, monkeypatch):
-    """A folder nobody may write in; as root, which may, the system's refusal is played."""
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    folder.chmod(0o555)
-    if os.access(folder, os.W_OK):
-        def refuse(*args, **kwargs):
-            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
-        monkeypatch.setattr(pages, "_new_part", refuse)
-    yield folder
-    folder.chmod(0o755)
-
-
 def test_an_unwritable_folder_is_named_and_leaves_no_file(matrix, read_only):
     target = read_only / "matrix.pdf"
     with pytest.raises(MatrixReportError, match=re.escape(

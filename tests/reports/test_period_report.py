@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import errno
-import os
 import re
 import subprocess
 from datetime import date
@@ -17,7 +15,7 @@ from app.models.organisation import save_organisation
 from app.models.period_stats import period_statistics
 from app.models.permissions import Role
 from app.models.users import ensure_user
-from app.reports import pages, period_report
+from app.reports import period_report
 from app.reports.period_report import (
     MAX_LISTED,
     PeriodReportError,
@@ -240,20 +238,6 @@ def test_an_end_before_the_start_is_refused_and_no_file_is_made(november, out):
                             "Tess Leader", NOW)
     assert str(raised.value) == "The period ends (1 Nov 2026) before it starts (30 Nov 2026)."
     assert list(out.iterdir()) == []
-
-
-@pytest.fixture
-def read_only(tmp_path, monkeypatch):
-    """A folder nobody may write in; as root, which may, the system's refusal is played."""
-    folder = tmp_path / "read-only"
-    folder.mkdir()
-    folder.chmod(0o555)
-    if os.access(folder, os.W_OK):
-        def refuse(*args, **kwargs):
-            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
-        monkeypatch.setattr(pages, "_new_part", refuse)
-    yield folder
-    folder.chmod(0o755)
 
 
 def test_an_unwritable_folder_is_named_and_leaves_no_file(november, read_only):
