@@ -73,8 +73,9 @@ def escalation_screenshots(app: QApplication, window, user: User) -> None:
 
     now = datetime.now(UTC)
     waiting = (Incident.select().where(Incident.escalation_due_at <= now,
-                                       Incident.status == "in_progress", Incident.priority == 2)
-               .order_by(Incident.received_at.desc()))
+                                       Incident.status.in_(("in_progress", "assigned",
+                                                            "new")))
+               .order_by(Incident.priority, Incident.received_at.desc()))
     first, second = list(waiting.limit(2))
     record_communication(first.id, CommunicationDraft(
         "caller", "phone", "Called back: engineers are looking at it; next update within two "

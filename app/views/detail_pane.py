@@ -123,7 +123,6 @@ class DetailPane(QWidget):
         badges.addWidget(self.escalate_button)
         badges.addWidget(self.update_button)
         badges.addWidget(self.edit_button)
-        badges.addWidget(self.report_button)
 
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -170,7 +169,10 @@ class DetailPane(QWidget):
 
         details = QWidget()
         details_layout = QVBoxLayout(details)
-        details_layout.addWidget(self.title)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.report_button)  # beside the reference: the whole record
+        details_layout.addLayout(heading)
         details_layout.addLayout(badges)
         details_layout.addWidget(self.summary)
         details_layout.addWidget(self.description)
