@@ -120,3 +120,23 @@ def test_a_bad_report_date_is_named(demo, tmp_path, start, end, message):
                  str(tmp_path / "r.pdf"))
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_a_period_report_and_an_empty_period(demo, tmp_path):
+    db, _ = demo
+    conn = sqlite3.connect(db)
+    first, last = conn.execute("SELECT MIN(received_at), MAX(received_at) FROM incident"
+                               ).fetchone()
+    conn.close()
+    out = tmp_path / "period.pdf"
+    result = run("report-pdf", "--db", str(db), "--from", first[:10], "--to", last[:10],
+                 "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Period report" in pdf_text(out) and "SLA compliance" in pdf_text(out)
+    empty = tmp_path / "empty.pdf"
+    result = run("report-pdf", "--db", str(db), "--from", "2001-01-01", "--to", "2001-01-31",
+                 "--out", str(empty))
+    assert result.returncode == 1
+    assert result.stderr.startswith("incident-desk: error: No incidents were received")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not empty.exists()
