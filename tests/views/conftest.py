@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from app.models.clock import now_utc
+from app.models.entities import User
 from app.models.incidents import create_incident
 from app.views.application import make_window
 from app.views.dialogs import Dialogs
@@ -65,9 +66,12 @@ def open_window(qtbot, db, db_path, tmp_path, dialogs):
 
     windows = []  # qtbot only holds weak references; the window lives until teardown
 
-    def opener() -> MainWindow:
-        settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-        window = make_window(db_path, dialogs=dialogs, settings=settings)
+    def opener(user: User | None = None) -> MainWindow:
+        """The window as ``user`` (default: whoever runs the tests), with settings of its
+        own, so that two colleagues' windows can be open side by side."""
+        name = user.username if user is not None else "s"
+        settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
+        window = make_window(db_path, dialogs=dialogs, settings=settings, user=user)
         windows.append(window)
         # A form left open with changes asks before the window closes: let it go.
         qtbot.addWidget(window, before_close_func=lambda _: dialogs.answers.append(True))

@@ -8,7 +8,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QComboBox, QTableWidget
 
 from app.models.audit import describe, incident_history
@@ -16,7 +16,6 @@ from app.models.entities import Handover, Incident, SupportRecord
 from app.models.handover import HandoverState
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
-from app.views.application import make_window
 from app.views.main_window import MainWindow
 from tests.conftest import make_draft
 from tests.views.conftest import RECEIVED_AT
@@ -26,23 +25,9 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window_for(qtbot, db, db_path, tmp_path, dialogs):
+def window_for(open_window):
     """Opens a main window signed in as a given user (each colleague their own)."""
-    windows = []
-
-    def opener(user) -> MainWindow:
-        settings = QSettings(str(tmp_path / f"{user.username}.ini"),
-                             QSettings.Format.IniFormat)
-        window = make_window(db_path, dialogs=dialogs, settings=settings, user=user)
-        windows.append(window)
-        qtbot.addWidget(window)
-        window.show()
-        with qtbot.waitActive(window):
-            window.activateWindow()
-        return window
-
-    yield opener
-    windows.clear()
+    return open_window
 
 
 @pytest.fixture
