@@ -119,8 +119,7 @@ def find_incident(reference: str) -> Incident:
 class _Builder:
     def __init__(self, incident: Incident, personal_data: bool):
         self.incident = incident
-        self.rows = history_rows(incident)
-        self.redactor = None if personal_data else Redactor(incident, self.rows)
+        self.redactor = None if personal_data else Redactor(incident, history_rows(incident))
 
     def field(self, name: str, value: str | None) -> str:
         if self.redactor is None or not value:
@@ -269,13 +268,13 @@ class _Builder:
 
     def history(self) -> list[dict]:
         entries = []
-        for row, entry in zip(self.rows, incident_history(self.incident.id), strict=True):
+        for entry in incident_history(self.incident.id):
             if entry.action == EXPORTED:
                 continue
             what, old, new = describe(entry)
             entries.append({"at": _iso(entry.at), "by": entry.user, "what": what,
-                            "from": self.field(row.field, old),
-                            "to": self.field(row.field, new)})
+                            "from": self.field(entry.field, old),
+                            "to": self.field(entry.field, new)})
         return entries
 
 
