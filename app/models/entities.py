@@ -11,6 +11,16 @@ class AuditError(RuntimeError):
     """Something tried to change or remove a history row."""
 
 
+class Team(BaseModel):
+    """A team of advisors, which the dashboard can be limited to."""
+
+    name = pw.CharField(max_length=80, unique=True)
+    position = pw.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class User(BaseModel):
     """Somebody who logs, owns or changes incidents."""
 
@@ -19,6 +29,7 @@ class User(BaseModel):
     role = pw.CharField(max_length=20, default="advisor")
     active = pw.BooleanField(default=True)
     created_at = UtcDateTimeField()
+    team = pw.ForeignKeyField(Team, null=True, backref="members", on_delete="RESTRICT")
 
     def __str__(self) -> str:
         return self.display_name
@@ -39,6 +50,26 @@ class Category(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Problem(BaseModel):
+    """The cause behind one or more incidents, investigated apart from them: an incident
+    restores the service, a problem removes the cause (see app.models.problems)."""
+
+    reference = pw.CharField(max_length=20, unique=True)  # PRB-2026-0001
+    title = pw.CharField(max_length=200)
+    description = pw.TextField(default="")
+    status = pw.CharField(max_length=20, index=True)
+    root_cause = pw.TextField(default="")
+    workaround = pw.TextField(default="")
+    known_error_at = UtcDateTimeField(null=True)  # root cause and workaround known
+    owner = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    created_at = UtcDateTimeField()
+    created_by = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    updated_at = UtcDateTimeField()
+    resolved_at = UtcDateTimeField(null=True)
+    closed_at = UtcDateTimeField(null=True)
+    version = pw.IntegerField(default=1)
 
 
 class Incident(BaseModel):
@@ -86,6 +117,8 @@ class Incident(BaseModel):
     escalation_level = pw.SmallIntegerField(default=1)  # highest level escalated to (L1-L4)
     # the earliest escalation the matrix asks for that nobody has made yet; flagged once past
     escalation_due_at = UtcDateTimeField(null=True, index=True)
+    problem = pw.ForeignKeyField(Problem, null=True, backref="incidents", on_delete="RESTRICT",
+                                 index=True)
 
     class Meta:
         # The log's usual filter (priority + status + received), answered by the index.
@@ -338,7 +371,75 @@ class SupportRecord(BaseModel):
     notes = pw.TextField(default="")
 
 
-ALL_MODELS = (User, Category, Incident, History, ReferenceCounter, PriorityRule, SlaTarget,
+class ProblemEvent(BaseModel):
+    """One line of a problem's audit trail: who changed what, and when."""
+
+    problem = pw.ForeignKeyField(Problem, backref="events", on_delete="RESTRICT", index=True)
+    at = UtcDateTimeField()
+    user = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    action = pw.CharField(max_length=20)
+    field = pw.CharField(max_length=40, null=True)
+    old_value = pw.TextField(null=True)
+    new_value = pw.TextField(null=True)
+
+
+class ProblemCounter(BaseModel):
+    """The last problem reference number handed out in a year (``PRB-2026-0001``)."""
+
+    year = pw.IntegerField(primary_key=True)
+    last = pw.IntegerField(default=0)
+
+
+class IncidentReview(BaseModel):
+    """The post-incident review of an incident: a draft until it is completed."""
+
+    incident = pw.ForeignKeyField(Incident, backref="+", on_delete="RESTRICT", unique=True)
+    status = pw.CharField(max_length=10, index=True)  # draft or completed
+    root_cause = pw.TextField(default="")
+    five_whys = pw.TextField(default="[]")  # JSON list of the answers, in order
+    contributing_factors = pw.TextField(default="")
+    went_well = pw.TextField(default="")
+    lessons_learned = pw.TextField(default="")
+    started_at = UtcDateTimeField()
+    started_by = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    updated_at = UtcDateTimeField()
+    updated_by = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+    completed_at = UtcDateTimeField(null=True)
+    completed_by = pw.ForeignKeyField(User, null=True, backref="+", on_delete="RESTRICT")
+    version = pw.IntegerField(default=1)
+
+
+class ImprovementAction(BaseModel):
+    """Something a review decided to improve: what, who owns it, by when, where it stands."""
+
+    review = pw.ForeignKeyField(IncidentReview, backref="actions", on_delete="RESTRICT",
+                                index=True)
+    position = pw.IntegerField(default=0)
+    description = pw.TextField()
+    owner = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT", index=True)
+    due_on = pw.DateField()
+    status = pw.CharField(max_length=12)  # open, in_progress, done, cancelled
+    done_at = UtcDateTimeField(null=True)
+    created_at = UtcDateTimeField()
+
+    class Meta:
+        indexes = ((("status", "due_on"), False),)
+
+
+class Satisfaction(BaseModel):
+    """The caller's satisfaction after the incident: a score from 1 to 5 and a comment."""
+
+    incident = pw.ForeignKeyField(Incident, backref="+", on_delete="RESTRICT", unique=True)
+    score = pw.SmallIntegerField()
+    comment = pw.TextField(default="")
+    method = pw.CharField(max_length=10)  # how it was given: phone, email, sms, survey
+    given_at = UtcDateTimeField()
+    recorded_at = UtcDateTimeField()
+    recorded_by = pw.ForeignKeyField(User, backref="+", on_delete="RESTRICT")
+
+
+ALL_MODELS = (Team, User, Category, Incident, History, ReferenceCounter, PriorityRule, SlaTarget,
               ServiceHours, ClosedDay, Setting, SlaPause, ConfigChange, HistoryChain,
               EscalationTarget, EscalationContact, EscalationRule, Escalation, Communication,
-              Handover, HandoverItem, SupportRecord)
+              Handover, HandoverItem, SupportRecord, Problem, ProblemEvent, ProblemCounter,
+              IncidentReview, ImprovementAction, Satisfaction)
