@@ -30,6 +30,15 @@ class Permission(StrEnum):
     EDIT_ORGANISATION = "edit_organisation"  # the name and logo reports are printed with
     # print or export an incident with the caller's personal data (evidence is redacted)
     EXPORT_PERSONAL_DATA = "export_personal_data"
+    # start, write and complete post-incident reviews; set which priorities need one
+    RUN_REVIEWS = "run_reviews"
+    # a problem's root cause, known error and workaround, its status, and closing it; anyone
+    # who works incidents may raise a problem and link incidents to it
+    MANAGE_PROBLEMS = "manage_problems"
+    # bring incidents in from a CSV or XLSX file (all or nothing)
+    IMPORT_INCIDENTS = "import_incidents"
+    # the teams advisors belong to
+    MANAGE_TEAMS = "manage_teams"
 
 
 GRANTS = {
@@ -41,6 +50,10 @@ GRANTS = {
     Permission.EDIT_ORGANISATION: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
     Permission.EXPORT_PERSONAL_DATA: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
     Permission.HAND_OVER_ANY: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.RUN_REVIEWS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.MANAGE_PROBLEMS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.IMPORT_INCIDENTS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.MANAGE_TEAMS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
 }
 
 
