@@ -3,29 +3,22 @@ team leader, checked whole before anything is saved, with the history of changes
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
-from zoneinfo import available_timezones
+from datetime import timedelta
 
-from PySide6.QtCore import QDate, Qt, QTime, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -34,8 +27,6 @@ from app.models.clock import format_local
 from app.models.entities import User
 from app.models.permissions import Permission, RolePermissionError, can
 from app.models.service_levels import (
-    HOLIDAY_REGIONS,
-    CalendarSettings,
     ServiceLevelError,
     ServiceLevels,
     Target,
@@ -45,8 +36,8 @@ from app.models.service_levels import (
     save_service_levels,
     target_problems,
 )
-from app.models.sla import WEEKDAYS
 from app.models.vocabulary import PRIORITY_NAMES, Level
+from app.views.calendar_editor import CalendarEditor
 from app.views.choices import select_data
 from app.views.text import priority_text
 
@@ -92,7 +83,8 @@ class ServiceLevelsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._matrix_tab(), self.tr("&Priority matrix"))
         self.tabs.addTab(self._targets_tab(), self.tr("SLA &targets"))
-        self.tabs.addTab(self._calendar_tab(), self.tr("Service &calendar"))
+        self.calendar = CalendarEditor()
+        self.tabs.addTab(self.calendar, self.tr("Service &calendar"))
         self.tabs.addTab(self._history_tab(), self.tr("C&hanges"))
 
         self.note = QLabel()
@@ -182,84 +174,6 @@ class ServiceLevelsDialog(QDialog):
         grid.setRowStretch(len(PRIORITY_NAMES) + 1, 1)
         return tab
 
-    def _calendar_tab(self) -> QWidget:
-        tab = QWidget()
-        hours = QGridLayout()
-        self.open_day: list[QCheckBox] = []
-        self.opens: list[QTimeEdit] = []
-        self.closes: list[QTimeEdit] = []
-        for weekday, name in enumerate(WEEKDAYS):
-            box = QCheckBox(self.tr(name))
-            box.setObjectName(f"open_{weekday}")
-            opens, closes = QTimeEdit(), QTimeEdit()
-            for edit, what in ((opens, "opens"), (closes, "closes")):
-                edit.setDisplayFormat("HH:mm")
-                edit.setObjectName(f"{what}_{weekday}")
-                edit.setAccessibleName(f"{name} {what}")
-            box.toggled.connect(opens.setEnabled)
-            box.toggled.connect(closes.setEnabled)
-            self.open_day.append(box)
-            self.opens.append(opens)
-            self.closes.append(closes)
-            hours.addWidget(box, weekday, 0)
-            hours.addWidget(QLabel(self.tr("from")), weekday, 1)
-            hours.addWidget(opens, weekday, 2)
-            hours.addWidget(QLabel(self.tr("to")), weekday, 3)
-            hours.addWidget(closes, weekday, 4)
-        hours.setColumnStretch(5, 1)
-
-        self.zone = QComboBox()
-        self.zone.setObjectName("zone")
-        self.zone.setEditable(True)
-        self.zone.addItems(sorted(available_timezones()))
-        self.holidays = QComboBox()
-        self.holidays.setObjectName("holidays")
-        for code, name in HOLIDAY_REGIONS.items():
-            self.holidays.addItem(self.tr(name), code)
-        settings = QFormLayout()
-        settings.addRow(self.tr("Time &zone:"), self.zone)
-        settings.addRow(self.tr("&Bank holidays of:"), self.holidays)
-
-        self.closed_days = QTableWidget(0, 2)
-        self.closed_days.setObjectName("closedDays")
-        self.closed_days.setHorizontalHeaderLabels([self.tr("Closed on"), self.tr("Reason")])
-        self.closed_days.horizontalHeader().setStretchLastSection(True)
-        self.closed_days.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents)
-        self.closed_days.verticalHeader().hide()
-        self.closed_days.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.closed_days.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.closed_day = QDateEdit(QDate.currentDate())
-        self.closed_day.setObjectName("closedDay")
-        self.closed_day.setCalendarPopup(True)
-        self.closed_day.setDisplayFormat("dd/MM/yyyy")
-        self.closed_reason = QLineEdit()
-        self.closed_reason.setObjectName("closedReason")
-        self.closed_reason.setMaxLength(100)
-        self.closed_reason.setPlaceholderText(self.tr("Why, e.g. staff training day"))
-        add = QPushButton(self.tr("&Add"))
-        add.setObjectName("addClosedDay")
-        add.clicked.connect(self.on_add_closed_day)
-        remove = QPushButton(self.tr("&Remove"))
-        remove.setObjectName("removeClosedDay")
-        remove.clicked.connect(self.on_remove_closed_day)
-        adding = QHBoxLayout()
-        adding.addWidget(self.closed_day)
-        adding.addWidget(self.closed_reason, 1)
-        adding.addWidget(add)
-        adding.addWidget(remove)
-
-        layout = QVBoxLayout(tab)
-        layout.addWidget(QLabel(self.tr("<b>Opening hours</b> (in the calendar's time "
-                                        "zone)")))
-        layout.addLayout(hours)
-        layout.addLayout(settings)
-        layout.addWidget(QLabel(self.tr("<b>Other closed days</b> (besides weekends and bank "
-                                        "holidays)")))
-        layout.addWidget(self.closed_days)
-        layout.addLayout(adding)
-        return tab
-
     def _history_tab(self) -> QWidget:
         self.history = QTableWidget(0, 3)
         self.history.setObjectName("serviceLevelsHistory")
@@ -285,57 +199,16 @@ class ServiceLevelsDialog(QDialog):
             self.respond[target.priority].set_value(target.respond)
             self.resolve[target.priority].set_value(target.resolve)
             select_data(self.clock[target.priority], target.around_the_clock)
-        calendar = levels.calendar
-        for weekday, span in enumerate(calendar.hours):
-            opens, closes = span or (time(8), time(18))
-            self.opens[weekday].setTime(QTime(opens.hour, opens.minute))
-            self.closes[weekday].setTime(QTime(closes.hour, closes.minute))
-            self.open_day[weekday].setChecked(span is not None)
-            self.opens[weekday].setEnabled(span is not None)
-            self.closes[weekday].setEnabled(span is not None)
-        self.zone.setCurrentText(calendar.zone)
-        select_data(self.holidays, calendar.holiday_region)
-        self._closed: dict[date, str] = dict(calendar.closed_days)
-        self._show_closed_days()
-
-    def _show_closed_days(self) -> None:
-        self.closed_days.setRowCount(0)
-        for day, reason in sorted(self._closed.items()):
-            row = self.closed_days.rowCount()
-            self.closed_days.insertRow(row)
-            item = QTableWidgetItem(day.strftime("%d/%m/%Y"))
-            item.setData(Qt.ItemDataRole.UserRole, day)
-            self.closed_days.setItem(row, 0, item)
-            self.closed_days.setItem(row, 1, QTableWidgetItem(reason))
+        self.calendar.show_calendar(levels.calendar)
 
     def levels(self) -> ServiceLevels:
         """The service levels as shown, valid or not."""
         matrix = {cell: combo.currentData() for cell, combo in self.matrix.items()}
         targets = [Target(p, self.respond[p].value(), self.resolve[p].value(),
                           self.clock[p].currentData()) for p in PRIORITY_NAMES]
-        hours = tuple(
-            (self.opens[d].time().toPython(), self.closes[d].time().toPython())
-            if self.open_day[d].isChecked() else None for d in range(len(WEEKDAYS)))
-        calendar = CalendarSettings(hours, self.zone.currentText().strip(),
-                                    self.holidays.currentData(), dict(self._closed))
-        return ServiceLevels(matrix, targets, calendar)
+        return ServiceLevels(matrix, targets, self.calendar.settings())
 
     # --- actions ---------------------------------------------------------------------------
-    @Slot()
-    def on_add_closed_day(self) -> None:
-        day = self.closed_day.date().toPython()
-        self._closed[day] = self.closed_reason.text().strip()
-        self.closed_reason.clear()
-        self._show_closed_days()
-
-    @Slot()
-    def on_remove_closed_day(self) -> None:
-        rows = {index.row() for index in self.closed_days.selectedIndexes()}
-        for row in rows:
-            self._closed.pop(self.closed_days.item(row, 0).data(Qt.ItemDataRole.UserRole),
-                             None)
-        self._show_closed_days()
-
     @Slot()
     def on_save(self) -> None:
         try:

@@ -46,21 +46,21 @@ def test_a_team_leader_edits_matrix_targets_and_calendar(qtbot, open_window):
     dialog = open_dialog(qtbot, window)
     assert dialog.matrix[("low", "high")].currentText() == "P3 Moderate"
     assert dialog.respond[1].minutes.value() == 15
-    assert dialog.open_day[0].isChecked() and not dialog.open_day[5].isChecked()
-    assert dialog.holidays.currentText() == "England and Wales"
+    assert dialog.calendar.open_day[0].isChecked() and not dialog.calendar.open_day[5].isChecked()
+    assert dialog.calendar.holidays.currentText() == "England and Wales"
 
     choose(dialog.matrix[("low", "high")], 2)
     retype_number(qtbot, dialog.resolve[3].hours, 20)
     dialog.tabs.setCurrentIndex(2)
-    click(qtbot, dialog.open_day[5])
-    assert dialog.opens[5].isEnabled()
-    dialog.opens[5].setTime(QTime(9, 0))
-    dialog.closes[5].setTime(QTime(13, 0))
-    dialog.closed_day.setDate(QDate(2026, 12, 24))
-    qtbot.keyClicks(dialog.closed_reason, "Christmas Eve")
+    click(qtbot, dialog.calendar.open_day[5])
+    assert dialog.calendar.opens[5].isEnabled()
+    dialog.calendar.opens[5].setTime(QTime(9, 0))
+    dialog.calendar.closes[5].setTime(QTime(13, 0))
+    dialog.calendar.closed_day.setDate(QDate(2026, 12, 24))
+    qtbot.keyClicks(dialog.calendar.closed_reason, "Christmas Eve")
     click(qtbot, dialog.findChild(QPushButton, "addClosedDay"))
-    assert dialog.closed_days.item(0, 0).text() == "24/12/2026"
-    assert dialog.closed_days.item(0, 1).text() == "Christmas Eve"
+    assert dialog.calendar.closed_days.item(0, 0).text() == "24/12/2026"
+    assert dialog.calendar.closed_days.item(0, 1).text() == "Christmas Eve"
     click_save(qtbot, dialog)
 
     assert not dialog.isVisible()
@@ -95,8 +95,8 @@ def test_bad_service_levels_are_named_and_nothing_is_saved(qtbot, open_window):
     window = open_window()
     dialog = open_dialog(qtbot, window)
     dialog.tabs.setCurrentIndex(2)
-    dialog.opens[0].setTime(QTime(18, 0))
-    dialog.closes[0].setTime(QTime(8, 0))
+    dialog.calendar.opens[0].setTime(QTime(18, 0))
+    dialog.calendar.closes[0].setTime(QTime(8, 0))
     retype_number(qtbot, dialog.resolve[4].hours, 0)
     choose(dialog.matrix[("high", "high")], None)
     click_save(qtbot, dialog)
@@ -116,8 +116,8 @@ def test_bad_service_levels_are_named_and_nothing_is_saved(qtbot, open_window):
     # putting it right saves it
     choose(dialog.matrix[("high", "high")], 1)
     retype_number(qtbot, dialog.resolve[4].hours, 48)
-    dialog.opens[0].setTime(QTime(8, 0))
-    dialog.closes[0].setTime(QTime(17, 30))
+    dialog.calendar.opens[0].setTime(QTime(8, 0))
+    dialog.calendar.closes[0].setTime(QTime(17, 30))
     click_save(qtbot, dialog)
     assert not dialog.isVisible()
     assert load_calendar().hours[0] == (time(8), time(17, 30))
@@ -128,14 +128,14 @@ def test_removing_a_closed_day(qtbot, db):
     dialog = ServiceLevelsDialog(leader)
     qtbot.addWidget(dialog)
     for day, reason in ((QDate(2026, 12, 24), "Christmas Eve"), (QDate(2026, 8, 7), "")):
-        dialog.closed_day.setDate(day)
-        dialog.closed_reason.setText(reason)
-        dialog.on_add_closed_day()
-    assert [dialog.closed_days.item(r, 0).text() for r in range(2)] == ["07/08/2026",
+        dialog.calendar.closed_day.setDate(day)
+        dialog.calendar.closed_reason.setText(reason)
+        dialog.calendar.on_add_closed_day()
+    assert [dialog.calendar.closed_days.item(r, 0).text() for r in range(2)] == ["07/08/2026",
                                                                         "24/12/2026"]
-    dialog.closed_days.selectRow(1)
+    dialog.calendar.closed_days.selectRow(1)
     click(qtbot, dialog.findChild(QPushButton, "removeClosedDay"))
-    assert dialog.closed_days.rowCount() == 1
+    assert dialog.calendar.closed_days.rowCount() == 1
     dialog.on_save()
     assert load_closed_days() == {date(2026, 8, 7): ""}
 
