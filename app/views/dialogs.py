@@ -70,6 +70,17 @@ class Dialogs:
         name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), filters)
         return Path(name) if name else None
 
+    def open_file(self, parent: QWidget | None, title: str, folder: Path,
+                  filters: str) -> Path | None:
+        """A file to read, chosen by the user; None when cancelled.
+
+        Args:
+            folder: where the picker starts.
+            filters: the picker's file types, as ``"Images (*.png *.jpg)"``.
+        """
+        name, _ = QFileDialog.getOpenFileName(parent, title, str(folder), filters)
+        return Path(name) if name else None
+
     def notify(self, title: str, text: str) -> None:
         """A desktop notification from the tray, where the desktop has one (the window's
         banner says the same, so without a tray nothing is lost)."""

@@ -29,6 +29,7 @@ class ScriptedDialogs(Dialogs):
         self.answers: list[bool] = []
         self.passwords: list[str | None] = []  # what ask_password returns, in turn
         self.save_files: list[Path | None] = []  # what save_file returns, in turn
+        self.open_files: list[Path | None] = []  # what open_file returns, in turn
 
     def error(self, parent, title: str, text: str) -> None:
         self.calls.append(("error", title, text))
@@ -47,6 +48,11 @@ class ScriptedDialogs(Dialogs):
         self.calls.append(("save_file", title, str(suggested)))
         assert self.save_files, f"unexpected file picker: {title!r} {suggested}"
         return self.save_files.pop(0)
+
+    def open_file(self, parent, title: str, folder: Path, filters: str) -> Path | None:
+        self.calls.append(("open_file", title, str(folder)))
+        assert self.open_files, f"unexpected file picker: {title!r} {folder}"
+        return self.open_files.pop(0)
 
     def notify(self, title: str, text: str) -> None:
         self.calls.append(("notify", title, text))
