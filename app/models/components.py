@@ -44,7 +44,7 @@ COMPONENTS = (
     Component("python-bidi", "python-bidi", "GNU Lesser General Public License v3",
               "right-to-left text in PDFs"),
     Component("DejaVu Sans fonts", None, "Bitstream Vera and Arev fonts licence (free)",
-              "the reports' typeface", "LICENSE-DejaVu.txt"),
+              "the reports' typeface", "LICENSE-DejaVu.txt", "2.37"),
     Component("Droid Sans Fallback font", None, "Apache-2.0",
               "Chinese, Japanese and Korean in reports", "LICENSE-DroidSansFallback.txt"),
 )
