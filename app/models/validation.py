@@ -46,6 +46,8 @@ FIELD_LABELS = {
     "response_due": "Response due",
     "resolution_due": "Resolution due",
     "escalation_level": "Escalation level",
+    "problem": "Problem",  # linked or unlinked (app.models.problems)
+    "satisfaction": "Caller satisfaction",  # recorded or amended (app.models.satisfaction)
 }
 
 MAX_LENGTHS = {
