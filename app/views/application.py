@@ -121,6 +121,7 @@ def run_gui(database_path: Path, create_folder: bool = False,
     try:
         window = make_window(database_path.expanduser().absolute(), dialogs)
         window.show()
+        window.data.offer_welcome()
         window.apply_retention_policy()
         window.offer_recovered_draft()
         window.start_automatic_backups()
