@@ -39,6 +39,7 @@ from app.models.sla import ClockState
 from app.models.validation import IncidentDraft, ValidationError
 from app.views.backups_dialog import BackupsDialog
 from app.views.communication_dialog import CommunicationDialog
+from app.views.data_actions import DataActions
 from app.views.data_protection_dialog import DataProtectionDialog, run_retention
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
@@ -53,6 +54,7 @@ from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
 from app.views.service_levels_dialog import ServiceLevelsDialog
+from app.views.widgets import make_action
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
 COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "",
@@ -120,6 +122,8 @@ class MainWindow(QMainWindow):
         self.detail.escalate_requested.connect(self.open_escalate)
         self.detail.update_requested.connect(self.open_update)
         self.reports = ReportActions(self, operations.user, dialogs, self.selected_references)
+        self.data = DataActions(self, operations.user, dialogs, database_path)
+        self.data.incidents_changed.connect(self.on_refresh)
         self.reports.exported.connect(lambda _ids: self.detail.show_incident(
             self.detail.incident_id))
         self.reports.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -178,12 +182,7 @@ class MainWindow(QMainWindow):
 
     def _make_actions(self) -> None:
         def action(text: str, shortcut, slot, tip: str = "") -> QAction:
-            act = QAction(text, self)
-            act.setShortcut(QKeySequence(shortcut))
-            act.setToolTip(f"{tip or text.replace('&', '').rstrip('…')} "
-                           f"({act.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})")
-            act.triggered.connect(slot)
-            return act
+            return make_action(self, text, shortcut, slot, tip)
 
         self.new_action = action(self.tr("&New incident…"), QKeySequence.StandardKey.New,
                                  self.on_new)
@@ -252,6 +251,10 @@ class MainWindow(QMainWindow):
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addActions([self.service_levels_action, self.matrix_action,
                                   self.email_action, self.data_protection_action])
+        settings_menu.addSeparator()
+        settings_menu.addActions([self.data.organisation_action, self.data.teams_action])
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.data.about_action)
         toolbar = self.addToolBar(self.tr("Incidents"))
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
