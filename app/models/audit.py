@@ -90,7 +90,8 @@ ACTION_TITLES = {"exported": "Exported", "escalated": "Escalated",
                  "communicated": "Update to stakeholder", "reply_received": "Reply received",
                  "handover_offered": "Handover offered", "handover_accepted": "Handover accepted",
                  "handover_queried": "Handover queried",
-                 "handover_withdrawn": "Handover withdrawn", "supported": "Support given"}
+                 "handover_withdrawn": "Handover withdrawn", "supported": "Support given",
+                 "review": "Post-incident review"}
 
 
 def describe(entry: HistoryEntry) -> tuple[str, str, str]:

@@ -12,6 +12,7 @@ from app.models.entities import Incident, ReferenceCounter, SlaPause, User
 from app.models.escalation import refresh_escalation_due
 from app.models.lifecycle import Status, check_transition
 from app.models.priority import compute_priority
+from app.models.review_gate import check_review_before_closing
 from app.models.service_levels import due_times
 from app.models.text_rules import trimmed
 from app.models.validation import IncidentDraft, ValidationError, validate_draft
@@ -176,6 +177,8 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
 
     Raises:
         TransitionError: the lifecycle does not allow the move (or it lacks a note).
+        ReviewRequiredError: (a TransitionError) closing an incident whose priority needs
+            a completed post-incident review before it has one; resolving is allowed.
     """
     now = now or now_utc()
     target = Status(target)
@@ -184,6 +187,8 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
         incident = get_incident(incident_id)
         current = Status(incident.status)
         check_transition(current, target, note)
+        if target == Status.CLOSED:
+            check_review_before_closing(incident)
         record(incident, by, now, "status", "status", current.value, target.value)
         if note:
             record(incident, by, now, "note", new=note)

@@ -24,7 +24,10 @@ from app.models.period_stats import (
     period_statistics,
     period_text,
 )
+from app.models.permissions import Role
+from app.models.users import ensure_user
 from tests.conftest import category, make_draft
+from tests.review_steps import complete_a_review
 
 NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
 NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)  # London is on GMT: local time is UTC
@@ -96,6 +99,8 @@ def log_november(advisor) -> dict:
     move(c, Status.RESOLVED, utc(3, 15), advisor)
     d = log(advisor, utc(4, 9), 2)
     move(d, Status.RESOLVED, utc(4, 9, 20), advisor)
+    complete_a_review(d.id, ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER),
+                      now=utc(4, 9, 40))  # a P2 is closed once its review is completed
     move(d, Status.CLOSED, utc(4, 10), advisor)
     log(advisor, utc(4, 9), 2, "Facilities")
     f = log(advisor, utc(27, 10), 3, "Complaint", owner_id=advisor.id)

@@ -49,8 +49,9 @@ def leader(db):
 
 def closed_incident(by, closed_at: datetime, **draft) -> Incident:
     """An incident logged, resolved (its resolution naming the caller) and closed at
-    ``closed_at``."""
+    ``closed_at``: a P3 unless ``draft`` says otherwise, closed with no review."""
     received = closed_at - timedelta(days=2)
+    draft = {"impact": "medium", "urgency": "medium", **draft}
     incident = create_incident(make_draft(received_at=received, **draft), by, now=received)
     name = draft.get("caller_name", "Olivia Taylor")
     change_status(incident.id, Status.IN_PROGRESS, by, now=received + timedelta(hours=1))

@@ -1,5 +1,5 @@
 """An incident with a full story for the report tests: logged, prioritised, escalated,
-updates given, handed over, supported, resolved and closed."""
+updates given, handed over, supported, resolved, reviewed and closed."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from app.models.lifecycle import Status
 from app.models.support import SupportDraft, record_support
 from app.reports import pages
 from tests.conftest import make_draft
+from tests.review_steps import complete_a_review
 
 
 def at(hour: int, minute: int = 0, day: int = 24) -> datetime:
@@ -33,7 +34,8 @@ RECEIVED = at(9)
 def full_story(advisor, colleague, leader):
     """INC-2026-000001, by Sam Advisor: Olivia Taylor (0161 496 0123,
     olivia.taylor@example.org) cannot bill; escalated to L2, two updates, handed to Alex
-    Colleague, who was supported by Tess Leader; resolved and closed."""
+    Colleague, who was supported by Tess Leader; resolved, reviewed by Tess Leader (one
+    improvement action, owned by Alex Colleague, due 08/12/2026) and closed."""
     incident = create_incident(make_draft(
         received_at=RECEIVED, owner_id=advisor.id,
         description="Olivia Taylor says the billing system fails for everyone. Call her "
@@ -63,6 +65,7 @@ def full_story(advisor, colleague, leader):
                                 incident=incident.reference), leader, now=at(10, 21))
     change_status(incident.id, Status.RESOLVED, colleague,
                   "Server restarted; Olivia Taylor confirmed billing works", now=at(10, 40))
+    complete_a_review(incident.id, leader, now=at(10, 50), owner=colleague)
     change_status(incident.id, Status.CLOSED, colleague, "", now=at(11, 0))
     return Incident.get_by_id(incident.id)  # as stored now
 

@@ -39,7 +39,8 @@ def callers(db, advisor):
     """Olivia called twice (once long ago, closed 30 months back); Marcus once."""
     now = now_utc()
     old = now - timedelta(days=30 * 31)
-    first = create_incident(make_draft(received_at=old), advisor, now=old)
+    first = create_incident(make_draft(received_at=old, urgency="medium"), advisor,
+                            now=old)  # a P3: closed without a review
     change_status(first.id, Status.RESOLVED, advisor, note="Fixed.", now=old)
     change_status(first.id, Status.CLOSED, advisor, now=old + timedelta(days=30))
     second = create_incident(make_draft(received_at=now - timedelta(hours=3),

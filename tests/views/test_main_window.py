@@ -450,7 +450,8 @@ def mixed_log(advisor, colleague):
                     subcategory_id=None)
     resolved = log("Di Resolved", received_at=RECEIVED_AT - timedelta(days=2))
     change_status(resolved.id, Status.RESOLVED, advisor, "Fixed on the call")
-    closed = log("Ed Closed", received_at=RECEIVED_AT - timedelta(days=20))
+    closed = log("Ed Closed", received_at=RECEIVED_AT - timedelta(days=20),
+                 urgency="medium")  # a P3: closed without a post-incident review
     change_status(closed.id, Status.RESOLVED, advisor, "Fixed")
     change_status(closed.id, Status.CLOSED, advisor)
     return {"new_p3": new_p3, "mine_p1": mine_p1, "theirs_p5": theirs_p5,
