@@ -3,8 +3,8 @@ incident, asked once it is resolved.
 
 A second recording amends the first (a caller who rings back to say the fix did not last,
 a score typed wrongly): the incident's history keeps the old score beside the new one, so
-nothing recorded is lost. An amendment names the recording it replaces, so that two people
-amending at once do not overwrite each other unknowingly.
+nothing recorded is lost. An amendment names the score it replaces, as it was shown, so that
+two people amending at once do not overwrite each other unknowingly.
 """
 
 from __future__ import annotations
@@ -83,15 +83,16 @@ def score_text(score: int) -> str:
     return f"{score} of 5: {SCORE_LABELS[score]}"
 
 
-def satisfaction_of(incident_id: int) -> SatisfactionEntry | None:
-    """The caller's score for the incident, if one is recorded."""
-    row = (Satisfaction.select(Satisfaction, User).join(User)
-           .where(Satisfaction.incident == incident_id).first())
-    if row is None:
-        return None
+def _entry(row: Satisfaction) -> SatisfactionEntry:
     return SatisfactionEntry(row.incident_id, row.score, row.comment,
                              SatisfactionMethod(row.method), row.given_at, row.recorded_at,
-                             row.recorded_by.display_name)
+                             User.get_by_id(row.recorded_by_id).display_name)
+
+
+def satisfaction_of(incident_id: int) -> SatisfactionEntry | None:
+    """The caller's score for the incident, if one is recorded."""
+    row = Satisfaction.get_or_none(Satisfaction.incident == incident_id)
+    return _entry(row) if row is not None else None
 
 
 def describe(score: int, method: str, given_at: datetime, comment: str) -> str:
@@ -135,14 +136,14 @@ def satisfaction_problems(incident_id: int, score, comment: str, method: str,
 
 
 def record_satisfaction(incident_id: int, score: int, comment: str, method: str,
-                        given_at: datetime, by: User, amending: datetime | None = None,
+                        given_at: datetime, by: User, amending: SatisfactionEntry | None = None,
                         now: datetime | None = None) -> Change:
     """Record the caller's score for a resolved or closed incident, or amend it, with a
     history row on the incident (an amendment's row keeps the old score).
 
     Args:
-        amending: None to record the first score; to amend, the ``recorded_at`` of the
-            score as it was shown.
+        amending: None to record the first score; to amend, the score as it was shown
+            (``satisfaction_of``).
 
     Raises:
         RolePermissionError: an assessor.
@@ -164,7 +165,7 @@ def record_satisfaction(incident_id: int, score: int, comment: str, method: str,
         if stored is None and amending is None:
             Satisfaction.create(incident=incident, **values)
             old = None
-        elif stored is not None and amending is not None and stored.recorded_at == amending:
+        elif stored is not None and amending is not None and _entry(stored) == amending:
             old = describe(stored.score, stored.method, stored.given_at, stored.comment)
             Satisfaction.update(**values).where(Satisfaction.id == stored.id).execute()
         elif stored is None:
