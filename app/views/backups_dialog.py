@@ -96,6 +96,7 @@ class BackupsDialog(QDialog):
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 2)
         self.table.setObjectName("backupList")
+        self.table.setAccessibleName(self.tr("Automatic backups"))
         self.table.setHorizontalHeaderLabels([self.tr("Taken at"), self.tr("Size")])
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch)

@@ -76,6 +76,7 @@ class CalendarEditor(QWidget):
 
         self.closed_days = QTableWidget(0, 2)
         self.closed_days.setObjectName("closedDays")
+        self.closed_days.setAccessibleName(self.tr("Other closed days"))
         self.closed_days.setHorizontalHeaderLabels([self.tr("Closed on"), self.tr("Reason")])
         self.closed_days.horizontalHeader().setStretchLastSection(True)
         self.closed_days.horizontalHeader().setSectionResizeMode(
@@ -85,10 +86,12 @@ class CalendarEditor(QWidget):
         self.closed_days.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.closed_day = QDateEdit(QDate.currentDate())
         self.closed_day.setObjectName("closedDay")
+        self.closed_day.setAccessibleName(self.tr("Closed day to add"))
         self.closed_day.setCalendarPopup(True)
         self.closed_day.setDisplayFormat("dd/MM/yyyy")
         self.closed_reason = QLineEdit()
         self.closed_reason.setObjectName("closedReason")
+        self.closed_reason.setAccessibleName(self.tr("Why it is closed"))
         self.closed_reason.setMaxLength(100)
         self.closed_reason.setPlaceholderText(self.tr("Why, e.g. staff training day"))
         add = QPushButton(self.tr("&Add"))

@@ -100,6 +100,7 @@ class EscalationMatrixDialog(QDialog):
 
         self.grid = QTableWidget()
         self.grid.setObjectName("matrixGrid")
+        self.grid.setAccessibleName(self.tr("Escalation matrix"))
         self.grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.grid.setWordWrap(True)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)

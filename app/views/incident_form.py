@@ -46,6 +46,7 @@ from app.models.validation import (
     validate_draft,
 )
 from app.models.vocabulary import CallerType, Channel, Level
+from app.views.accessibility import name_inputs
 from app.views.choices import fill_categories, fill_subcategories, select_data
 from app.views.dialogs import Dialogs
 from app.views.operations import IncidentOperations
@@ -199,6 +200,7 @@ class IncidentForm(QDialog):
         if self._drafts is not None:
             self._connect_autosave()
         self.resize(980, 640)
+        name_inputs(self)
         self.caller_name.setFocus()
 
     # --- building ------------------------------------------------------------------------
