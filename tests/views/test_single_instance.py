@@ -1,0 +1,61 @@
+"""A second start on the same database brings the first window forward instead."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from app.views.single_instance import InstanceGuard, instance_key
+
+pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[2]
+
+SECOND_START = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+from app.views.single_instance import InstanceGuard
+app = QCoreApplication([])
+guard = InstanceGuard(Path(sys.argv[1]))
+print("first" if guard.acquire() else "second")
+"""
+
+
+def start_again(path: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", SECOND_START, str(path)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+
+
+def test_a_second_start_on_the_same_database_asks_the_first_to_come_forward(qtbot, tmp_path):
+    path = tmp_path / "incidents.sqlite"
+    guard = InstanceGuard(path)
+    assert guard.acquire()
+    try:
+        with qtbot.waitSignal(guard.raise_requested, timeout=20_000):
+            second = start_again(path)
+            while second.poll() is None:
+                QCoreApplication.processEvents()
+        with second.stdout:
+            assert second.stdout.read().strip() == "second"
+    finally:
+        guard.release()
+
+
+def test_another_database_or_a_closed_first_window_starts_normally(qtbot, tmp_path):
+    guard = InstanceGuard(tmp_path / "incidents.sqlite")
+    assert guard.acquire()
+    try:
+        other = start_again(tmp_path / "other.sqlite")
+        assert other.communicate(timeout=20)[0].strip() == "first"
+    finally:
+        guard.release()
+    again = start_again(tmp_path / "incidents.sqlite")
+    assert again.communicate(timeout=20)[0].strip() == "first"
+
+
+def test_the_key_is_the_same_however_the_path_is_written(tmp_path):
+    path = tmp_path / "incidents.sqlite"
+    assert instance_key(path) == instance_key(tmp_path / "." / "incidents.sqlite")
+    assert instance_key(path) != instance_key(tmp_path / "other.sqlite")
