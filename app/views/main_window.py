@@ -286,6 +286,15 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     # --- selection -------------------------------------------------------------------------
+    @Slot()
+    def bring_to_front(self) -> None:
+        """Shown, restored if minimised, raised and given the keyboard (a second start on
+        the same database asks for this)."""
+        self.setWindowState(self.windowState() & ~Qt.WindowState.WindowMinimized)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def select_incident(self, incident_id: int) -> None:
         """Select ``incident_id`` in the log if it is shown; show it in the pane either way."""
         row = self.model.row_of(incident_id)
