@@ -219,15 +219,20 @@ def _count_if(condition: pw.Expression) -> pw.Function:
     return pw.fn.SUM(pw.Case(None, ((condition, 1),), 0))
 
 
-def _in_period(query: pw.ModelSelect, first: datetime, after: datetime) -> pw.ModelSelect:
-    return query.where(Incident.received_at >= first, Incident.received_at < after)
+def in_period(query: pw.ModelSelect, first: datetime, after: datetime,
+              where: pw.Expression | None = None) -> pw.ModelSelect:
+    """``query`` limited to the incidents received in [first, after) and, when given, to
+    those ``where`` lets through (a team's, for the dashboard)."""
+    query = query.where(Incident.received_at >= first, Incident.received_at < after)
+    return query if where is None else query.where(where)
 
 
 def _seconds(value: float | None) -> timedelta | None:
     return None if value is None else timedelta(seconds=round(value))
 
 
-def _medians(first: datetime, after: datetime) -> tuple[dict[int, float], float | None]:
+def resolve_medians(first: datetime, after: datetime, where: pw.Expression | None = None
+                    ) -> tuple[dict[int, float], float | None]:
     """The median seconds to resolve per priority, and of all, in one SQL query: the
     middle row (or the mean of the middle two) of the resolved incidents, ranked within
     their priority and among all."""
@@ -236,13 +241,13 @@ def _medians(first: datetime, after: datetime) -> tuple[dict[int, float], float 
 
     by_priority = {"partition_by": [Incident.priority], "order_by": [SECONDS_TO_RESOLVE]}
     overall = {"order_by": [SECONDS_TO_RESOLVE]}
-    ranked = _in_period(Incident.select(
+    ranked = in_period(Incident.select(
         Incident.priority, SECONDS_TO_RESOLVE.alias("seconds"),
         pw.fn.ROW_NUMBER().over(**by_priority).alias("rank"),
         pw.fn.COUNT(pw.SQL("*")).over(partition_by=[Incident.priority]).alias("n"),
         pw.fn.ROW_NUMBER().over(**overall).alias("overall_rank"),
         pw.fn.COUNT(pw.SQL("*")).over().alias("overall_n"),
-    ), first, after).where(Incident.resolved_at.is_null(False))
+    ), first, after, where).where(Incident.resolved_at.is_null(False))
     in_priority = middle(ranked.c.rank, ranked.c.n)
     in_all = middle(ranked.c.overall_rank, ranked.c.overall_n)
     rows = (pw.Select([ranked], [
@@ -261,12 +266,13 @@ def _medians(first: datetime, after: datetime) -> tuple[dict[int, float], float 
     return medians, (middle_sum / middle_count if middle_count else None)
 
 
-def _priority_stats(first: datetime, after: datetime, now: datetime
-                    ) -> tuple[list[PriorityStats], dict, float | None, float | None]:
-    """Per priority; also the counts of all together, and the mean and median seconds to
-    resolve of all."""
+def priority_stats(first: datetime, after: datetime, now: datetime,
+                   where: pw.Expression | None = None
+                   ) -> tuple[list[PriorityStats], dict, float | None, float | None]:
+    """Per priority (P1 to P5, each one even when none came in); also the counts of all
+    together, and the mean and median seconds to resolve of all."""
     resolved = Incident.resolved_at.is_null(False)
-    query = _in_period(Incident.select(
+    query = in_period(Incident.select(
         Incident.priority,
         pw.fn.COUNT(pw.SQL("*")),
         _count_if(resolved),
@@ -277,8 +283,8 @@ def _priority_stats(first: datetime, after: datetime, now: datetime
         _count_if(response_outcome(now) == BREACHED),
         _count_if(resolution_outcome(now) == MET),
         _count_if(resolution_outcome(now) == BREACHED),
-    ), first, after).group_by(Incident.priority).tuples()
-    medians, median = _medians(first, after)
+    ), first, after, where).group_by(Incident.priority).tuples()
+    medians, median = resolve_medians(first, after, where)
     rows = {row[0]: row[1:] for row in query}
     stats = []
     totals = {"received": 0, "resolved": 0, "closed": 0, "open_at_end": 0, "seconds": 0}
@@ -302,36 +308,58 @@ def _priority_stats(first: datetime, after: datetime, now: datetime
 
 
 def _by_status(first: datetime, after: datetime) -> tuple[tuple[Status, int], ...]:
-    counts = dict(_in_period(Incident.select(Incident.status, pw.fn.COUNT(pw.SQL("*"))),
-                             first, after).group_by(Incident.status).tuples())
+    counts = dict(in_period(Incident.select(Incident.status, pw.fn.COUNT(pw.SQL("*"))),
+                            first, after).group_by(Incident.status).tuples())
     return tuple((status, counts[status.value]) for status in Status if counts.get(status.value))
+
+
+def daily_counts(first: datetime, after: datetime, where: pw.Expression | None = None
+                 ) -> dict[date, int]:
+    """Incidents received per local day, for the days that have any."""
+    day = LOCAL_DAY.alias("day")
+    return {date.fromisoformat(d): n for d, n in in_period(
+        Incident.select(day, pw.fn.COUNT(pw.SQL("*"))), first, after, where)
+        .group_by(pw.SQL("day")).tuples()}
+
+
+def day_buckets(start: date, end: date, counts: dict[date, int]) -> tuple[VolumeBucket, ...]:
+    """Every day from ``start`` to ``end``, with its count (zero when it has none)."""
+    days = (start + timedelta(days=n) for n in range((end - start).days + 1))
+    return tuple(VolumeBucket(d, d, counts.get(d, 0)) for d in days)
+
+
+def week_buckets(days: Iterable[VolumeBucket]) -> tuple[VolumeBucket, ...]:
+    """Day buckets folded into ISO weeks (the first and last cut to the period)."""
+    weeks: list[VolumeBucket] = []
+    for day in days:
+        if weeks and day.first.isocalendar()[:2] == weeks[-1].first.isocalendar()[:2]:
+            last = weeks.pop()
+            weeks.append(VolumeBucket(last.first, day.last, last.count + day.count, WEEK))
+        else:
+            weeks.append(VolumeBucket(day.first, day.last, day.count, WEEK))
+    return tuple(weeks)
 
 
 def _volume(start: date, end: date, first: datetime, after: datetime
             ) -> tuple[str, tuple[VolumeBucket, ...]]:
     """Per local day, zeros included; folded into ISO weeks when the period is long."""
-    day = LOCAL_DAY.alias("day")
-    counts = {date.fromisoformat(d): n for d, n in _in_period(
-        Incident.select(day, pw.fn.COUNT(pw.SQL("*"))), first, after)
-        .group_by(pw.SQL("day")).tuples()}
-    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    days = day_buckets(start, end, daily_counts(first, after))
     if len(days) <= DAILY_UP_TO:
-        return DAY, tuple(VolumeBucket(d, d, counts.get(d, 0)) for d in days)
-    weeks: list[VolumeBucket] = []
-    for d in days:
-        if weeks and d.isocalendar()[:2] == weeks[-1].first.isocalendar()[:2]:
-            last = weeks.pop()
-            weeks.append(VolumeBucket(last.first, d, last.count + counts.get(d, 0), WEEK))
-        else:
-            weeks.append(VolumeBucket(d, d, counts.get(d, 0), WEEK))
-    return WEEK, tuple(weeks)
+        return DAY, days
+    return WEEK, week_buckets(days)
+
+
+def category_counts(first: datetime, after: datetime, where: pw.Expression | None = None
+                    ) -> list[tuple[int, str, int]]:
+    """(id, name, count) of each category with incidents in the period, most first."""
+    count = pw.fn.COUNT(Incident.id)
+    return list(in_period(Incident.select(Category.id, Category.name, count).join(
+        Category, on=Incident.category), first, after, where)
+        .group_by(Category.id, Category.name).order_by(count.desc(), Category.name).tuples())
 
 
 def _categories(first: datetime, after: datetime, limit: int) -> tuple[tuple[str, int], ...]:
-    count = pw.fn.COUNT(Incident.id)
-    rows = list(_in_period(Incident.select(Category.name, count).join(
-        Category, on=Incident.category), first, after)
-        .group_by(Category.id, Category.name).order_by(count.desc(), Category.name).tuples())
+    rows = [(name, n) for _, name, n in category_counts(first, after)]
     if len(rows) <= limit:
         return tuple(rows)
     kept = rows[:limit - 1]
@@ -372,7 +400,7 @@ def period_statistics(start: date, end: date, now: datetime | None = None,
     """
     first, after = check_period(start, end)
     now = now or now_utc()
-    priorities, totals, mean, median = _priority_stats(first, after, now)
+    priorities, totals, mean, median = priority_stats(first, after, now)
     escalations, escalated, by_target = _escalations(first, after)
     unit, volume = _volume(start, end, first, after)
     return PeriodStats(
@@ -421,7 +449,7 @@ def period_incidents(start: date, end: date, now: datetime | None = None) -> lis
     """
     first, after = check_period(start, end)
     now = now or now_utc()
-    query = _in_period(Incident.select(
+    query = in_period(Incident.select(
         Incident.reference, Incident.received_at, Category.name, Incident.priority,
         Incident.status, User.display_name, Incident.responded_at, Incident.resolved_at,
         response_outcome(now), resolution_outcome(now),
