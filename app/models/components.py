@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import platform
 from dataclasses import dataclass
-from importlib import metadata, resources
+from importlib import metadata
+
+from app.resources import MissingResourceError, read_resource
 
 
 @dataclass(frozen=True)
@@ -51,8 +53,11 @@ COMPONENTS = (
 
 
 def licence_text(component: Component) -> str:
-    """The full licence shipped for ``component``, or "" when none is shipped."""
+    """The full licence shipped for ``component``, or "" when none is shipped; when its
+    file is missing from the installation, a message saying so in its place."""
     if component.licence_file is None:
         return ""
-    return (resources.files("app.resources").joinpath("fonts", component.licence_file)
-            .read_text(encoding="utf-8"))
+    try:
+        return read_resource("fonts", component.licence_file).decode("utf-8")
+    except MissingResourceError as exc:
+        return str(exc)

@@ -28,11 +28,12 @@ a few kilobytes, not by the fallback font's 3.4 MB; a PDF with none does not emb
 from __future__ import annotations
 
 import io
-from importlib import resources
 from itertools import groupby
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
+
+from app.resources import MissingResourceError, read_resource
 
 BODY_FONT = "DejaVuSans"
 BOLD_FONT = "DejaVuSans-Bold"
@@ -44,21 +45,18 @@ FONT_FOLDER = ("app.resources", "fonts")  # package, folder inside it
 _registered = False
 
 
-class FontMissingError(RuntimeError):
+class FontMissingError(MissingResourceError):
     """A font file the PDFs need is not installed with the application; the message names
     the file."""
 
 
 def _font_data(filename: str) -> io.BytesIO:
     package, folder = FONT_FOLDER
-    font = resources.files(package).joinpath(folder, filename)
     try:
-        # read whole: works from a folder or a zipped install alike
-        return io.BytesIO(font.read_bytes())
-    except OSError as exc:
-        raise FontMissingError(
-            f"The font file {font} is missing or cannot be read ({exc.strerror or exc}); "
-            "PDFs cannot be written without it. Reinstall Incident Desk.") from exc
+        return io.BytesIO(read_resource(folder, filename, package=package,
+                                        consequence="PDFs cannot be written without it."))
+    except MissingResourceError as exc:
+        raise FontMissingError(str(exc)) from exc
 
 
 def register_fonts() -> None:

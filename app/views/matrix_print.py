@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
-from importlib import resources
 
 from PySide6.QtGui import QFont, QFontDatabase, QPageLayout, QPageSize, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -25,6 +24,7 @@ from app.reports.escalation_matrix import (
     rule_rows,
 )
 from app.reports.fonts import FONT_FILES, FONT_FOLDER
+from app.resources import MissingResourceError, read_resource
 
 FONT_FAMILY = "DejaVu Sans"
 HEADER = "#eceff1"
@@ -52,8 +52,8 @@ def _load_font() -> bool:
         loaded = []
         for filename in FONT_FILES.values():
             try:
-                data = resources.files(package).joinpath(folder, filename).read_bytes()
-            except OSError:
+                data = read_resource(folder, filename, package=package)
+            except MissingResourceError:
                 continue
             loaded.append(QFontDatabase.addApplicationFontFromData(data) >= 0)
         _font_loaded = bool(loaded) and all(loaded)
