@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from importlib import resources
 from pathlib import Path
@@ -20,16 +21,32 @@ from app.models.backup import (
 from app.models.db import DatabaseOpenError, close_database, open_database, pending_upgrades
 from app.models.entities import User
 from app.models.users import current_user
+from app.resources import incomplete, resource_name, resource_path
 from app.views.dialogs import Dialogs
 from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
+from app.views.startup_probe import install_startup_probe
 from app.views.text import tr
+
+ICON_FILE = "icon.svg"  # in app/resources
+log = logging.getLogger(__name__)
 
 
 def application_icon() -> QIcon:
-    icon = resources.files("app.resources").joinpath("icon.svg")
-    with resources.as_file(icon) as path:
-        return QIcon(str(path))
+    """The window's icon; an empty one, said on stderr, when its file or Qt's SVG support
+    is missing from the installation (the window opens without it)."""
+    with resources.as_file(resource_path(ICON_FILE)) as path:
+        icon = QIcon(str(path)) if path.is_file() else QIcon()
+        if icon.isNull():
+            problem = incomplete(resource_name(ICON_FILE), f"is missing ({path})",
+                                 "The windows have no icon.")
+        elif icon.pixmap(32, 32).isNull():
+            problem = incomplete("Qt's SVG support (the imageformats/qsvg plugin)",
+                                 "is missing", "The windows have no icon.")
+        else:
+            return icon
+    log.warning(problem)
+    return icon
 
 
 def make_window(database_path: Path, dialogs: Dialogs | None = None,
@@ -120,6 +137,8 @@ def run_gui(database_path: Path, create_folder: bool = False,
             notice.close()
     try:
         window = make_window(database_path.expanduser().absolute(), dialogs)
+        # the benchmark's cold start ends when the log's first rows are painted
+        install_startup_probe(window.table.viewport(), window.model.rowCount)
         window.show()
         window.data.offer_welcome()
         window.apply_retention_policy()
