@@ -158,7 +158,8 @@ def _inspect(path: Path) -> None:
 
 def pending_upgrades(path: Path | str) -> list[str]:
     """The migrations an existing database at ``path`` still lacks (read-only; empty for a
-    new, damaged or foreign file, which opening deals with)."""
+    new, damaged or foreign file, or without the migration scripts: opening deals with
+    those)."""
     from app.models.schema import MIGRATION_TABLE, known_migrations
 
     path = Path(path).expanduser().absolute()
@@ -170,9 +171,10 @@ def pending_upgrades(path: Path | str) -> list[str]:
             applied = {row[0] for row in conn.execute(f"SELECT name FROM {MIGRATION_TABLE}")}
         finally:
             conn.close()
-    except sqlite3.Error:
+        known = known_migrations()
+    except (sqlite3.Error, DatabaseOpenError):  # opening says why
         return []
-    return [name for name in known_migrations() if name not in applied]
+    return [name for name in known if name not in applied]
 
 
 def open_database(path: Path | str, create_folder: bool = False) -> peewee.SqliteDatabase:
@@ -180,11 +182,13 @@ def open_database(path: Path | str, create_folder: bool = False) -> peewee.Sqlit
 
     Raises:
         DatabaseOpenError: the file is not ours, is damaged, is from a newer version, or
-            cannot be written; a refused file is left as it was.
+            cannot be written, or the installation lacks its migration scripts; a refused
+            file is left as it was.
     """
-    from app.models.schema import upgrade
+    from app.models.schema import migrations_folder, upgrade
 
     path = Path(path).expanduser().absolute()
+    migrations_folder()  # an incomplete installation says so before a file or folder is made
     check_database_file(path, create_folder=create_folder)
     _inspect(path)
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS)
