@@ -46,3 +46,8 @@ def format_local(value: datetime | None, with_seconds: bool = False) -> str:
         return ""
     fmt = "%d/%m/%Y %H:%M:%S" if with_seconds else "%d/%m/%Y %H:%M"
     return to_local(value).strftime(fmt)
+
+
+def format_day(value: date | None) -> str:
+    """A calendar day (a due date) as the advisor reads it: ``24/11/2026``."""
+    return "" if value is None else value.strftime("%d/%m/%Y")

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.models.reviews import OPEN_ACTION_STATUSES, ActionStatus, ReviewStatus
+
 NOT_EVIDENCED = "Not evidenced"
+OPEN_LABELS = {s.label for s in OPEN_ACTION_STATUSES}  # as the record words them
 
 
 @dataclass(frozen=True)
@@ -107,12 +110,25 @@ def _resolution(record: dict) -> EvidenceItem:
 
 
 def _review(record: dict) -> EvidenceItem:
+    title = "Post-incident review with root cause and improvements"
     review = record.get("review")
     if not review:
-        return EvidenceItem("review", "Post-incident review with root cause and improvements",
-                            False, "No post-incident review is recorded.", ())
-    return EvidenceItem("review", "Post-incident review with root cause and improvements",
-                        True, "Review recorded.", ("review",))
+        return EvidenceItem("review", title, False, "No post-incident review is recorded.", ())
+    if review["status"] != ReviewStatus.COMPLETED.label:
+        return EvidenceItem("review", title, False,
+                            "The post-incident review is a draft: it is not completed.",
+                            ("review",))
+    actions = [a for a in review["actions"] if a["status"] != ActionStatus.CANCELLED.label]
+    still_open = sum(a["status"] in OPEN_LABELS for a in actions)
+    by = _field(review["details"], "Completed by")
+    if not actions:
+        detail = (f"Completed by {by}: root cause and lessons learned; every improvement "
+                  "action was cancelled since.")
+    else:
+        detail = (f"Completed by {by}: root cause, lessons learned and "
+                  f"{_plural(len(actions), 'improvement action')}"
+                  + (f" ({still_open} still open)." if still_open else ", all done."))
+    return EvidenceItem("review", title, True, detail, ("review",))
 
 
 def _support(record: dict) -> EvidenceItem:

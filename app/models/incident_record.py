@@ -11,6 +11,10 @@ What the fingerprint does not cover: when and by whom the PDF was made, and the 
 exports themselves (each export is written to the audit trail, and is printed, but leaving
 it out means exporting again does not make earlier exports read as changed).
 
+The post-incident review is in the record (``review``) once one is started, draft or
+completed; the record of an incident without one has no such key, so its fingerprint reads
+as it did before reviews existed.
+
 With ``personal_data=False`` (the default, for evidence) the caller's data is masked by
 :class:`app.models.redaction.Redactor` everywhere it appears, the audit trail included.
 """
@@ -34,6 +38,14 @@ from app.models.permissions import Permission, check_permission
 from app.models.personal_data import EXPORTED, history_rows
 from app.models.prioritisation import describe_answers
 from app.models.redaction import Redactor
+from app.models.reviews import (
+    FIELD_LABELS,
+    TEXT_FIELDS,
+    ReviewStatus,
+    review_actions,
+    review_for,
+    whys_of,
+)
 from app.models.service_levels import load_matrix, load_targets
 from app.models.support import support_for_incident
 from app.models.vocabulary import CallerType, Channel, ContactMethod, Level, priority_label
@@ -147,6 +159,9 @@ class _Builder:
             "support": self.support(),
             "resolution": self.resolution(),
             "history": self.history(),
+            # only with a review, so that the record (and fingerprint) of an incident
+            # without one reads as it did before reviews existed
+            **({"review": review} if (review := self.review()) else {}),
         }
 
     def summary(self) -> list[list]:
@@ -265,6 +280,25 @@ class _Builder:
         return [["Resolved", _iso(i.resolved_at), TIME],
                 ["What was done", self.text(i.resolution), LONG],
                 ["Closed", _iso(i.closed_at), TIME]]
+
+    def review(self) -> dict | None:
+        review = review_for(self.incident.id)
+        if review is None:
+            return None
+        texts = [[FIELD_LABELS[name], self.text(getattr(review, name)), LONG]
+                 for name in TEXT_FIELDS]
+        return {"status": ReviewStatus(review.status).label,
+                "details": [["Status", ReviewStatus(review.status).label, TEXT],
+                            ["Started", _iso(review.started_at), TIME],
+                            ["Started by", _name(review.started_by), TEXT],
+                            ["Completed", _iso(review.completed_at), TIME],
+                            ["Completed by", _name(review.completed_by), TEXT]],
+                "whys": [self.text(why) for why in whys_of(review)],
+                "texts": texts,
+                "actions": [{"description": self.text(a.description), "owner": a.owner,
+                             "due_on": a.due_on.isoformat(), "status": a.status.label,
+                             "done_at": _iso(a.done_at)}
+                            for a in review_actions(self.incident.id)]}
 
     def history(self) -> list[dict]:
         entries = []

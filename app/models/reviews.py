@@ -33,7 +33,7 @@ from enum import StrEnum
 import peewee as pw
 
 from app.models.audit import ACTION_TITLES, record
-from app.models.clock import format_local, now_utc, to_local
+from app.models.clock import format_day, format_local, now_utc, to_local
 from app.models.db import database
 from app.models.entities import (
     ConfigChange,
@@ -365,8 +365,8 @@ def action_problems(draft: ActionDraft, today: date,
     if draft.due_on is None:
         problems["due_on"] = "Give the date it is due by."
     elif draft.due_on < today and (previous is None or previous.due_on != draft.due_on):
-        problems["due_on"] = (f"{draft.due_on:%d/%m/%Y} has passed: choose today or a later "
-                              "date.")
+        problems["due_on"] = (f"{format_day(draft.due_on)} has passed: choose today or a "
+                              "later date.")
     return problems
 
 

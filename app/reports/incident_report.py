@@ -9,7 +9,7 @@ page the document notes, for the pack's contents and checklists.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from reportlab.lib import colors
@@ -29,8 +29,8 @@ from reportlab.platypus import (
 )
 
 from app import APP_NAME
-from app.models.clock import format_local
-from app.models.incident_record import LONG, TIME, IncidentExport
+from app.models.clock import format_day, format_local
+from app.models.incident_record import LONG, TEXT, TIME, IncidentExport
 from app.models.organisation import Organisation
 from app.reports.fonts import BODY_FONT
 from app.reports.pages import (
@@ -61,6 +61,7 @@ SECTIONS = (("logging", "Logging details"),
             ("communications", "Updates to stakeholders"),
             ("support", "Handovers and support to colleagues"),
             ("resolution", "Resolution and closure"),
+            ("review", "Post-incident review"),
             ("history", "Audit trail"))
 MET_COLOURS = {"Met": colors.HexColor("#1b7a3a"), "Breached": colors.HexColor("#b3261e")}
 
@@ -284,6 +285,27 @@ def _on_hold(record: dict, styles: StyleSheet1) -> list[Flowable]:
                         styles)]
 
 
+def _review(record: dict, styles: StyleSheet1) -> list[Flowable]:
+    review = record.get("review")
+    if not review:
+        return [_none("No post-incident review is recorded.", styles)]
+    story: list[Flowable] = [_fields_table(review["details"], styles)]
+    if review["whys"]:
+        rows = [[f"Why? {n}", why, TEXT] for n, why in enumerate(review["whys"], start=1)]
+        story += [Paragraph("Five whys", styles["subsection"]), _fields_table(rows, styles)]
+    story += [Spacer(0, 2 * mm), _fields_table(review["texts"], styles),
+              Paragraph("Improvement actions", styles["subsection"])]
+    if not review["actions"]:
+        return [*story, _none("No improvement action is recorded.", styles)]
+    rows = [[str(n), a["description"], a["owner"],
+             format_day(date.fromisoformat(a["due_on"])),
+             a["status"] + (f" {_time(a['done_at'])}" if a["done_at"] else "")]
+            for n, a in enumerate(review["actions"], start=1)]
+    return [*story, _list_table(["", "Action", "Owner", "Due", "Status"], rows,
+                                [8 * mm, WIDTH - 98 * mm, 34 * mm, 22 * mm, 34 * mm],
+                                styles)]
+
+
 def _history(record: dict, styles: StyleSheet1) -> list[Flowable]:
     rows = [[_time(h["at"]), h["by"], h["what"], h["from"], h["to"]]
             for h in record["history"]]
@@ -346,6 +368,7 @@ def incident_story(export: IncidentExport, exports: list[dict], styles: StyleShe
         "communications": _communications(record, styles),
         "support": _support(record, styles),
         "resolution": [_fields_table(record["resolution"], styles)],
+        "review": _review(record, styles),
         "history": _history(record, styles),
     }
     for key, content in sections.items():

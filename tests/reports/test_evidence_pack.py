@@ -37,17 +37,19 @@ def test_the_checklist_says_what_the_record_shows(full_story, bare):
     full = {i.key: i for i in evidence_checklist(incident_record(full_story).record)}
     assert {k: i.evidenced for k, i in full.items()} == {
         "logging": True, "prioritisation": True, "escalation": True, "updates": True,
-        "resolution": True, "review": False, "support": True}
+        "resolution": True, "review": True, "support": True}
     assert full["escalation"].detail == "1 escalation: L2 team leader."
     assert full["updates"].detail == "2 updates, to: caller, manager."
     assert full["support"].detail == "1 handover and 1 support record."
-    assert full["review"].detail == "No post-incident review is recorded."
+    assert full["review"].detail == ("Completed by Tess Leader: root cause, lessons learned "
+                                     "and 1 improvement action (1 still open).")
     empty = {i.key: i for i in evidence_checklist(incident_record(bare).record)}
     assert {k: i.evidenced for k, i in empty.items()} == {
         "logging": False, "prioritisation": True, "escalation": False, "updates": False,
         "resolution": False, "review": False, "support": False}
     assert empty["logging"].detail == (
         "Missing the caller's identification (phone, email or account).")
+    assert empty["review"].detail == "No post-incident review is recorded."
 
 
 def test_the_pack_has_a_cover_contents_and_each_incident_with_its_checklist(
@@ -63,7 +65,7 @@ def test_the_pack_has_a_cover_contents_and_each_incident_with_its_checklist(
     contents = squeezed(reader.pages[1].extract_text())
     first = page_of(reader, "INC-2026-000001 — Billing system", after=2)
     second = page_of(reader, "INC-2026-000002 — Billing system", after=first)
-    assert f"INC-2026-000001 Billing system not loading for the whole team 6 of 7 {first}" \
+    assert f"INC-2026-000001 Billing system not loading for the whole team 7 of 7 {first}" \
         in contents
     assert f"INC-2026-000002 Billing system not loading for the whole team 1 of 7 {second}" \
         in contents
@@ -72,8 +74,13 @@ def test_the_pack_has_a_cover_contents_and_each_incident_with_its_checklist(
     escalations = page_of(reader, "Escalations", after=first)
     assert re.search(rf"Escalation Evidenced 1 escalation: L2 team leader\. {escalations}\b",
                      checklist)
+    review = page_of(reader, "Five whys", after=first)
+    assert re.search(r"Post-incident review with root cause and improvements Evidenced "
+                     r"Completed by Tess Leader: root cause, lessons learned and 1 "
+                     rf"improvement action \(1 still open\)\. {review}\b", checklist)
     assert ("Post-incident review with root cause and improvements Not evidenced No "
-            "post-incident review is recorded. —") in checklist
+            "post-incident review is recorded. —") in squeezed(
+                reader.pages[second - 1].extract_text())
     text = squeezed(pdf_text(out))
     assert "Caller Z. Ø." in text
     for personal in ("Olivia Taylor", "0161 496 0123", "olivia.taylor@example.org",

@@ -30,7 +30,7 @@ from tests.reports.conftest import RECEIVED, at, pdf_text, squeezed
 
 HEADINGS = ["Logging details", "Categorisation and prioritisation", "Service levels",
             "Escalations", "Updates to stakeholders", "Handovers and support to colleagues",
-            "Resolution and closure", "Audit trail", "Sign-off"]
+            "Resolution and closure", "Post-incident review", "Audit trail", "Sign-off"]
 PERSONAL = ["Olivia Taylor", "Olivia", "0161 496 0123", "07700 900456",
             "olivia.taylor@example.org", "AC-001234", "M1 1AE"]
 
@@ -60,7 +60,17 @@ def test_the_report_has_every_section_in_order_with_the_values(full_story, leade
             "Confirm the restart worked", "Month-end billing run tonight",
             "A call back by 11:00", "Second opinion", "Agreed the restart was safe",
             "Server restarted; O. T. confirmed billing works",
-            "Closed 24/11/2026 11:00", "Team leader", "Assessor",
+            "Closed 24/11/2026 11:00",
+            "Status Completed Started 24/11/2026 10:50 Started by Tess Leader "
+            "Completed 24/11/2026 10:50 Completed by Tess Leader",
+            "Five whys", "Why? 1 The billing server stopped answering",
+            "Why? 4 Nobody owned the clean-up job after the migration",
+            "Root cause The export clean-up job lost its owner in the migration",
+            "Lessons learned Scheduled jobs need a named owner",
+            "Give the clean-up job an owner and a disk-space alert Alex Colleague "
+            "08/12/2026 Open",
+            "Tess Leader Post-incident review — Completed, with 1 improvement action",
+            "Team leader", "Assessor",
             f"Fingerprint (SHA-256): {export.fingerprint}"]:
         assert expected in text, expected
     for personal in PERSONAL:
