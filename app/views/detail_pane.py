@@ -1,4 +1,6 @@
-"""The selected incident: its details, a status change, and its history."""
+"""The selected incident: its details, the problem behind it (with the workaround to apply
+while the caller is on the line), the caller's satisfaction, a status change, and its
+history."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -38,11 +41,15 @@ from app.models.escalation import (
 )
 from app.models.incidents import get_incident
 from app.models.lifecycle import NOTE_REQUIRED, Status, TransitionError, allowed_next
+from app.models.problems import may_change, problem_of
+from app.models.satisfaction import satisfaction_of
 from app.models.sla import span_text
 from app.models.timeline import incident_timeline
 from app.models.vocabulary import CallerType, Channel, Level
+from app.views.form_errors import plain_label
 from app.views.history_table_model import HistoryTableModel
 from app.views.operations import IncidentOperations
+from app.views.problem_table_model import status_text as problem_status_text
 from app.views.text import priority_badge_style, priority_text, status_text
 
 DETAIL_FIELDS = (
@@ -59,6 +66,9 @@ DETAIL_FIELDS = (
 
 
 TIMELINE_WHAT_WIDTH = 170  # what happened, wrapped; the details get the rest
+# the workaround of a known error, which the advisor applies while the caller is on the line
+WORKAROUND_STYLE = ("QFrame#workaroundBox { background: #fff8e1; border: 1px solid #ffb300; "
+                    "border-radius: 3px; }")
 REGULATOR_WARNING = timedelta(hours=12)  # the breach clock turns red with this much left
 
 
@@ -71,11 +81,15 @@ class DetailPane(QWidget):
     update_requested = Signal(int)
     print_requested = Signal(int)
     export_requested = Signal(int)
+    problem_requested = Signal(int)  # link the incident to a problem (its id)
+    open_problem_requested = Signal(int)  # show the problem (its id)
+    satisfaction_requested = Signal(int)  # record the caller's score (the incident's id)
 
     def __init__(self, operations: IncidentOperations, parent: QWidget | None = None):
         super().__init__(parent)
         self._operations = operations
         self._incident_id: int | None = None
+        self._problem_id: int | None = None  # the shown incident's problem
 
         self.title = QLabel()
         self.title.setObjectName("detailTitle")
@@ -143,6 +157,9 @@ class DetailPane(QWidget):
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.values[key] = value
             form.addRow(self.tr(label) + ":", value)
+        problem_box = self._problem_box()
+        self.satisfaction_row = self._satisfaction_row()
+        form.addRow(self.tr("Caller satisfaction:"), self.satisfaction_row)
 
         self.next_status = QComboBox()
         self.next_status.setObjectName("nextStatus")
@@ -176,6 +193,7 @@ class DetailPane(QWidget):
         details_layout.addLayout(badges)
         details_layout.addWidget(self.summary)
         details_layout.addWidget(self.description)
+        details_layout.addWidget(problem_box)
         details_layout.addLayout(form)
         details_layout.addWidget(move)
         details_layout.addStretch(1)
@@ -225,6 +243,68 @@ class DetailPane(QWidget):
         layout.addWidget(self.placeholder)
         layout.addWidget(self.splitter)
         self.show_incident(None)
+
+    def _problem_box(self) -> QWidget:
+        """The problem behind the incident, and a known error's workaround, prominently."""
+        self.problem_label = plain_label()
+        self.problem_label.setObjectName("detailProblem")
+        self.problem_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_problem_button = QPushButton(self.tr("&Open problem"))
+        self.open_problem_button.setObjectName("detailOpenProblem")
+        self.open_problem_button.clicked.connect(self.on_open_problem_clicked)
+        self.link_problem_button = QPushButton(self.tr("&Link to problem…"))
+        self.link_problem_button.setObjectName("detailLinkProblem")
+        self.link_problem_button.setToolTip(self.tr(
+            "Link this incident to the problem behind it (the cause), or raise one"))
+        self.link_problem_button.clicked.connect(self.on_link_problem_clicked)
+        heading = QLabel(self.tr("Problem:"))
+        heading.setStyleSheet("font-weight: 600;")
+        row = QHBoxLayout()
+        row.addWidget(heading)
+        row.addWidget(self.problem_label, 1)
+        row.addWidget(self.open_problem_button)
+        row.addWidget(self.link_problem_button)
+
+        self.workaround_box = QFrame()
+        self.workaround_box.setObjectName("workaroundBox")
+        self.workaround_box.setStyleSheet(WORKAROUND_STYLE)
+        self.workaround_heading = plain_label()
+        self.workaround_heading.setObjectName("workaroundHeading")
+        self.workaround_heading.setStyleSheet("font-weight: 600; color: #6d4c00;")
+        self.workaround_text = plain_label()
+        self.workaround_text.setObjectName("workaroundText")
+        self.workaround_text.setStyleSheet("font-size: 11pt; color: #1a1a1a;")
+        self.workaround_text.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.workaround_text.setAccessibleName(self.tr("Workaround"))
+        box_layout = QVBoxLayout(self.workaround_box)
+        box_layout.setContentsMargins(8, 6, 8, 6)
+        box_layout.addWidget(self.workaround_heading)
+        box_layout.addWidget(self.workaround_text)
+
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.workaround_box)
+        return holder
+
+    def _satisfaction_row(self) -> QWidget:
+        self.satisfaction_label = plain_label()
+        self.satisfaction_label.setObjectName("detailSatisfaction")
+        self.satisfaction_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.satisfaction_button = QPushButton(self.tr("Record &satisfaction…"))
+        self.satisfaction_button.setObjectName("detailSatisfactionButton")
+        self.satisfaction_button.setToolTip(self.tr(
+            "Record the caller's score (1 to 5) and comment after the incident"))
+        self.satisfaction_button.clicked.connect(self.on_satisfaction_clicked)
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.satisfaction_label, 1)
+        row.addWidget(self.satisfaction_button, 0, Qt.AlignmentFlag.AlignTop)
+        return holder
 
     @property
     def incident_id(self) -> int | None:
@@ -294,6 +374,8 @@ class DetailPane(QWidget):
             label.setText(texts[key] or "—")
         self._show_regulator_clock(inc)
         self._show_escalation(inc)
+        self._show_problem(inc)
+        self._show_satisfaction(inc)
         self.escalate_button.setEnabled(Status(inc.status).is_open)
         self.next_status.blockSignals(True)
         self.next_status.clear()
@@ -303,6 +385,45 @@ class DetailPane(QWidget):
         self.status_note.clear()
         self.status_message.clear()
         self.on_next_status_changed()
+
+    def _show_problem(self, inc: Incident) -> None:
+        """The problem the incident is one of; a known error's workaround in its own box."""
+        problem = problem_of(inc.id)
+        user = self._operations.user
+        self.open_problem_button.setVisible(problem is not None)
+        self.link_problem_button.setEnabled(may_change(user))
+        self.link_problem_button.setText(self.tr("&Link to problem…") if problem is None
+                                         else self.tr("Change &link…"))
+        self._problem_id = problem.id if problem is not None else None
+        if problem is None:
+            self.problem_label.setText(self.tr("Not linked to a problem."))
+            self.workaround_box.hide()
+            return
+        self.problem_label.setText(f"{problem.reference} · {problem.title} "
+                                   f"({problem_status_text(problem.status)})")
+        self.workaround_box.setVisible(problem.workaround_applies)
+        if problem.workaround_applies:
+            self.workaround_heading.setText(self.tr(
+                "Known error: apply this workaround while the caller is on the line"))
+            self.workaround_text.setText(problem.workaround)
+
+    def _show_satisfaction(self, inc: Incident) -> None:
+        """The caller's score once resolved: asked for, or shown with its comment."""
+        resolved = Status(inc.status) in (Status.RESOLVED, Status.CLOSED)
+        score = satisfaction_of(inc.id)
+        self.fields_form.setRowVisible(self.satisfaction_row, resolved or score is not None)
+        self.satisfaction_button.setVisible(resolved and may_change(self._operations.user))
+        self.satisfaction_button.setText(self.tr("Record &satisfaction…") if score is None
+                                         else self.tr("Change &satisfaction…"))
+        if score is None:
+            self.satisfaction_label.setText(self.tr("Not recorded yet."))
+            return
+        text = self.tr("{score} (by {method}, {when})").format(
+            score=score.score_text, method=self.tr(score.method.label).lower(),
+            when=format_local(score.given_at))
+        if score.comment:
+            text += f"\n“{score.comment}”"
+        self.satisfaction_label.setText(text)
 
     def _show_regulator_clock(self, inc: Incident) -> None:
         """A personal data breach: the 72 hours to report it to the regulator, counting down
@@ -373,6 +494,21 @@ class DetailPane(QWidget):
     def on_update_clicked(self) -> None:
         if self._incident_id is not None:
             self.update_requested.emit(self._incident_id)
+
+    @Slot()
+    def on_link_problem_clicked(self) -> None:
+        if self._incident_id is not None:
+            self.problem_requested.emit(self._incident_id)
+
+    @Slot()
+    def on_open_problem_clicked(self) -> None:
+        if self._problem_id is not None:
+            self.open_problem_requested.emit(self._problem_id)
+
+    @Slot()
+    def on_satisfaction_clicked(self) -> None:
+        if self._incident_id is not None:
+            self.satisfaction_requested.emit(self._incident_id)
 
     @Slot()
     def on_prioritise_clicked(self) -> None:
