@@ -11,6 +11,7 @@ neutralised.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import time
@@ -42,6 +43,7 @@ from app.models.incident_transfer_read import (
     neutralised,
     read_table,
     restored,
+    xlsx_escaped,
 )
 from app.models.incidents import format_reference
 from app.models.lifecycle import Status
@@ -302,9 +304,15 @@ def _write_xlsx(part: Path, rows: Iterator[list]) -> None:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
-    for row in rows:
-        # control characters are never stored; any that were would stop the whole file
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("\ufffd", v) for v in row])
+    try:
+        for row in rows:
+            # control characters are never stored; any that were would stop the whole file
+            sheet.append([xlsx_escaped(ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)) for v in row])
+    except BaseException:  # cancelled: finish the sheet's temporary file and remove it
+        with contextlib.suppress(Exception):
+            sheet.close()
+            sheet._writer.cleanup()
+        raise
     workbook.save(part)
 
 
@@ -369,8 +377,8 @@ def export_incidents(path: Path | str, start: date | None = None, end: date | No
     """
     check_permission(by, Permission.EXPORT_PERSONAL_DATA)
     path = Path(path)
-    kind = export_kind(path)
     _check_target(path, replace)
+    kind = export_kind(path)
     first, after, period = _period_bounds(start, end)
     if _export_rows(first, after)[0] == 0:
         raise TransferError(f"No incidents to export ({period}): {path.name} was not "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -43,6 +44,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and other Office 97 file
 # A spreadsheet runs a cell beginning with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
+# A workbook's text writes a carriage return (which XML would turn into a line feed) as
+# _x000D_, and so any text that looks like such an escape has its underscore escaped too.
+_XLSX_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|\r")
+_XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 class TransferError(ReportError):
@@ -68,6 +73,18 @@ def _guarded(text: str) -> bool:
     """Whether ``text`` (starting with an apostrophe) is an apostrophe put before a
     formula's first character or before another such apostrophe."""
     return text[1:2] != "" and text[1] in (*FORMULA_STARTS, _QUOTE)
+
+
+def xlsx_escaped(text: str) -> str:
+    """Text as a workbook cell holds it (see :data:`_XLSX_ESCAPE`)."""
+    return _XLSX_ESCAPE.sub(lambda m: "_x005F_" if m.group() == "_" else "_x000D_", text)
+
+
+def xlsx_unescaped(text: str) -> str:
+    """A workbook cell's text as written: its ``_xHHHH_`` escapes undone, as Excel does."""
+    if "_x" not in text:
+        return text
+    return _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 @dataclass
@@ -246,7 +263,7 @@ def _xlsx_cell(value) -> Cell:
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return xlsx_unescaped(value) if isinstance(value, str) else str(value)
 
 
 # --- both ------------------------------------------------------------------------------------
