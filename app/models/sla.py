@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from functools import cached_property
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -28,6 +28,13 @@ Interval = tuple[datetime, datetime]
 
 class CalendarError(ValueError):
     """A calendar that cannot be used (no opening hours, closing before opening...)."""
+
+
+@cache
+def region_holidays(region: str) -> holidays.HolidayBase:
+    """The bank holidays of a UK region, made once: making them costs milliseconds, and a
+    calendar is read afresh at every save (each year asked about is worked out once)."""
+    return holidays.country_holidays("GB", subdiv=region)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,7 @@ class ServiceCalendar:
     def _holidays(self) -> holidays.HolidayBase | dict:
         if self.holiday_region is None:
             return {}
-        return holidays.country_holidays("GB", subdiv=self.holiday_region)
+        return region_holidays(self.holiday_region)
 
     def is_closed_day(self, day: date) -> bool:
         return (self.hours[day.weekday()] is None or day in self.closed_days
