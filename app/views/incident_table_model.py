@@ -36,6 +36,14 @@ CLOCK_COLOURS = {
     ClockState.MISSED: (QColor("#ffcdd2"), QColor("#1a1a1a")),
 }
 
+DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
+TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
+DECORATION = int(Qt.ItemDataRole.DecorationRole.value)
+BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
+FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
+ANSWERED_ROLES = frozenset({DISPLAY, TOOLTIP, DECORATION, BACKGROUND, FOREGROUND,
+                            int(IncidentIdRole), int(PriorityRole)})
+
 AnyIndex = QModelIndex | QPersistentModelIndex
 ESCALATE_TIP = "Escalation overdue: the escalation matrix asks for one that has not been made"
 _flag: QIcon | None = None
@@ -58,6 +66,16 @@ def escalation_flag() -> QIcon:
     return _flag
 
 
+class _Page:
+    """A page of the log's rows, and each row's column texts once they are asked for."""
+
+    __slots__ = ("rows", "texts")
+
+    def __init__(self, rows: list[LogRow]):
+        self.rows = rows
+        self.texts: list[tuple[str, ...] | None] = [None] * len(rows)
+
+
 class IncidentTableModel(QAbstractTableModel):
     """Rows come from :class:`IncidentLog` in pages of ``PAGE_SIZE``; a few pages are kept."""
 
@@ -67,7 +85,8 @@ class IncidentTableModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._log = IncidentLog()
-        self._pages: OrderedDict[int, list[LogRow]] = OrderedDict()
+        self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._last_page: int | None = None  # the page asked for last: most cells are on it
 
     # --- what is shown ---------------------------------------------------------------
     @property
@@ -91,6 +110,7 @@ class IncidentTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._log = IncidentLog(log_filter, sort, descending)
         self._pages.clear()
+        self._last_page = None
         self.endResetModel()
 
     def tick(self) -> None:
@@ -104,22 +124,29 @@ class IncidentTableModel(QAbstractTableModel):
             return
         self._log.now = now_utc()
         self._pages.clear()
+        self._last_page = None
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 0),  # the flag and the clock
                                   self.index(self.rowCount() - 1, SLA_COLUMN))
 
-    def _row(self, row: int) -> LogRow | None:
+    def _page(self, row: int) -> _Page | None:
+        """The page holding ``row``, read from the database when it is not kept."""
         page_no = row // self.PAGE_SIZE
         page = self._pages.get(page_no)
         if page is None:
-            page = self._log.rows(page_no * self.PAGE_SIZE, self.PAGE_SIZE)
+            page = _Page(self._log.rows(page_no * self.PAGE_SIZE, self.PAGE_SIZE))
             self._pages[page_no] = page
             if len(self._pages) > self.PAGES_KEPT:
                 self._pages.popitem(last=False)
-        else:
+        elif self._last_page != page_no:
             self._pages.move_to_end(page_no)
-        offset = row - page_no * self.PAGE_SIZE
-        return page[offset] if offset < len(page) else None
+        self._last_page = page_no
+        return page
+
+    def _row(self, row: int) -> LogRow | None:
+        page = self._page(row)
+        offset = row % self.PAGE_SIZE
+        return page.rows[offset] if offset < len(page.rows) else None
 
     def incident_id(self, row: int) -> int | None:
         if not 0 <= row < self.rowCount():
@@ -136,7 +163,7 @@ class IncidentTableModel(QAbstractTableModel):
     def row_of(self, incident_id: int) -> int | None:
         """The row showing ``incident_id``, if the filter lets it through."""
         for page_no, page in self._pages.items():
-            for offset, log_row in enumerate(page):
+            for offset, log_row in enumerate(page.rows):
                 if log_row.id == incident_id:
                     return page_no * self.PAGE_SIZE + offset
         return self._log.position_of(incident_id)
@@ -156,33 +183,38 @@ class IncidentTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or index.row() >= self.rowCount():
+        # A view asks for a dozen roles of every cell it paints: the ones never answered
+        # are turned away first, and a row's texts are made once.
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
-        log_row = self._row(index.row())
-        if log_row is None:
+        row = index.row()
+        if row >= self._log.count():
             return None
-        key = COLUMNS[index.column()][0]
-        if key == SortKey.REFERENCE and log_row.escalation_overdue(self._log.now):
-            if role == Qt.ItemDataRole.DecorationRole:
-                return escalation_flag()
-            if role == Qt.ItemDataRole.ToolTipRole:
+        page = self._page(row)
+        offset = row % self.PAGE_SIZE
+        if offset >= len(page.rows):
+            return None
+        log_row = page.rows[offset]
+        column = index.column()
+        if role in (DISPLAY, TOOLTIP):
+            if column == 0 and role == TOOLTIP and log_row.escalation_overdue(self._log.now):
                 return f"{log_row.reference} — {tr('IncidentTableModel', ESCALATE_TIP)}"
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._text(log_row, key)
+            texts = page.texts[offset]
+            if texts is None:
+                texts = page.texts[offset] = tuple(self._text(log_row, key)
+                                                   for key, _ in COLUMNS)
+            return texts[column]
+        if role == DECORATION:
+            return (escalation_flag() if column == 0
+                    and log_row.escalation_overdue(self._log.now) else None)
         if role == IncidentIdRole:
             return log_row.id
         if role == PriorityRole:
             return log_row.priority
-        if key == SortKey.PRIORITY and role == Qt.ItemDataRole.BackgroundRole:
-            return PRIORITY_COLOURS[log_row.priority][0]
-        if key == SortKey.PRIORITY and role == Qt.ItemDataRole.ForegroundRole:
-            return PRIORITY_COLOURS[log_row.priority][1]
-        if key == SortKey.SLA and log_row.clock.state in CLOCK_COLOURS:
-            background, foreground = CLOCK_COLOURS[log_row.clock.state]
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return background
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return foreground
+        if column == PRIORITY_COLUMN:
+            return PRIORITY_COLOURS[log_row.priority][0 if role == BACKGROUND else 1]
+        if column == SLA_COLUMN and log_row.clock.state in CLOCK_COLOURS:
+            return CLOCK_COLOURS[log_row.clock.state][0 if role == BACKGROUND else 1]
         return None
 
     def _text(self, log_row: LogRow, key: SortKey) -> str:
