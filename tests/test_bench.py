@@ -1,0 +1,58 @@
+"""The benchmark runs and writes its results (a smoke of bench/run.py, not a benchmark)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.metrics import Result, Target
+from bench.run import parse, table
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_a_result_passes_only_within_its_time_and_its_ratio():
+    target = Target(ms=50, ratio=2)
+    assert Result("m", target, median=40, floor=30).passed
+    assert Result("m", target, median=60, floor=40).passed is False  # over 50 ms
+    assert Result("m", target, median=40, floor=10).passed is False  # 4x its floor
+    assert Result("m", target).passed is None  # not measured
+    assert Result("memory", Target(mb=250), median=300, unit="MB").passed is False
+
+
+def test_the_table_shows_median_floor_ratio_target_and_verdict():
+    text = table([Result("search", Target(ms=50, ratio=2), median=120, floor=100),
+                  Result("pdf", Target(ms=300), error="ValueError: no rows")])
+    assert "| search | 120 ms | 100 ms | 1.20 | ≤ 50 ms, ≤ 2x floor | **miss** |" in text
+    assert "error: ValueError: no rows" in text
+
+
+def test_an_unknown_metric_is_refused_by_name(capsys):
+    with pytest.raises(SystemExit):
+        parse(["--only", "search,speed"])
+    assert "unknown metric(s) speed" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_smoke_run_makes_its_database_and_writes_valid_json(tmp_path):
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--size", "10000", "--repeat", "2",
+         "--only", "save_incident,log_first_page", "--data-dir", str(tmp_path / "data"),
+         "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "| save_incident |" in done.stdout
+    results = json.loads(out.read_text())
+    assert results["size"] == 10_000
+    for name in ("save_incident", "log_first_page"):
+        metric = results["metrics"][name]
+        assert metric["median_ms"] > 0 and metric["floor_ms"] > 0
+        assert metric["ratio"] == pytest.approx(metric["median_ms"] / metric["floor_ms"],
+                                                rel=0.05)  # both rounded
+        assert len(metric["runs"]) == 2
+    # made once, then reused
+    assert (tmp_path / "data" / "incidents-10000.json").is_file()
