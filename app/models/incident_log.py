@@ -1,22 +1,90 @@
-"""The incident log as a query: filter, sort and read one page at a time, never the table."""
+"""The incident log as a query: filter, sort and read one page at a time, never the table.
+
+Also the rules the dashboard counts by, so that a bar clicked shows the very incidents it
+counted: a team's incidents, a caller's, the repeat incidents.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 import peewee as pw
 
 from app.models.clock import local_day_bounds_utc, now_utc
-from app.models.entities import Category, Incident, User
+from app.models.entities import Category, Escalation, Incident, Satisfaction, User
 from app.models.lifecycle import Status
+from app.models.period_stats import resolution_outcome, response_outcome
+from app.models.personal_data import ERASED, PHONE_DIGITS_SQL
 from app.models.sla import ClockReading, ClockState, clock_reading
 
 REFERENCE_PATTERN = re.compile(r"INC-\d{4}-\d{6}", re.IGNORECASE)
 OPEN_STATUSES = frozenset(s.value for s in Status if s.is_open)
 UNASSIGNED = 0  # owner filter value meaning "nobody owns it"
+REPEAT_WINDOW_DAYS = 7  # a repeat incident follows the caller's last one within this many days
+
+
+# --- the dashboard's rules ------------------------------------------------------------------
+def team_condition(team_id: int) -> pw.Expression:
+    """The team's incidents: those owned by one of its members, and those nobody owns that
+    one of its members logged (so a team's new, unassigned calls count for it)."""
+    members = User.select(User.id).where(User.team == team_id)
+    return pw.fn.COALESCE(Incident.owner, Incident.logged_by).in_(members)
+
+
+# A caller is known by their phone number's digits (``phone:01614960123``), or, when none
+# was taken, by their name in lower case (``name:olivia taylor``); callers whose details
+# were erased, and anonymous ones, are nobody's.
+PHONE_PREFIX, NAME_PREFIX = "phone:", "name:"
+PHONE_DIGITS = pw.SQL(PHONE_DIGITS_SQL)  # answered by the index of migration 0007
+NAME_KEY = pw.fn.lower(pw.fn.trim(Incident.caller_name))
+NOT_NAMES = ("", "anonymous", ERASED.lower())
+CALLER_KEY = pw.Case(None, (
+    (Incident.anonymised_at.is_null(False), None),
+    (Incident.caller_phone != "", pw.Value(PHONE_PREFIX).concat(PHONE_DIGITS)),
+    (NAME_KEY.not_in(NOT_NAMES), pw.Value(NAME_PREFIX).concat(NAME_KEY)),
+), None)
+
+
+def caller_condition(key: str) -> pw.Expression:
+    """The incidents of the caller ``key`` (a value of :data:`CALLER_KEY`), written so that
+    a phone number is found through its index."""
+    live = Incident.anonymised_at.is_null()
+    kind, _, value = key.partition(":")
+    # the SQL expressions must stay on the left for peewee
+    if f"{kind}:" == PHONE_PREFIX:
+        return live & (Incident.caller_phone != "") & (PHONE_DIGITS == value)  # noqa: SIM300
+    if f"{kind}:" == NAME_PREFIX and value not in NOT_NAMES:
+        return live & (Incident.caller_phone == "") & (NAME_KEY == value)  # noqa: SIM300
+    raise ValueError(f"not a caller: {key!r}")
+
+
+def repeat_incidents(first: datetime | None, after: datetime | None,
+                     days: int = REPEAT_WINDOW_DAYS) -> pw.SelectQuery:
+    """The ids of the incidents received in [first, after) (either end open when None)
+    that repeat one of the same caller's in the same category received at most ``days``
+    days before (that one may be from before ``first``): a caller back with the same kind
+    of trouble, which the first fix did not end.
+
+    One pass in received order: each incident is compared with the caller's previous one in
+    the category (LAG over the caller and category)."""
+    previous = pw.fn.LAG(Incident.received_at).over(
+        partition_by=[CALLER_KEY, Incident.category],
+        order_by=[Incident.received_at, Incident.id])
+    ranked = Incident.select(Incident.id, Incident.received_at,
+                             previous.alias("previous")).where(CALLER_KEY.is_null(False))
+    if first is not None:
+        ranked = ranked.where(Incident.received_at >= first - timedelta(days=days))
+    if after is not None:
+        ranked = ranked.where(Incident.received_at < after)
+    gap = pw.fn.julianday(ranked.c.received_at) - pw.fn.julianday(ranked.c.previous)
+    query = pw.Select([ranked], [ranked.c.id]).where(ranked.c.previous.is_null(False),
+                                                     gap <= days)
+    if first is not None:
+        query = query.where(ranked.c.received_at >= Incident.received_at.db_value(first))
+    return query.bind(Incident._meta.database)
 
 
 class SortKey(StrEnum):
@@ -46,6 +114,16 @@ class LogFilter:
     text: str = ""
     sla: ClockState | None = None  # AT_RISK or BREACHED: open incidents in that state
     escalation_overdue: bool = False  # open incidents with an escalation due and not made
+    # the dashboard's (see team_condition, caller_condition and repeat_incidents)
+    team_id: int | None = None
+    problem_id: int | None = None
+    response: str | None = None  # MET, BREACHED or PENDING, as app.models.period_stats judges
+    resolution: str | None = None
+    escalated: bool = False  # escalated at least once (to escalation_target, if one is named)
+    escalation_target: str = ""  # the code of a level or team (``L3``, ``IT``)
+    satisfaction: int | None = None  # the caller's score, 1 to 5
+    caller: str = ""  # a caller's key (app.models.incident_log.CALLER_KEY)
+    repeats: bool = False  # repeat incidents only (see repeat_incidents)
 
 
 @dataclass(frozen=True)
@@ -130,11 +208,13 @@ class IncidentLog:
             query = query.where(Incident.owner.is_null())
         elif f.owner_id is not None:
             query = query.where(Incident.owner == f.owner_id)
+        start = end = None
         if f.received_from or f.received_to:
             first = f.received_from or date(2000, 1, 1)
             last = f.received_to or date(9998, 12, 30)
             start, end = local_day_bounds_utc(first, last)
             query = query.where((Incident.received_at >= start) & (Incident.received_at < end))
+        query = self._where_dashboard(query, start, end)
         if f.sla is not None:
             # compared as stored text; the expressions must stay on the left for peewee
             now = Incident.response_due.db_value(self.now)
@@ -156,6 +236,33 @@ class IncidentLog:
             matching = pw.SQL("(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)",
                               (match,))
             query = query.where(Incident.id.in_(matching))
+        return query
+
+    def _where_dashboard(self, query: pw.ModelSelect, start: datetime | None,
+                         end: datetime | None) -> pw.ModelSelect:
+        """The filters a dashboard's bar sets; the received period is [start, end)."""
+        f = self.filter
+        if f.team_id is not None:
+            query = query.where(team_condition(f.team_id))
+        if f.problem_id is not None:
+            query = query.where(Incident.problem == f.problem_id)
+        if f.response is not None:
+            query = query.where(response_outcome(self.now) == f.response)
+        if f.resolution is not None:
+            query = query.where(resolution_outcome(self.now) == f.resolution)
+        if f.escalated or f.escalation_target:
+            escalations = Escalation.select(Escalation.incident)
+            if f.escalation_target:
+                escalations = escalations.where(Escalation.target_code == f.escalation_target)
+            query = query.where(Incident.id.in_(escalations))
+        if f.satisfaction is not None:
+            query = query.where(Incident.id.in_(
+                Satisfaction.select(Satisfaction.incident)
+                .where(Satisfaction.score == f.satisfaction)))
+        if f.caller:
+            query = query.where(caller_condition(f.caller))
+        if f.repeats:
+            query = query.where(Incident.id.in_(repeat_incidents(start, end)))
         return query
 
     def count(self) -> int:

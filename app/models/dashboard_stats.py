@@ -1,0 +1,259 @@
+"""The dashboard's figures for a period and a team: volume per day and week, by category and
+priority, times to resolve, SLA compliance, escalations, repeat callers and repeat incidents,
+satisfaction, and incidents per problem.
+
+Every figure is an SQL aggregate over the incidents received in the period (through the
+index on ``received_at``), counted as :mod:`app.models.period_stats` counts them; no
+incident is loaded into Python. A team's figures count the incidents its members own, and
+those nobody owns that its members logged (:func:`app.models.incident_log.team_condition`).
+
+Each figure can be opened in the log: :meth:`DashboardStats.log_filter` is the filter of
+the whole period and team, to which a bar adds its own condition (a priority, a category, a
+day); the log then shows the very incidents counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import peewee as pw
+
+from app.models.clock import now_utc
+from app.models.entities import Escalation, Incident, Problem, Satisfaction
+from app.models.incident_log import (
+    CALLER_KEY,
+    REPEAT_WINDOW_DAYS,
+    LogFilter,
+    repeat_incidents,
+    team_condition,
+)
+from app.models.period_stats import (
+    PriorityStats,
+    SlaCounts,
+    VolumeBucket,
+    category_counts,
+    check_period,
+    daily_counts,
+    day_buckets,
+    in_period,
+    period_text,
+    priority_stats,
+    week_buckets,
+)
+from app.models.redaction import mask_phone
+
+TOP_CALLERS = 10
+TOP_PROBLEMS = 10
+SCORES = (1, 2, 3, 4, 5)
+COUNT = pw.fn.COUNT(pw.SQL("*"))
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    id: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class TargetCount:
+    """Escalations of the period's incidents to one level or team."""
+
+    code: str  # L2, IT
+    name: str  # as recorded at the latest escalation to it
+    kind: str  # hierarchical or functional
+    escalations: int
+    incidents: int  # incidents escalated to it (the log shows these)
+
+
+@dataclass(frozen=True)
+class EscalationStats:
+    """Escalations made for the incidents received in the period (whenever made)."""
+
+    escalations: int = 0
+    incidents: int = 0
+    targets: tuple[TargetCount, ...] = ()  # most incidents first
+
+
+@dataclass(frozen=True)
+class RepeatCaller:
+    """A caller with two or more incidents in the period.
+
+    A team leader needs to know who keeps calling, so the name is shown as recorded on
+    their latest incident; the phone number is masked (last three digits), being the key
+    rather than something to read out.
+    """
+
+    key: str  # app.models.incident_log.CALLER_KEY
+    name: str
+    phone: str  # masked
+    incidents: int
+
+
+@dataclass(frozen=True)
+class RepeatStats:
+    callers: int = 0  # callers with two or more incidents in the period
+    incidents: int = 0  # the incidents of those callers
+    top: tuple[RepeatCaller, ...] = ()  # most incidents first
+    repeat_incidents: int = 0  # see app.models.incident_log.repeat_incidents
+    window_days: int = REPEAT_WINDOW_DAYS
+
+
+@dataclass(frozen=True)
+class SatisfactionStats:
+    """The callers' scores for the period's incidents."""
+
+    scores: tuple[tuple[int, int], ...] = tuple((s, 0) for s in SCORES)  # (score, responses)
+    average: float | None = None
+
+    @property
+    def responses(self) -> int:
+        return sum(n for _, n in self.scores)
+
+
+@dataclass(frozen=True)
+class ProblemCount:
+    id: int
+    reference: str
+    title: str
+    status: str  # ProblemStatus
+    incidents: int
+
+
+@dataclass(frozen=True)
+class DashboardStats:
+    """The dashboard's figures. SLA outcomes are judged at ``now``."""
+
+    start: date
+    end: date
+    team_id: int | None
+    now: datetime
+    received: int
+    resolved: int
+    days: tuple[VolumeBucket, ...]  # every day of the period, zeros included
+    weeks: tuple[VolumeBucket, ...]  # every ISO week, the first and last cut to the period
+    categories: tuple[CategoryCount, ...]  # most first; only those with incidents
+    priorities: tuple[PriorityStats, ...]  # P1 to P5, each one even when none came in
+    mean_to_resolve: timedelta | None
+    median_to_resolve: timedelta | None
+    escalations: EscalationStats
+    repeats: RepeatStats
+    satisfaction: SatisfactionStats
+    problems: tuple[ProblemCount, ...]  # the most incidents first, at most TOP_PROBLEMS
+    problem_incidents: int  # incidents linked to any problem
+
+    @property
+    def response(self) -> SlaCounts:
+        return sum((p.response for p in self.priorities), SlaCounts())
+
+    @property
+    def resolution(self) -> SlaCounts:
+        return sum((p.resolution for p in self.priorities), SlaCounts())
+
+    @property
+    def text(self) -> str:
+        return period_text(self.start, self.end)
+
+    def log_filter(self) -> LogFilter:
+        """The log's filter for every incident counted here (any status); a bar adds its
+        own condition to it."""
+        return LogFilter(received_from=self.start, received_to=self.end, team_id=self.team_id)
+
+
+def _escalations(first: datetime, after: datetime, where: pw.Expression | None
+                 ) -> EscalationStats:
+    made = in_period(Escalation.select().join(Incident, on=(Escalation.incident == Incident.id)),
+                     first, after, where)
+    distinct = pw.fn.COUNT(Escalation.incident.distinct())
+    total, incidents = made.select(COUNT, distinct).tuples().get()
+    # the bare name is the one of the row with MAX(id) (SQLite): the latest escalation's
+    targets = (made.select(Escalation.target_code, Escalation.target_name, Escalation.kind,
+                           COUNT, distinct, pw.fn.MAX(Escalation.id))
+               .group_by(Escalation.target_code, Escalation.kind)
+               .order_by(distinct.desc(), Escalation.target_code).tuples())
+    return EscalationStats(total or 0, incidents or 0, tuple(
+        TargetCount(code, name, kind, n, m) for code, name, kind, n, m, _ in targets))
+
+
+def _repeat_callers(first: datetime, after: datetime, where: pw.Expression | None,
+                    limit: int) -> tuple[int, int, tuple[RepeatCaller, ...]]:
+    """In one pass: how many callers called twice or more, with how many incidents, and the
+    ``limit`` who called most (the name and phone of each one's latest incident: bare
+    columns beside MAX, which SQLite takes from that row)."""
+    key = CALLER_KEY.alias("caller")
+    rows = list(in_period(Incident.select(
+        key, COUNT.alias("n"), Incident.caller_name, Incident.caller_phone,
+        pw.fn.MAX(Incident.received_at),
+        pw.fn.COUNT(pw.SQL("*")).over(), pw.fn.SUM(COUNT).over(),
+    ), first, after, where).where(CALLER_KEY.is_null(False))
+        .group_by(pw.SQL("caller")).having(COUNT >= 2)
+        .order_by(pw.SQL("n").desc(), pw.SQL("caller")).limit(limit).tuples())
+    if not rows:
+        return 0, 0, ()
+    top = tuple(RepeatCaller(caller, name, mask_phone(phone), n)
+                for caller, n, name, phone, *_ in rows)
+    return rows[0][5], rows[0][6], top
+
+
+def _repeats(first: datetime, after: datetime, where: pw.Expression | None) -> RepeatStats:
+    callers, incidents, top = _repeat_callers(first, after, where, TOP_CALLERS)
+    repeated = (in_period(Incident.select(COUNT), first, after, where)
+                .where(Incident.id.in_(repeat_incidents(first, after))).scalar())
+    return RepeatStats(callers, incidents, top, repeated or 0)
+
+
+def _satisfaction(first: datetime, after: datetime, where: pw.Expression | None
+                  ) -> SatisfactionStats:
+    counts = dict(in_period(
+        Satisfaction.select(Satisfaction.score, COUNT)
+        .join(Incident, on=(Satisfaction.incident == Incident.id)), first, after, where)
+        .group_by(Satisfaction.score).tuples())
+    responses = sum(counts.values())
+    total = sum(score * n for score, n in counts.items())
+    return SatisfactionStats(tuple((s, counts.get(s, 0)) for s in SCORES),
+                             total / responses if responses else None)
+
+
+def _problems(first: datetime, after: datetime, where: pw.Expression | None, limit: int
+              ) -> tuple[tuple[ProblemCount, ...], int]:
+    count = pw.fn.COUNT(Incident.id)
+    rows = (in_period(Incident.select(Problem.id, Problem.reference, Problem.title,
+                                      Problem.status, count,
+                                      pw.fn.SUM(count).over())
+                      .join(Problem, on=(Incident.problem == Problem.id)), first, after, where)
+            .group_by(Problem.id).order_by(count.desc(), Problem.reference).limit(limit)
+            .tuples())
+    problems = [ProblemCount(*row[:5]) for row in rows]
+    return tuple(problems), (rows[0][5] if problems else 0)
+
+
+def dashboard_statistics(start: date, end: date, team_id: int | None = None,
+                         now: datetime | None = None) -> DashboardStats:
+    """The dashboard's figures for the incidents received from ``start`` 00:00 to ``end``
+    24:00 local time (an empty period gives zeros, not an error).
+
+    Args:
+        team_id: only the team's incidents (see the module's docstring); None: everyone's.
+        now: the moment SLA targets not yet met are judged at (overdue or not yet due);
+            the current time unless given.
+
+    Raises:
+        PeriodError: the period ends before it starts, or is longer than a year.
+    """
+    first, after = check_period(start, end)
+    now = now or now_utc()
+    where = team_condition(team_id) if team_id is not None else None
+    priorities, totals, mean, median = priority_stats(first, after, now, where)
+    days = day_buckets(start, end, daily_counts(first, after, where))
+    problems, linked = _problems(first, after, where, TOP_PROBLEMS)
+    return DashboardStats(
+        start=start, end=end, team_id=team_id, now=now, received=totals["received"],
+        resolved=totals["resolved"], days=days, weeks=week_buckets(days),
+        categories=tuple(CategoryCount(*row) for row in category_counts(first, after, where)),
+        priorities=tuple(priorities),
+        mean_to_resolve=None if mean is None else timedelta(seconds=round(mean)),
+        median_to_resolve=None if median is None else timedelta(seconds=round(median)),
+        escalations=_escalations(first, after, where), repeats=_repeats(first, after, where),
+        satisfaction=_satisfaction(first, after, where), problems=problems,
+        problem_incidents=linked)
