@@ -327,6 +327,7 @@ class ProblemsWindow(QWidget):
             events = problem_events(problem_id)
             _fill(self.trail, [(format_local(e.at), e.user, *describe_event(e))
                                for e in events])
+            self.trail.scrollToBottom()  # the latest change in sight
         self._show_candidates()
         self.unlink_button.setEnabled(self._changeable() and bool(linked))
         self.open_incident_button.setEnabled(bool(linked))

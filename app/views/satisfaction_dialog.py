@@ -54,11 +54,11 @@ class SatisfactionDialog(QDialog):
             reference=self.incident.reference))
 
         resolved = format_local(self.incident.resolved_at) or self.tr("not yet")
-        self.intro = plain_label(self.tr("{reference}: {summary}\nResolved: {resolved}. Ask "
-                                         "the caller how satisfied they are with how it was "
-                                         "handled.").format(reference=self.incident.reference,
-                                                            summary=self.incident.summary,
-                                                            resolved=resolved))
+        self.heading = plain_label(f"{self.incident.reference}: {self.incident.summary}")
+        self.heading.setStyleSheet("font-weight: 600;")
+        self.intro = plain_label(self.tr("Resolved: {resolved}. Ask the caller how satisfied "
+                                         "they are with how it was handled.").format(
+                                             resolved=resolved))
         self.intro.setObjectName("satisfactionIntro")
 
         self.scores = QButtonGroup(self)
@@ -103,6 +103,7 @@ class SatisfactionDialog(QDialog):
         self.message.setObjectName("satisfactionMessage")
         self.amend_note = plain_label()
         self.amend_note.setObjectName("satisfactionAmendNote")
+        self.amend_note.setStyleSheet("background: #e3f2fd; color: #0d47a1; padding: 4px;")
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton(
@@ -112,6 +113,7 @@ class SatisfactionDialog(QDialog):
         self.buttons.accepted.connect(self.on_save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
         layout.addWidget(self.intro)
         layout.addWidget(self.amend_note)
         layout.addLayout(form)
