@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +34,12 @@ from app.models.problems import (
 )
 from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
-from app.views.problem_table_model import ProblemTableModel, status_text
+from app.views.problem_table_model import (
+    ProblemTableModel,
+    problem_search,
+    problem_table,
+    status_text,
+)
 from app.views.widgets import action_button
 
 
@@ -82,24 +84,10 @@ class ProblemLinkDialog(QDialog):
 
         # an existing problem
         self.existing = QGroupBox(self.tr("Link to an existing problem"))
-        self.search = QLineEdit()
-        self.search.setObjectName("linkSearch")
-        self.search.setAccessibleName(self.tr("Search problems"))
-        self.search.setPlaceholderText(self.tr("Search reference, title, cause, workaround"))
-        self.search.setClearButtonEnabled(True)
+        self.search = problem_search("linkSearch")
         self.search.textChanged.connect(self.refresh)
         self.model = ProblemTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("linkProblems")
-        self.table.setAccessibleName(self.tr("Problems not closed"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = problem_table(self.model, "linkProblems", self.tr("Problems not closed"))
         self.table.doubleClicked.connect(lambda _index: self.on_link())
         self.link_button = action_button(self.tr("&Link to this problem"), "linkProblem",
                                          self.on_link)

@@ -1,9 +1,11 @@
-"""The list of problems as a small Qt table model: reference, title, status, incidents, known
-error, owner."""
+"""The list of problems as a small Qt table model (reference, title, status, incidents, known
+error, owner), and the view and search box that show it in the problems window and the link
+dialog."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
 from app.models.problems import ProblemRow, ProblemStatus
 from app.views.text import tr
@@ -83,3 +85,30 @@ class ProblemTableModel(QAbstractTableModel):
         if role == PROBLEM_ID_ROLE:
             return row.id
         return None
+
+
+def problem_table(model: ProblemTableModel, name: str, accessible_name: str) -> QTableView:
+    """A read-only view of ``model`` where one problem is chosen at a time."""
+    table = QTableView()
+    table.setObjectName(name)
+    table.setAccessibleName(accessible_name)
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().hide()
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def problem_search(name: str) -> QLineEdit:
+    """The box that searches problems (see ``app.models.problems.problems``)."""
+    search = QLineEdit()
+    search.setObjectName(name)
+    search.setAccessibleName(tr("ProblemSearch", "Search problems"))
+    search.setPlaceholderText(tr("ProblemSearch", "Search reference, title, cause, workaround"))
+    search.setClearButtonEnabled(True)
+    return search

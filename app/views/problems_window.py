@@ -10,11 +10,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -44,7 +42,12 @@ from app.models.problems import (
 from app.views.dialogs import Dialogs
 from app.views.form_errors import plain_label
 from app.views.problem_editor import ProblemEditor
-from app.views.problem_table_model import ProblemTableModel, status_text
+from app.views.problem_table_model import (
+    ProblemTableModel,
+    problem_search,
+    problem_table,
+    status_text,
+)
 from app.views.text import status_text as incident_status_text
 from app.views.widgets import action_button
 
@@ -112,29 +115,14 @@ class ProblemsWindow(QWidget):
         for status in ProblemStatus:
             self.status_filter.addItem(status_text(status), status.value)
         self.status_filter.currentIndexChanged.connect(self.refresh)
-        self.search = QLineEdit()
-        self.search.setObjectName("problemSearch")
-        self.search.setAccessibleName(self.tr("Search problems"))
-        self.search.setPlaceholderText(self.tr("Search reference, title, cause, workaround"))
-        self.search.setClearButtonEnabled(True)
+        self.search = problem_search("problemSearch")
         self.search.textChanged.connect(self.refresh)
         self.new_button = action_button(self.tr("&New problem…"), "newProblem",
                                         self.on_new_problem)
         self.new_button.setVisible(may_change(user))
 
         self.model = ProblemTableModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("problemTable")
-        self.table.setAccessibleName(self.tr("Problems"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.setWordWrap(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table = problem_table(self.model, "problemTable", self.tr("Problems"))
         self.table.selectionModel().currentRowChanged.connect(self.on_current_changed)
 
         filters = QHBoxLayout()
