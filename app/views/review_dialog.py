@@ -75,6 +75,10 @@ from app.views.widgets import action_button
 
 WHY_HINTS = ("Why did the service fail?", "Why did that happen?", "And why was that?",
              "And why?", "And why? (as a rule, the root cause)")
+TEXT_HINTS = {"root_cause": "What made the incident happen: the cause to remove, not the "
+                           "symptom",
+              "contributing_factors": "What made it worse or slower to resolve",
+              "went_well": "What to keep doing", "lessons_learned": "What the team learned"}
 DEFAULT_DUE = timedelta(days=14)
 TEXT_HEIGHT = 64
 
@@ -97,10 +101,9 @@ def _qdate(day: date) -> QDate:
     return QDate(day.year, day.month, day.day)
 
 
-def _text_box(name: str, placeholder: str) -> QPlainTextEdit:
+def _text_box(name: str) -> QPlainTextEdit:
     box = QPlainTextEdit()
     box.setObjectName(name)
-    box.setPlaceholderText(placeholder)
     box.setTabChangesFocus(True)
     box.setFixedHeight(TEXT_HEIGHT)
     return box
@@ -162,16 +165,15 @@ class ReviewDialog(QDialog):
         self.use_whys = action_button(
             self.tr("&Use the last answer as root cause"), "useAsRootCause",
             self.on_use_whys, self.tr("Copies the last why answered into the root cause"))
-        use_row = QHBoxLayout()
-        use_row.addWidget(self.use_whys)
-        use_row.addStretch(1)
-        form.addRow("", use_row)
-        self.root_cause = _text_box("rootCause", self.tr(
-            "What made the incident happen: the cause to remove, not the symptom"))
-        self.contributing = _text_box("contributingFactors", self.tr(
-            "What made it worse or slower to resolve"))
-        self.went_well = _text_box("wentWell", self.tr("What to keep doing"))
-        self.lessons = _text_box("lessonsLearned", self.tr("What the team learned"))
+        self._use_row = QHBoxLayout()
+        self._use_row.addWidget(self.use_whys)
+        self._use_row.addStretch(1)
+        form.addRow("", self._use_row)
+        self._review_form = form
+        self.root_cause = _text_box("rootCause")
+        self.contributing = _text_box("contributingFactors")
+        self.went_well = _text_box("wentWell")
+        self.lessons = _text_box("lessonsLearned")
         self.texts = {"root_cause": self.root_cause,
                       "contributing_factors": self.contributing,
                       "went_well": self.went_well, "lessons_learned": self.lessons}
@@ -308,8 +310,14 @@ class ReviewDialog(QDialog):
 
     def _set_mode(self) -> None:
         writable = self.writable
-        for box in (*self.whys, *self.texts.values()):
+        for n, why in enumerate(self.whys):
+            why.setReadOnly(not writable)
+            why.setPlaceholderText(self.tr(WHY_HINTS[n]) if writable else "")
+        for key, box in self.texts.items():
             box.setReadOnly(not writable)
+            box.setPlaceholderText(self.tr(TEXT_HINTS[key]) if writable
+                                   else self.tr("Not written."))
+        self._review_form.setRowVisible(self._use_row, writable)
         for widget in (self.use_whys, self.save_button, self.complete_button,
                        self.add_button, self.remove_button):
             widget.setVisible(writable)
@@ -334,12 +342,13 @@ class ReviewDialog(QDialog):
         elif review.status == ReviewStatus.COMPLETED:
             text = self.tr("Review completed by {who} on {when}.").format(
                 who=review.completed_by.display_name, when=format_local(review.completed_at))
+            needed = ""
         else:
             text = self.tr("Review: draft, started by {who} on {when}; last saved by {last} "
                            "on {saved}.").format(
                 who=review.started_by.display_name, when=format_local(review.started_at),
                 last=review.updated_by.display_name, saved=format_local(review.updated_at))
-        return f"{text} {needed}"
+        return f"{text} {needed}".strip()
 
     def draft(self) -> ReviewDraft:
         """The review as typed."""
