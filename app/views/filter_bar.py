@@ -1,16 +1,23 @@
 """The bar above the log: free-text search and the status, priority, category, owner and
-date filters."""
+date filters; and a filter applied from elsewhere (a dashboard's bar), shown in the combos
+where they can show it and as a "Showing: …" chip, which clears it, for the rest."""
 
 from __future__ import annotations
+
+from dataclasses import fields, replace
+from functools import partial
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +33,10 @@ ANY = None
 OPEN = "open"
 MINE = -1
 ESCALATION_OVERDUE = "escalation"  # the SLA filter item for incidents to escalate
+# The fields the combos, dates and search box show; an applied filter's others go to the chip.
+SHOWN_FIELDS = frozenset({"priorities", "category_id", "owner_id", "received_from",
+                          "received_to", "text", "sla", "escalation_overdue", "statuses"})
+NO_FILTER = LogFilter()
 
 
 class FilterBar(QWidget):
@@ -94,8 +105,36 @@ class FilterBar(QWidget):
         self.use_dates.toggled.connect(self.date_to.setEnabled)
         self.use_dates.toggled.connect(self.on_changed)
 
+        # A choice made in a combo replaces what an applied filter kept for the same field
+        # (connected first: dropped before the filter is emitted).
+        for combo, name in ((self.status, "statuses"), (self.priority, "priorities"),
+                            (self.category, "category_id"), (self.owner, "owner_id")):
+            combo.currentIndexChanged.connect(partial(self._drop_applied, name))
         for combo in (self.status, self.priority, self.category, self.owner, self.sla):
             combo.currentIndexChanged.connect(self.on_changed)
+
+        # What an applied filter asks for that the controls cannot show, and its chip.
+        self._extra = NO_FILTER
+        self.chip = QFrame()
+        self.chip.setObjectName("appliedFilter")
+        self.chip.setFrameShape(QFrame.Shape.StyledPanel)
+        self.chip.setStyleSheet("#appliedFilter { border-radius: 10px; }")
+        self.chip_label = QLabel()
+        self.chip_label.setObjectName("appliedFilterText")
+        self.chip_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.chip_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.chip_clear = QToolButton()
+        self.chip_clear.setObjectName("clearAppliedFilter")
+        self.chip_clear.setText("✕")
+        self.chip_clear.setAutoRaise(True)
+        self.chip_clear.setToolTip(self.tr("Show all incidents again (clear this filter)"))
+        self.chip_clear.setAccessibleName(self.tr("Clear the filter shown"))
+        self.chip_clear.clicked.connect(self.clear_applied_filter)
+        chip_layout = QHBoxLayout(self.chip)
+        chip_layout.setContentsMargins(8, 0, 2, 0)
+        chip_layout.addWidget(self.chip_label, 1)
+        chip_layout.addWidget(self.chip_clear)
+        self.chip.hide()
 
         filters = QHBoxLayout()
         filters.addWidget(self.status)
@@ -112,6 +151,7 @@ class FilterBar(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addLayout(filters)
+        layout.addWidget(self.chip)
 
     def show_mine_at_risk(self) -> None:
         """Filter to my open incidents that are at risk (the banner's link)."""
@@ -142,10 +182,72 @@ class FilterBar(QWidget):
         self.owner.setCurrentIndex(max(index, 0))
         self.owner.blockSignals(False)
 
+    def apply_filter(self, log_filter: LogFilter, description: str) -> None:
+        """Show ``log_filter`` (from a dashboard's bar): the combos, dates and search box
+        are set to what they can show, and the rest is kept and named by a "Showing:
+        ``description``" chip, whose ✕ clears it. Emits ``filter_changed`` once."""
+        f = log_filter
+        extra = {field.name: getattr(f, field.name) for field in fields(LogFilter)
+                 if field.name not in SHOWN_FIELDS}
+        if f.statuses == OPEN_STATUSES:
+            status = OPEN
+        elif len(f.statuses) <= 1:
+            status = next(iter(f.statuses), ANY)
+        else:  # several, but not the open ones: the combo cannot say so
+            status, extra["statuses"] = ANY, f.statuses
+        priority = ANY
+        if len(f.priorities) == 1:
+            priority = next(iter(f.priorities))
+        elif f.priorities:
+            extra["priorities"] = f.priorities
+        owner = MINE if f.owner_id == self._current_user_id else f.owner_id
+        sla = ESCALATION_OVERDUE if f.escalation_overdue else f.sla
+        controls = ((self.status, status), (self.priority, priority),
+                    (self.category, f.category_id), (self.owner, owner), (self.sla, sla))
+        widgets = [combo for combo, _ in controls]
+        widgets += [self.search, self.use_dates, self.date_from, self.date_to]
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            for combo, value in controls:
+                index = combo.findData(value)
+                if index < 0 and combo is self.owner:  # a user no longer active: kept aside
+                    extra["owner_id"] = f.owner_id
+                combo.setCurrentIndex(max(index, 0))
+            dated = f.received_from is not None or f.received_to is not None
+            self.use_dates.setChecked(dated)
+            self.date_from.setEnabled(dated)
+            self.date_to.setEnabled(dated)
+            if dated:
+                self.date_from.setDate(QDate(f.received_from or f.received_to))
+                self.date_to.setDate(QDate(f.received_to or f.received_from))
+            self.search.setText(f.text)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self._search_timer.stop()
+        self._extra = replace(NO_FILTER, **extra)
+        self.chip_label.setText(self.tr("Showing: {0}").format(description))
+        self.chip_label.setToolTip(description)
+        self.chip.setVisible(self._extra != NO_FILTER)
+        self.on_changed()
+
+    @Slot()
+    def clear_applied_filter(self) -> None:
+        """Drop what the chip stands for (the combos stay as they are)."""
+        self._extra = NO_FILTER
+        self.chip.hide()
+        self.on_changed()
+
+    def _drop_applied(self, name: str, _index: int = -1) -> None:
+        if getattr(self._extra, name) != getattr(NO_FILTER, name):
+            self._extra = replace(self._extra, **{name: getattr(NO_FILTER, name)})
+            self.chip.setVisible(self._extra != NO_FILTER)
+
     def current_filter(self) -> LogFilter:
         status = self.status.currentData()
         owner = self.owner.currentData()
-        return LogFilter(
+        shown = LogFilter(
             statuses=OPEN_STATUSES if status == OPEN else
             frozenset() if status is ANY else frozenset({status}),
             priorities=frozenset() if self.priority.currentData() is ANY
@@ -159,6 +261,9 @@ class FilterBar(QWidget):
             sla=None if self.sla.currentData() == ESCALATION_OVERDUE else self.sla.currentData(),
             escalation_overdue=self.sla.currentData() == ESCALATION_OVERDUE,
         )
+        kept = {field.name: getattr(self._extra, field.name) for field in fields(LogFilter)
+                if getattr(self._extra, field.name) != getattr(NO_FILTER, field.name)}
+        return replace(shown, **kept)
 
     @Slot()
     def on_changed(self) -> None:
