@@ -287,17 +287,25 @@ def save_incident(ctx: Context) -> Result:
 
 
 # --- reports -------------------------------------------------------------------------------
-def _plain_table_pdf(path: Path, rows: list[list[str]], landscape_page: bool) -> None:
-    """The floor of a report: the same rows as a table of paragraphs in the same font."""
+def _plain_table_pdf(path: Path, tables: list[list[list[str]]], landscape_page: bool) -> None:
+    """The floor of a report: the same rows as plain tables in the same font, long texts
+    wrapped as paragraphs, the columns shared out evenly."""
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     from app.reports.pages import stylesheet
 
     style = stylesheet()["BodyText"]
     document = SimpleDocTemplate(str(path), pagesize=landscape(A4) if landscape_page else A4)
-    cells = [[Paragraph(escape(text), style) for text in row] for row in rows]
-    document.build([Table(cells, repeatRows=1)])
+    story = []
+    for rows in tables:
+        width = document.width / max(len(row) for row in rows)
+        cells = [[Paragraph(escape(text), style) if len(text) > 20 else text for text in row]
+                 for row in rows]
+        story.append(Table(cells, colWidths=width, repeatRows=1, style=TableStyle(
+            [("FONTNAME", (0, 0), (-1, -1), style.fontName), ("FONTSIZE", (0, 0), (-1, -1), 8),
+             ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)])))
+    document.build(story)
 
 
 def pdf_incident(ctx: Context) -> Result:
@@ -314,20 +322,20 @@ def pdf_incident(ctx: Context) -> Result:
 
     timing = timed(run, ctx.repeat)
     record = prepare_export([reference], user).items[0][0].record
-    rows = [list(record["history"][0])]
-    rows += [[str(v) for v in entry.values()] for entry in record["history"]]
-    rows += [[str(v) for v in entry.values()] for entry in record["communications"]]
-    floor = timed(lambda: _plain_table_pdf(ctx.workdir / "floor.pdf", rows, False), ctx.repeat)
+    tables = [[list(entries[0]), *([str(v) for v in entry.values()] for entry in entries)]
+              for entries in (record["history"], record["communications"])]
+    floor = timed(lambda: _plain_table_pdf(ctx.workdir / "floor.pdf", tables, False),
+                  ctx.repeat)
     return result("pdf_incident", timing, floor,
                   note=f"{len(record['history'])} history rows, "
                        f"{len(record['communications'])} updates")
 
 
 def pdf_period_1000(ctx: Context) -> Result:
-    from dataclasses import astuple
+    from dataclasses import astuple, fields
 
     from app.models.clock import now_utc
-    from app.models.period_stats import period_incidents
+    from app.models.period_stats import PeriodRow, period_incidents
     from app.reports.period_report import write_period_report
 
     start, end = ctx.bench_db.period
@@ -336,7 +344,9 @@ def pdf_period_1000(ctx: Context) -> Result:
     timing = timed(lambda: write_period_report(target, start, end, "Bench Leader", now_utc()),
                    repeat)
     rows = [[str(value) for value in astuple(row)] for row in period_incidents(start, end)]
-    floor = timed(lambda: _plain_table_pdf(ctx.workdir / "floor.pdf", rows, True), repeat)
+    header = [field.name for field in fields(PeriodRow)]
+    floor = timed(lambda: _plain_table_pdf(ctx.workdir / "floor.pdf", [[header, *rows]], True),
+                  repeat)
     return result("pdf_period_1000", timing, floor,
                   note=f"{len(rows):,} incidents, {start} to {end}")
 
