@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 import peewee as pw
 
@@ -42,6 +43,61 @@ from app.models.period_stats import (
     week_buckets,
 )
 from app.models.redaction import mask_phone
+
+
+class Preset(StrEnum):
+    """The periods the dashboard offers, counted back from today."""
+
+    LAST_7_DAYS = "last_7_days"
+    LAST_30_DAYS = "last_30_days"
+    THIS_MONTH = "this_month"
+    LAST_MONTH = "last_month"
+    THIS_YEAR = "this_year"
+    CUSTOM = "custom"
+
+    @property
+    def label(self) -> str:
+        return _PRESET_LABELS[self]
+
+
+_PRESET_LABELS = {
+    Preset.LAST_7_DAYS: "Last 7 days", Preset.LAST_30_DAYS: "Last 30 days",
+    Preset.THIS_MONTH: "This month", Preset.LAST_MONTH: "Last month",
+    Preset.THIS_YEAR: "This year", Preset.CUSTOM: "Custom",
+}
+
+
+def preset_period(preset: Preset, today: date) -> tuple[date, date]:
+    """The first and last day of ``preset``, today included where it is in the period.
+
+    Raises:
+        ValueError: CUSTOM, which has no fixed days.
+    """
+    if preset == Preset.LAST_7_DAYS:
+        return today - timedelta(days=6), today
+    if preset == Preset.LAST_30_DAYS:
+        return today - timedelta(days=29), today
+    if preset == Preset.THIS_MONTH:
+        return today.replace(day=1), today
+    if preset == Preset.LAST_MONTH:
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if preset == Preset.THIS_YEAR:
+        return today.replace(month=1, day=1), today
+    raise ValueError(f"{preset} has no fixed days")
+
+
+def short_period_text(start: date, end: date) -> str:
+    """``2 Nov 2026``, ``1–30 Nov 2026``, ``1 Oct – 30 Nov 2026`` or
+    ``1 Dec 2025 – 31 Jan 2026``: as short as the days allow."""
+    if start == end:
+        return f"{end.day} {end:%b %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%b %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    return period_text(start, end)
+
 
 TOP_CALLERS = 10
 TOP_PROBLEMS = 10
@@ -153,7 +209,7 @@ class DashboardStats:
 
     @property
     def text(self) -> str:
-        return period_text(self.start, self.end)
+        return short_period_text(self.start, self.end)
 
     def log_filter(self) -> LogFilter:
         """The log's filter for every incident counted here (any status); a bar adds its

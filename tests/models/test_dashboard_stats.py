@@ -10,12 +10,15 @@ import pytest
 from app.models.dashboard_stats import (
     CategoryCount,
     EscalationStats,
+    Preset,
     ProblemCount,
     RepeatCaller,
     RepeatStats,
     SatisfactionStats,
     TargetCount,
     dashboard_statistics,
+    preset_period,
+    short_period_text,
 )
 from app.models.incident_log import IncidentLog
 from app.models.period_stats import PeriodError, SlaCounts, VolumeBucket
@@ -225,3 +228,34 @@ def test_users_outside_any_team_count_for_all_teams_only(db, advisor):
     loner = ensure_user("no.team", "No Team")
     log(loner, datetime(2026, 11, 5, 10, tzinfo=UTC), 4)
     assert dashboard_statistics(*NOVEMBER, now=NOW).received == 1
+
+
+@pytest.mark.parametrize(("preset", "first", "last"), [
+    (Preset.LAST_7_DAYS, date(2026, 2, 26), date(2026, 3, 4)),
+    (Preset.LAST_30_DAYS, date(2026, 2, 3), date(2026, 3, 4)),
+    (Preset.THIS_MONTH, date(2026, 3, 1), date(2026, 3, 4)),
+    (Preset.LAST_MONTH, date(2026, 2, 1), date(2026, 2, 28)),
+    (Preset.THIS_YEAR, date(2026, 1, 1), date(2026, 3, 4)),
+])
+def test_preset_periods_count_back_from_today(preset, first, last):
+    assert preset_period(preset, date(2026, 3, 4)) == (first, last)
+
+
+def test_last_month_in_january_is_last_years_december():
+    assert preset_period(Preset.LAST_MONTH, date(2027, 1, 15)) == (date(2026, 12, 1),
+                                                                  date(2026, 12, 31))
+
+
+def test_a_custom_period_has_no_preset_days():
+    with pytest.raises(ValueError, match="no fixed days"):
+        preset_period(Preset.CUSTOM, date(2026, 3, 4))
+
+
+@pytest.mark.parametrize(("start", "end", "text"), [
+    (date(2026, 11, 2), date(2026, 11, 2), "2 Nov 2026"),
+    (date(2026, 11, 1), date(2026, 11, 30), "1–30 Nov 2026"),
+    (date(2026, 10, 1), date(2026, 11, 30), "1 Oct – 30 Nov 2026"),
+    (date(2025, 12, 1), date(2026, 1, 31), "1 Dec 2025 – 31 Jan 2026"),
+])
+def test_short_period_text(start, end, text):
+    assert short_period_text(start, end) == text
