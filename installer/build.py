@@ -4,7 +4,7 @@
 
 Steps, each said as it runs:
 
-1. ``uv sync --group bundle``: the project's environment with PyInstaller (skipped with
+1. ``uv sync --locked --group bundle``: the project's environment with PyInstaller (skipped with
    ``--no-sync``, e.g. when the environment was just synced);
 2. ``build/generated/IncidentDesk.ico`` drawn from ``app/resources/icon.svg`` by Qt at 16,
    24, 32, 48, 64 and 256 pixels (each size drawn, not scaled down) and packed by Pillow,
@@ -200,7 +200,16 @@ def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> No
 
 
 def sync_bundle_group() -> None:
-    _run([*uv_command(), "sync", "--group", "bundle"], "uv sync --group bundle")
+    """The locked dependencies with the bundle group (PyInstaller) added."""
+    _run([*uv_command(), "sync", "--locked", "--group", "bundle"],
+         "uv sync --locked --group bundle")
+
+
+def check_system_tools() -> None:
+    """What PyInstaller needs from the system besides Python: objdump on Linux."""
+    if sys.platform.startswith("linux") and shutil.which("objdump") is None:
+        raise BuildError("PyInstaller needs objdump on Linux: install binutils "
+                         "(sudo apt-get install -y binutils).")
 
 
 def run_pyinstaller(clean: bool = False) -> Path:
@@ -305,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         write_icon()
         write_version_files(version)
         step("Building the one-folder bundle with PyInstaller")
+        check_system_tools()
         bundle = run_pyinstaller(args.clean)
         step(f"Bundle: {bundle} ({folder_size(bundle) / 1e6:.0f} MB)")
         if args.skip_installer:

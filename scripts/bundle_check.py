@@ -9,7 +9,8 @@ Steps, each printed with its time and PASS or FAIL, then the bundle's size and a
    with ``--no-build``, the bundle already in ``dist/IncidentDesk`` must be newer than every
    file it is built from;
 2. contents: every file of ``app/resources`` and every migration script is in the bundle,
-   with the Qt plugins the application needs (platforms, SVG and ICO images, printing);
+   with the Qt plugins the application needs (platforms, SVG and ICO images, printing) and
+   the metadata of the packages the About box lists with their versions;
 3. ``incident-desk --version`` prints ``Incident Desk <app.__version__>``;
 4. ``incident-desk demo-data --count 200`` fills a new database in a temporary folder;
 5. ``incident-desk export-pdf`` writes one incident's report, read back with pdftotext
@@ -294,6 +295,18 @@ def check_fresh() -> str:
     return f"reusing {BUNDLE.relative_to(ROOT)}, newer than its {len(build_inputs())} inputs"
 
 
+def component_distributions() -> list[str]:
+    """The packages the About box shows with their versions (app/models/components.py)."""
+    sys.path.insert(0, str(ROOT))
+    from app.models.components import COMPONENTS
+
+    return [c.distribution for c in COMPONENTS if c.distribution]
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
 def check_present(bundle: Path) -> str:
     if not (bundle / CONSOLE).is_file():
         raise StepFailedError(f"there is no {CONSOLE} in {bundle}")
@@ -310,13 +323,18 @@ def check_contents(bundle: Path) -> str:
     for name in QT_LIBRARIES:
         if not any(internal.rglob(f"*Qt6{name}.*")) and not any(internal.rglob(f"Qt{name}.*")):
             missing.append(f"Qt library Qt6{name}")
+    installed = {_normalised(p.name.split("-")[0]) for p in internal.glob("*.dist-info")}
+    for distribution in component_distributions():
+        if _normalised(distribution) not in installed:
+            missing.append(f"{distribution}'s metadata (the About box's version)")
     for program in (CONSOLE, WINDOWED):
         if not (bundle / program).is_file():
             missing.append(program)
     if missing:
         raise StepFailedError("missing: " + ", ".join(missing))
     return (f"{len(bundled_sources())} resource and migration files, "
-            f"{len(QT_PLUGINS)} Qt plugins, {len(QT_LIBRARIES)} Qt libraries, both programs")
+            f"{len(QT_PLUGINS)} Qt plugins, {len(QT_LIBRARIES)} Qt libraries, "
+            f"{len(component_distributions())} packages' metadata, both programs")
 
 
 def main(argv: list[str] | None = None) -> int:
