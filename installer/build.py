@@ -21,6 +21,7 @@ Exit code 0 when every step run succeeded, 1 otherwise, with the failing step na
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import os
 import re
@@ -182,11 +183,14 @@ def write_icon(svg_path: Path = ICON_SVG, ico_path: Path = GENERATED / ICON_NAME
 
 
 def uv_command() -> list[str]:
-    """How to run uv here: ``uv`` on the PATH, else ``python -m uv``."""
+    """How to run uv here: ``uv`` on the PATH, else ``python -m uv`` with this Python or
+    the system's ``python3`` (as ``./dev`` installs it where there is no uv)."""
     found = shutil.which("uv")
     if found:
         return [found]
-    return [sys.executable, "-m", "uv"]
+    if importlib.util.find_spec("uv") is not None:
+        return [sys.executable, "-m", "uv"]
+    return [shutil.which("python3") or "python3", "-m", "uv"]
 
 
 def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> None:
