@@ -9,20 +9,30 @@ from __future__ import annotations
 
 import random
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+
+import peewee as pw
 
 from app.models.clock import now_utc
 from app.models.db import database
 from app.models.entities import (
     Category,
+    Escalation,
     EscalationContact,
     EscalationTarget,
     HistoryChain,
+    Problem,
+    ProblemCounter,
+    ProblemEvent,
     ReferenceCounter,
+    Team,
+    User,
 )
-from app.models.escalation import planned_steps
+from app.models.escalating import ESCALATED, describe_escalation
+from app.models.escalation import EscalationKind, planned_steps
 from app.models.escalation_matrix import load_escalation_matrix
 from app.models.history_chain import row_hash
 from app.models.incidents import format_reference
@@ -37,9 +47,13 @@ from app.models.prioritisation import (
     prioritise,
 )
 from app.models.priority import compute_priority
+from app.models.problems import FIX, ProblemStatus
+from app.models.problems import format_reference as problem_reference
+from app.models.satisfaction import FIELD as SATISFACTION
+from app.models.satisfaction import SatisfactionMethod, describe
 from app.models.service_levels import due_times, load_calendar, load_matrix, load_targets
 from app.models.users import ensure_user
-from app.models.vocabulary import CallerType, Channel, Level
+from app.models.vocabulary import CallerType, Channel, ContactMethod, Level
 
 MAX_COUNT = 10_000_000
 BATCH = 20_000
@@ -52,6 +66,24 @@ DEMO_USERS = [
     ("rachel.green", "Rachel Green", "team_leader"),
     ("george.patel", "George Patel", "team_leader"),
 ]
+
+# Teams, and who works in each (team leaders included).
+DEMO_TEAMS = {
+    "North West": ("priya.shah", "tom.walker", "aisha.khan", "rachel.green"),
+    "Yorkshire": ("dan.evans", "megan.hughes", "george.patel"),
+    "Midlands": ("liam.oconnor", "sofia.rossi"),
+    "Out of hours": ("kwame.mensah",),
+}
+OWN_TEAM_SHARE = 0.8  # incidents passed to an owner in the logger's own team
+
+# Ofcom's numbers reserved for drama (never anyone's): 16 blocks of a thousand.
+PHONE_BLOCKS = ("07700 900", "0113 496 0", "0114 496 0", "0115 496 0", "0116 496 0",
+                "0117 496 0", "0118 496 0", "0121 496 0", "0131 496 0", "0141 496 0",
+                "0151 496 0", "0161 496 0", "0191 498 0", "020 7946 0", "029 2018 0",
+                "01632 960")
+RETURNING_SHARE = 0.1  # calls from someone who called recently
+SAME_TROUBLE_SHARE = 0.6  # of those, about the same kind of trouble as last time
+RECENT_CALLERS = 400  # how many recent callers may call back
 
 FIRST = ["Olivia", "Jack", "Amelia", "Harry", "Isla", "Oscar", "Ava", "Charlie", "Mia", "Leo",
          "Grace", "Noah", "Freya", "Arthur", "Zara", "Mohammed", "Ruby", "Ethan", "Chloe",
@@ -122,7 +154,7 @@ INCIDENT_COLUMNS = (
     "owner_id", "details_confirmed", "responded_at", "resolved_at", "closed_at", "resolution",
     "updated_at", "version", "prioritisation", "priority_rationale", "priority_override_reason",
     "response_due", "resolution_due", "response_met", "resolution_met", "response_warn_at",
-    "resolution_warn_at", "escalation_due_at",
+    "resolution_warn_at", "escalation_due_at", "problem_id", "escalation_level",
 )
 HISTORY_COLUMNS = ("id", "incident_id", "at", "user_id", "action", "field", "old_value",
                    "new_value", "hash")
@@ -134,6 +166,74 @@ CATEGORY_WEIGHTS = {"Service failure": 26, "IT system failure": 22, "Complaint":
 
 # Resolution times by priority, in hours (median-ish; spread around it).
 RESOLVE_HOURS = {1: 3, 2: 7, 3: 20, 4: 45, 5: 90}
+
+# Satisfaction: asked of a share of the resolved incidents; the score depends on how the
+# resolution went (fast and within target, within target, or late).
+SATISFACTION_SHARE = 0.35
+SCORE_WEIGHTS = {"fast": (1, 2, 6, 33, 58), "met": (3, 6, 16, 42, 33),
+                 "late": (20, 28, 26, 18, 8)}
+METHOD_WEIGHTS = ((SatisfactionMethod.PHONE, 50), (SatisfactionMethod.EMAIL, 25),
+                  (SatisfactionMethod.SMS, 15), (SatisfactionMethod.SURVEY, 10))
+COMMENTS = {1: "Nobody called me back.", 2: "Took far too long to sort out.",
+            3: "Fixed in the end.", 4: "Thanks, sorted quickly.",
+            5: "Brilliant service, the advisor was very patient."}
+
+
+@dataclass(frozen=True)
+class DemoProblem:
+    """A cause behind recurring incidents: those of ``category`` whose summary is
+    ``summary`` (a template of SUMMARIES), received while it was investigated (from
+    ``start`` to ``end``, shares of the generated period), are linked to it."""
+
+    title: str
+    category: str
+    summary: str
+    status: ProblemStatus
+    start: float
+    end: float = 1.0
+    root_cause: str = ""
+    workaround: str = ""
+    fix: str = ""
+
+
+DEMO_PROBLEMS = (
+    DemoProblem("Calls dropped when the IVR routes to a full queue", "Telephony outage",
+                "Inbound calls dropping after the IVR menu", ProblemStatus.KNOWN_ERROR, 0.1,
+                root_cause="The IVR's overflow rule points at a queue retired in the "
+                           "telephony migration; calls routed there are dropped.",
+                workaround="Callers can choose option 9 for the general queue; advisors "
+                           "call back anyone whose call dropped."),
+    DemoProblem("Log-in failures after the nightly password sync", "IT system failure",
+                "Cannot log in to the {system}", ProblemStatus.RESOLVED, 0.2, 0.6,
+                root_cause="The directory sync job expired passwords changed that day.",
+                fix="Sync job corrected by the IT service desk (change CHG-2231)."),
+    DemoProblem("Duplicate charges from the billing batch run", "Service failure",
+                "Charged twice on the last bill", ProblemStatus.CLOSED, 0.05, 0.4,
+                root_cause="A retry in the billing batch re-sent payments already taken.",
+                fix="Batch made idempotent; refunds issued automatically."),
+    DemoProblem("Door access cards stop working overnight", "Facilities",
+                "Door access cards not working", ProblemStatus.INVESTIGATING, 0.5),
+    DemoProblem("Softphone drops on the new VPN client", "Telephony outage",
+                "Softphone keeps disconnecting", ProblemStatus.OPEN, 0.8),
+)
+LINK_SHARE = 0.7  # of the matching incidents, those an advisor linked
+
+# Escalations made for the resolved incidents (open ones have none, so their next
+# escalation due stays the matrix's first): a P1 to L3 and L4 at once, a personal data
+# breach to the data protection officer at once, a late one to L2 half-way to its due
+# time, and some to the team with the skill.
+FUNCTIONAL = {"IT system failure": ("IT", 0.25), "Telephony outage": ("TEL", 0.3),
+              "Facilities": ("FAC", 0.3), "Complaint": ("CMP", 0.2)}
+WHY = {"L2": "Past half its resolution time and still not fixed.",
+       "L3": "Major incident: many callers affected.", "L4": "Major incident.",
+       "DPO": "Possible personal data breach.",
+       "functional": "Needs the team with the skill to fix it."}
+TRIED = ("Restarted the service and checked the caller's set-up.",
+         "Checked the knowledge base and the known errors.",
+         "Reproduced it with the caller on the line.")
+ESCALATION_COLUMNS = ("incident_id", "at", "recorded_at", "user_id", "kind", "target_code",
+                      "target_name", "level", "contact_name", "contact_detail", "method",
+                      "reason", "tried")
 
 
 @dataclass(frozen=True)
@@ -208,12 +308,28 @@ def _received_times(rng: random.Random, count: int, start: float, end: float) ->
     return out
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """A demo problem as written: its id and reference, and when it took incidents."""
+
+    spec: DemoProblem
+    id: int
+    reference: str
+    opened: float
+    closes: float  # resolved or closed: no incident received later is linked
+
+
 class _Generator:
-    def __init__(self, rng: random.Random, now: float, users: list[int], leaders: list[int]):
+    def __init__(self, rng: random.Random, now: float, users: list[int], leaders: list[int],
+                 teammates: dict[int, list[int]], problems: list[_Problem]):
         self.rng = rng
         self.now = now
         self.users = users
         self.leaders = leaders
+        self.teammates = teammates
+        self.problems = {(p.spec.category, p.spec.summary): p for p in problems}
+        # (name, phone, email, caller type, account, category) of recent callers
+        self.recent: deque[tuple] = deque(maxlen=RECENT_CALLERS)
         self.categories: dict[str, tuple[int, list[int]]] = {}
         for parent in Category.select().where(Category.parent.is_null()):
             children = [c.id for c in Category.select().where(Category.parent == parent)]
@@ -229,17 +345,21 @@ class _Generator:
 
     def incident(self, incident_id: int, reference: str, received: float):
         rng = self.rng
-        first, last = rng.choice(FIRST), rng.choice(LAST)
-        name = f"{first} {last}"
-        caller_type = rng.choices(list(CallerType), weights=(70, 15, 8, 7))[0]
         channel = rng.choices(list(Channel), weights=(62, 18, 10, 5, 2, 3))[0]
-        if rng.random() < 0.5:
-            phone = f"07700 900{rng.randrange(1000):03d}"
-        else:
-            phone = f"0161 496 0{rng.randrange(1000):03d}"
-        email = f"{first}.{last}@example.org".lower() if rng.random() < 0.6 else ""
-        account = f"AC-{rng.randrange(10**6):06d}" if caller_type == CallerType.CUSTOMER else ""
         cat_name = rng.choices(self.category_names, weights=self.category_weights)[0]
+        if self.recent and rng.random() < RETURNING_SHARE:  # someone calling back
+            name, phone, email, caller_type, account, last_trouble = rng.choice(self.recent)
+            if rng.random() < SAME_TROUBLE_SHARE:
+                cat_name = last_trouble
+        else:
+            first, last = rng.choice(FIRST), rng.choice(LAST)
+            name = f"{first} {last}"
+            caller_type = rng.choices(list(CallerType), weights=(70, 15, 8, 7))[0]
+            phone = f"{rng.choice(PHONE_BLOCKS)}{rng.randrange(1000):03d}"
+            email = f"{first}.{last}@example.org".lower() if rng.random() < 0.6 else ""
+            account = (f"AC-{rng.randrange(10**6):06d}" if caller_type == CallerType.CUSTOMER
+                       else "")
+        self.recent.append((name, phone, email, caller_type, account, cat_name))
         cat_id, children = self.categories[cat_name]
         sub_id = rng.choice(children) if children else None
         template = rng.choice(SUMMARIES.get(cat_name, ["{system} problem"]))
@@ -265,7 +385,11 @@ class _Generator:
         history = [(incident_id, logged, logger, "created", None, None, reference)]
         age_days = (self.now - received) / 86400
         resolve_after = RESOLVE_HOURS[priority] * 3600 * rng.lognormvariate(0, 0.6)
-        owner = rng.choice(self.users) if rng.random() < 0.85 else logger
+        owner = logger
+        if rng.random() < 0.85:
+            team = self.teammates.get(logger)
+            owner = (rng.choice(team) if team and rng.random() < OWN_TEAM_SHARE
+                     else rng.choice(self.users))
         responded = resolved = closed = None
         resolution = ""
         path: list[Status] = []
@@ -318,9 +442,11 @@ class _Generator:
             status = step
         if status == Status.NEW:
             owner = None
-        start = datetime.fromtimestamp(received, UTC)
-        pause_times = [(datetime.fromtimestamp(a, UTC), b and datetime.fromtimestamp(b, UTC))
-                       for a, b, _ in pauses]
+        # the times as stored (to the second), so that the due times are those the
+        # application works out from the record
+        start = datetime.fromtimestamp(int(received), UTC)
+        pause_times = [(datetime.fromtimestamp(int(a), UTC),
+                        b and datetime.fromtimestamp(int(b), UTC)) for a, b, _ in pauses]
         due = due_times(priority, start, pause_times, self.targets, self.calendar)
         response_due, resolution_due = due.response_due, due.resolution_due
         escalation_due = None
@@ -330,26 +456,121 @@ class _Generator:
                 priority, start, (cat_id, *([sub_id] if sub_id else [])), breach, pause_times,
                 self.escalation_matrix, self.targets, self.calendar) if step.due_at]
             escalation_due = min(waiting) if waiting else None
+        resolution_met = (None if resolved is None or resolution_due is None
+                          else int(resolved) <= resolution_due.timestamp())
+        escalations, level = [], 1
+        if resolved is not None:
+            escalations, level = self._escalations(
+                incident_id, received, resolved, priority, cat_name,
+                bool({cat_id, sub_id} & self.breach_categories), resolution_due,
+                owner or logger, history)
+        # one per change made so far (a level raised goes with its escalation)
+        version = sum(h[3] != "changed" for h in history)
+        problem = self._problem(cat_name, template, received)
+        problem_event = None
+        if problem is not None:
+            linked = received + rng.uniform(600, 7200)
+            if linked < min(problem.closes, self.now):
+                leader = rng.choice(self.leaders)
+                history.append((incident_id, linked, leader, "changed", "problem", None,
+                                f"{problem.reference}: {problem.spec.title}"))
+                problem_event = (problem.id, _utc_text(linked), leader, "linked", "incident",
+                                 None, f"{reference}: {summary}")
+            else:
+                problem = None
+        satisfaction = None
+        if resolved is not None and rng.random() < SATISFACTION_SHARE:
+            satisfaction = self._satisfaction(incident_id, received, resolved, priority,
+                                              resolution_met, owner or logger, history)
+        history.sort(key=lambda h: h[1])  # stable: in the order things happened
         row = (
             incident_id, reference, _utc_text(received), _utc_text(logged), logger,
             channel.value, name, phone, email, caller_type.value, account, location, summary,
             description, cat_id, sub_id, impact.value, urgency.value, priority, status.value,
             owner, rng.random() < 0.95, responded and _utc_text(responded),
             resolved and _utc_text(resolved), closed and _utc_text(closed), resolution,
-            _utc_text(at), len(history), prioritisation, rationale, "",
+            _utc_text(at), version, prioritisation, rationale, "",
             _utc_text(response_due.timestamp()),
             resolution_due and _utc_text(resolution_due.timestamp()),
-            None if responded is None else responded <= response_due.timestamp(),
-            None if resolved is None or resolution_due is None
-            else resolved <= resolution_due.timestamp(),
+            None if responded is None else int(responded) <= response_due.timestamp(),
+            resolution_met,
             _utc_text(due.response_warn_at.timestamp()),
             due.resolution_warn_at and _utc_text(due.resolution_warn_at.timestamp()),
             escalation_due and _utc_text(escalation_due.timestamp()),
+            problem and problem.id, level,
         )
         history = [(h[0], _utc_text(h[1]), *h[2:]) for h in history]
         pause_rows = [(incident_id, reason, _utc_text(a), b and _utc_text(b))
                       for a, b, reason in pauses]
-        return row, history, pause_rows
+        return row, history, pause_rows, satisfaction, problem_event, escalations
+
+    def _escalations(self, incident_id: int, received: float, resolved: float, priority: int,
+                     category: str, breach: bool, resolution_due: datetime | None, who: int,
+                     history: list) -> tuple[list[tuple], int]:
+        """The escalations made before the incident was resolved, with their trail (as
+        ``escalate`` writes it); and the highest level reached."""
+        rng = self.rng
+        wanted: list[tuple[str, float]] = []  # (target, when)
+        if priority == 1:
+            wanted += [("L3", received + 300), ("L4", received + 420)]
+        if breach:
+            wanted.append(("DPO", received + 600))
+        if resolution_due is not None and resolved > resolution_due.timestamp():
+            wanted.append(("L2", received + (resolution_due.timestamp() - received) / 2))
+        team, share = FUNCTIONAL.get(category, ("", 0))
+        if rng.random() < share:
+            wanted.append((team, received + rng.uniform(600, 7200)))
+        rows, level = [], 1
+        for code, at in sorted(wanted, key=lambda w: w[1]):
+            target = self.escalation_matrix.target(code)
+            if target is None or at >= resolved:
+                continue
+            recorded = min(at + rng.uniform(30, 300), resolved)
+            kind = EscalationKind.HIERARCHICAL if target.is_level else EscalationKind.FUNCTIONAL
+            method = ContactMethod.PHONE if priority <= 2 else ContactMethod.EMAIL
+            reason = WHY.get(code, WHY["functional"])
+            tried = rng.choice(TRIED)
+            made = Escalation(at=datetime.fromtimestamp(at, UTC), kind=kind,
+                              target_code=code, target_name=target.name, method=method,
+                              reason=reason, tried=tried)
+            if target.is_level and target.rank > level:
+                history.append((incident_id, recorded, who, "changed", "escalation_level",
+                                self.escalation_matrix.level_name(level), target.name))
+                level = target.rank
+            history.append((incident_id, recorded, who, ESCALATED, None, None,
+                            describe_escalation(made)))
+            rows.append((incident_id, _utc_text(at), _utc_text(recorded), who, kind, code,
+                         target.name, target.rank if target.is_level else None, "", "",
+                         method.value, reason, tried))
+        return rows, level
+
+    def _problem(self, category: str, template: str, received: float) -> _Problem | None:
+        """The problem behind an incident like this one, if one was open when it came in
+        and an advisor linked it."""
+        problem = self.problems.get((category, template))
+        if (problem is None or not problem.opened <= received < problem.closes
+                or self.rng.random() >= LINK_SHARE):
+            return None
+        return problem
+
+    def _satisfaction(self, incident_id: int, received: float, resolved: float,
+                      priority: int, met: bool | None, who: int, history: list) -> tuple | None:
+        """The caller's score, given a while after the resolution (not in the future):
+        higher when it was quick and on time."""
+        rng = self.rng
+        given = resolved + rng.uniform(3600, 3 * 86400)
+        if given >= self.now:
+            return None
+        quick = resolved - received < 0.8 * RESOLVE_HOURS[priority] * 3600
+        tier = "late" if met is False else "fast" if quick else "met"
+        score = rng.choices((1, 2, 3, 4, 5), weights=SCORE_WEIGHTS[tier])[0]
+        method = rng.choices(*zip(*METHOD_WEIGHTS, strict=True))[0]
+        comment = COMMENTS[score] if rng.random() < 0.3 else ""
+        recorded = min(given + rng.randrange(60, 1800), self.now)
+        history.append((incident_id, recorded, who, SATISFACTION, SATISFACTION, None,
+                        describe(score, method, datetime.fromtimestamp(given, UTC), comment)))
+        return (incident_id, score, comment, method.value, _utc_text(given),
+                _utc_text(recorded), who)
 
 
 # (level or team, name, role, phone, email, hours): fictional people, reserved numbers
@@ -384,12 +605,99 @@ def _demo_contacts() -> None:
                                      hours=hours, position=position)
 
 
+def _demo_teams(users: list[User]) -> dict[int, list[int]]:
+    """The demo teams, made where missing, with the demo users who are in no team put in
+    theirs; each user's teammates (by id)."""
+    by_name = {u.username: u for u in users}
+    for position, (name, members) in enumerate(DEMO_TEAMS.items(), start=1):
+        team = Team.get_or_none(Team.name == name) or Team.create(name=name, position=position)
+        for username in members:
+            user = by_name[username]
+            if user.team_id is None:
+                user.team = team
+                user.save()
+    teams: dict[int, list[int]] = {}
+    for user in users:
+        if user.team_id is not None:
+            teams.setdefault(user.team_id, []).append(user.id)
+    return {u.id: teams[u.team_id] for u in users if u.team_id is not None}
+
+
+def _demo_problems(rng: random.Random, first: float, now: float, leaders: list[User]
+                   ) -> list[_Problem]:
+    """The demo problems, raised and moved along their lifecycle at times within
+    [first, now), with their trails; none when the database has problems already."""
+    if Problem.select().exists():
+        return []
+    made = []
+    span = now - first
+    for spec in sorted(DEMO_PROBLEMS, key=lambda p: p.start):  # references in order raised
+        owner = rng.choice(leaders)
+        opened = first + spec.start * span
+        closes = first + spec.end * span if spec.end < 1 else now
+        events: list[tuple[float, str, str | None, str | None, str | None]] = []
+
+        def move(at: float, old: ProblemStatus, new: ProblemStatus, note: str = "",
+                 events=events) -> None:
+            events.append((at, "status", "status", old.value, new.value))
+            if note:
+                events.append((at, "note", FIX if new == ProblemStatus.RESOLVED else "note",
+                               None, note))
+
+        times = {"known_error_at": None, "resolved_at": None, "closed_at": None}
+        if spec.status != ProblemStatus.OPEN:
+            move(opened + 86400, ProblemStatus.OPEN, ProblemStatus.INVESTIGATING)
+        if spec.status == ProblemStatus.KNOWN_ERROR:
+            at = opened + 3 * 86400
+            events += [(at, "changed", "root_cause", None, spec.root_cause),
+                       (at, "changed", "workaround", None, spec.workaround)]
+            move(at, ProblemStatus.INVESTIGATING, ProblemStatus.KNOWN_ERROR)
+            times["known_error_at"] = at
+        if spec.status in (ProblemStatus.RESOLVED, ProblemStatus.CLOSED):
+            events.append((closes - 2 * 86400, "changed", "root_cause", None, spec.root_cause))
+            move(closes, ProblemStatus.INVESTIGATING, ProblemStatus.RESOLVED, spec.fix)
+            times["resolved_at"] = closes
+        if spec.status == ProblemStatus.CLOSED:
+            at = min(closes + 3 * 86400, now - 60)
+            move(at, ProblemStatus.RESOLVED, ProblemStatus.CLOSED,
+                 "The fix has held: no incident of this kind since.")
+            times["closed_at"] = at
+        year = time.localtime(opened).tm_year
+        ProblemCounter.insert(year=year, last=0).on_conflict_ignore().execute()
+        ProblemCounter.update(last=ProblemCounter.last + 1).where(
+            ProblemCounter.year == year).execute()
+        reference = problem_reference(year, ProblemCounter.get_by_id(year).last)
+
+        def at(ts: float | None) -> datetime | None:
+            return None if ts is None else datetime.fromtimestamp(ts, UTC)
+
+        problem = Problem.create(
+            reference=reference, title=spec.title, status=spec.status,
+            root_cause=spec.root_cause if spec.status != ProblemStatus.INVESTIGATING else "",
+            workaround=spec.workaround, owner=owner, created_at=at(opened),
+            created_by=owner, updated_at=at(max([opened, *(e[0] for e in events)])),
+            version=1 + sum(e[1] == "status" for e in events),
+            **{name: at(value) for name, value in times.items()})
+        trail = [(opened, "created", None, None, f"{reference}: {spec.title}"),
+                 (opened, "changed", "owner_id", None, owner.display_name), *events]
+        ProblemEvent.insert_many(
+            [(problem.id, at(when), owner.id, action, field, old, new)
+             for when, action, field, old, new in trail],
+            fields=[ProblemEvent.problem, ProblemEvent.at, ProblemEvent.user,
+                    ProblemEvent.action, ProblemEvent.field, ProblemEvent.old_value,
+                    ProblemEvent.new_value]).execute()
+        made.append(_Problem(spec, problem.id, reference, opened, closes))
+    return made
+
+
 def generate(count: int, seed: int | None = None, months: int = 12,
              progress: Callable[[int], None] | None = None,
              now: datetime | None = None) -> DemoResult:
     """Add ``count`` demo incidents, received over the ``months`` months before ``now``, to
-    the open database. References continue from those already handed out; the same seed
-    and ``now`` give the same incidents."""
+    the open database, with the demo users in teams, problems behind some recurring
+    incidents (when the database has none yet) and the callers' satisfaction with some of
+    those resolved. References continue from those already handed out; the same seed and
+    ``now`` give the same incidents."""
     if not 1 <= count <= MAX_COUNT:
         raise ValueError(f"count must be between 1 and {MAX_COUNT:,}; got {count:,}.")
     started = time.perf_counter()
@@ -400,34 +708,52 @@ def generate(count: int, seed: int | None = None, months: int = 12,
         if user.role != role:
             user.role = role
             user.save()
-    leaders = [u.id for u in users if u.role == "team_leader"]
+    leaders = [u for u in users if u.role == "team_leader"]
     _demo_contacts()
-    gen = _Generator(rng, now, [u.id for u in users], leaders)
-    times = _received_times(rng, count, now - months * 30.4 * 86400, now - 60)
+    first = now - months * 30.4 * 86400
+    with database.atomic():
+        teammates = _demo_teams(users)
+        problems = _demo_problems(rng, first, now, leaders)
+    gen = _Generator(rng, now, [u.id for u in users], [u.id for u in leaders], teammates,
+                     problems)
+    times = _received_times(rng, count, first, now - 60)
     counters = {c.year: c.last for c in ReferenceCounter.select()}
     conn = database.connection()
     insert_incident = (f"INSERT INTO incident ({', '.join(INCIDENT_COLUMNS)}) "
                        f"VALUES ({', '.join('?' * len(INCIDENT_COLUMNS))})")
     insert_history = (f"INSERT INTO history ({', '.join(HISTORY_COLUMNS)}) "
                       f"VALUES ({', '.join('?' * len(HISTORY_COLUMNS))})")
+    insert_escalation = (f"INSERT INTO escalation ({', '.join(ESCALATION_COLUMNS)}) "
+                         f"VALUES ({', '.join('?' * len(ESCALATION_COLUMNS))})")
     history_total = 0
     for start in range(0, count, BATCH):
         with database.atomic():
             next_id = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM incident").fetchone()[0]
                        + 1)
-            incidents, history, pauses = [], [], []
+            incidents, history, pauses, scores, links, escalations = [], [], [], [], [], []
             for offset, received in enumerate(times[start:start + BATCH]):
                 year = time.localtime(received).tm_year
                 counters[year] = counters.get(year, 0) + 1
-                row, rows, pause_rows = gen.incident(
+                row, rows, pause_rows, score, link, made = gen.incident(
                     next_id + offset, format_reference(year, counters[year]), received)
+                escalations.extend(made)
                 incidents.append(row)
                 history.extend(rows)
                 pauses.extend(pause_rows)
+                if score:
+                    scores.append(score)
+                if link:
+                    links.append(link)
             conn.executemany(insert_incident, incidents)
             conn.executemany(insert_history, _chained(history))
             conn.executemany("INSERT INTO sla_pause (incident_id, reason, started_at, ended_at) "
                              "VALUES (?, ?, ?, ?)", pauses)
+            conn.executemany("INSERT INTO satisfaction (incident_id, score, comment, method, "
+                             "given_at, recorded_at, recorded_by_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                             scores)
+            conn.executemany("INSERT INTO problem_event (problem_id, at, user_id, action, field, "
+                             "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)", links)
+            conn.executemany(insert_escalation, escalations)
             history_total += len(history)
             for year, last in counters.items():
                 ReferenceCounter.insert(year=year, last=last).on_conflict(
@@ -435,4 +761,9 @@ def generate(count: int, seed: int | None = None, months: int = 12,
                     update={ReferenceCounter.last: last}).execute()
         if progress:
             progress(min(start + BATCH, count))
+    with database.atomic():  # a problem was last changed when an incident was last linked
+        for problem in problems:
+            last = (ProblemEvent.select(pw.fn.MAX(ProblemEvent.at))
+                    .where(ProblemEvent.problem == problem.id).scalar())
+            Problem.update(updated_at=last).where(Problem.id == problem.id).execute()
     return DemoResult(count, history_total, time.perf_counter() - started)

@@ -16,7 +16,7 @@ from tests.conftest import NOW, make_draft
 
 
 def test_demo_incidents_are_varied(db):
-    result = generate(2000, seed=3, now=NOW)
+    result = generate(2000, seed=4, now=NOW)
     assert result.incidents == Incident.select().count() == 2000
     assert result.history_rows == History.select().count()
     incidents = list(Incident.select())
@@ -131,3 +131,124 @@ def test_demo_open_incidents_know_their_next_escalation(db):
         assert incident.escalation_due_at == stored, incident.reference
     closed = [i for i in Incident.select() if not Status(i.status).is_open]
     assert all(i.escalation_due_at is None for i in closed)
+
+
+# --- teams, escalations, problems, satisfaction, repeat callers ------------------------------
+@pytest.fixture
+def year(db):
+    generate(3000, seed=12, now=NOW)
+
+
+def test_demo_users_work_in_teams(year):
+    from app.models.demo_data import DEMO_TEAMS, DEMO_USERS
+    from app.models.entities import Team, User
+
+    assert [t.name for t in Team.select().order_by(Team.position)] == list(DEMO_TEAMS)
+    for username, _, _ in DEMO_USERS:
+        user = User.get(User.username == username)
+        assert user.team is not None and username in DEMO_TEAMS[user.team.name]
+    passed = [i for i in Incident.select() if i.owner_id and i.owner_id != i.logged_by_id]
+    same_team = sum(i.owner.team_id == i.logged_by.team_id for i in passed) / len(passed)
+    assert same_team > 0.6  # an incident is mostly passed to someone in the logger's team
+
+
+def test_demo_escalations_are_made_before_the_resolution(year):
+    from app.models.entities import Escalation
+    from app.models.escalating import ESCALATED
+
+    made = list(Escalation.select())
+    assert {e.target_code for e in made} >= {"L2", "L3", "L4", "DPO", "IT", "TEL"}
+    by_incident: dict[int, list] = {}
+    for escalation in made:
+        by_incident.setdefault(escalation.incident_id, []).append(escalation)
+    for incident in Incident.select():
+        mine = by_incident.get(incident.id, [])
+        if incident.priority == 1 and incident.resolved_at:
+            assert {"L3", "L4"} <= {e.target_code for e in mine}, incident.reference
+        if not mine:
+            assert incident.escalation_level == 1
+            continue
+        assert incident.resolved_at is not None  # open incidents keep the matrix's plan
+        assert all(e.at <= incident.resolved_at for e in mine)
+        assert incident.escalation_level == max((e.level or 1) for e in mine)
+        trail = [h for h in incident_history(incident.id) if h.action == ESCALATED]
+        assert len(trail) == len(mine)
+
+
+def test_demo_problems_lead_recurring_incidents(year):
+    from app.models.demo_data import DEMO_PROBLEMS
+    from app.models.entities import Problem, ProblemEvent
+    from app.models.problems import TRANSITIONS, ProblemStatus, problem_events
+
+    problems = list(Problem.select().order_by(Problem.id))
+    assert sorted(p.status for p in problems) == sorted(s.status for s in DEMO_PROBLEMS)
+    assert [p.reference for p in problems] == sorted(p.reference for p in problems)
+    known = next(p for p in problems if p.status == ProblemStatus.KNOWN_ERROR)
+    assert known.root_cause and known.workaround and known.known_error_at
+    for problem in problems:
+        spec = next(s for s in DEMO_PROBLEMS if s.title == problem.title)
+        status = ProblemStatus.OPEN
+        for event in problem_events(problem.id):
+            if event.action == "status":
+                assert ProblemStatus(event.new_value) in TRANSITIONS[status]
+                status = ProblemStatus(event.new_value)
+        assert status == problem.status
+        linked = list(Incident.select().where(Incident.problem == problem))
+        assert linked, problem.title  # recurring incidents, linked
+        assert (ProblemEvent.select().where(ProblemEvent.problem == problem,
+                                            ProblemEvent.action == "linked").count()
+                == len(linked))
+        for incident in linked:
+            assert incident.category.name == spec.category
+            assert incident.received_at >= problem.created_at
+            if problem.resolved_at:
+                assert incident.received_at < problem.resolved_at
+            trail = [h for h in incident_history(incident.id) if h.field == "problem"]
+            assert [h.new_value for h in trail] == [f"{problem.reference}: {problem.title}"]
+    assert 0 < Incident.select().where(Incident.problem.is_null(False)).count() < 300
+
+
+def test_demo_satisfaction_follows_how_the_resolution_went(year):
+    from app.models.entities import Satisfaction
+    from app.models.satisfaction import FIELD
+
+    scores = list(Satisfaction.select())
+    resolved = Incident.select().where(Incident.resolved_at.is_null(False)).count()
+    assert 0.25 < len(scores) / resolved < 0.45
+    on_time, late = [], []
+    for score in scores:
+        incident = score.incident
+        assert incident.status in (Status.RESOLVED, Status.CLOSED)
+        assert incident.resolved_at <= score.given_at <= NOW
+        assert score.given_at <= score.recorded_at <= NOW
+        (late if incident.resolution_met is False else on_time).append(score.score)
+        trail = [h for h in incident_history(incident.id) if h.action == FIELD]
+        assert len(trail) == 1 and trail[0].new_value.startswith(f"{score.score} of 5")
+    assert set(Counter(s.score for s in scores)) == {1, 2, 3, 4, 5}
+    assert sum(on_time) / len(on_time) > sum(late) / len(late) + 1
+
+
+def test_demo_callers_call_back(year):
+    from datetime import date
+
+    from app.models.dashboard_stats import dashboard_statistics
+
+    stats = dashboard_statistics(date(2025, 11, 25), date(2026, 11, 24), now=NOW)
+    assert stats.repeats.callers > 0 and stats.repeats.repeat_incidents > 0
+    assert stats.satisfaction.responses > 0 and stats.problem_incidents > 0
+    assert stats.escalations.incidents > 0
+
+
+def test_demo_history_chain_holds(year, db_path):
+    from app.models.history_chain import verify_file
+
+    assert verify_file(db_path).ok
+
+
+def test_a_second_run_adds_incidents_not_teams_or_problems(year):
+    from app.models.entities import Problem, Team
+
+    teams, problems = Team.select().count(), Problem.select().count()
+    generate(100, seed=13, months=1, now=NOW)
+    assert (Team.select().count(), Problem.select().count()) == (teams, problems)
+    assert Incident.select().count() == 3100
