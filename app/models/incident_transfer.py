@@ -275,7 +275,7 @@ def _export_rows(first: datetime | None, after: datetime | None) -> tuple[int, I
     return total, rows()
 
 
-def _write_csv(part: Path, rows: Iterator[list]) -> None:
+def _write_csv(part: Path, rows: Iterator[list], total: int) -> None:
     # UTF-8 with a byte order mark: what Excel needs to read accents rightly
     with part.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
@@ -283,15 +283,18 @@ def _write_csv(part: Path, rows: Iterator[list]) -> None:
         writer.writerows(rows)
 
 
-def _write_xlsx(part: Path, rows: Iterator[list]) -> None:
+def _write_xlsx(part: Path, rows: Iterator[list], total: int) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Incidents")
+    # The size, stated at the top as a spreadsheet states it: without it a reader (openpyxl
+    # among them) reads the whole sheet once just to find out how big it is.
+    last_cell = f"{get_column_letter(len(COLUMNS))}{total + 1}"
+    sheet.calculate_dimension = lambda: f"A1:{last_cell}"
     for index, column in enumerate(COLUMNS, start=1):
         width = 27 if column in TIME_COLUMNS else 40 if column in ("summary",
                                                                     "description") else 18
@@ -306,8 +309,8 @@ def _write_xlsx(part: Path, rows: Iterator[list]) -> None:
     sheet.append(header)
     try:
         for row in rows:
-            # control characters are never stored; any that were would stop the whole file
-            sheet.append([xlsx_escaped(ILLEGAL_CHARACTERS_RE.sub("\ufffd", v)) for v in row])
+            # an empty cell is left out, not written empty
+            sheet.append([xlsx_escaped(v) if v else None for v in row])
     except BaseException:  # cancelled: finish the sheet's temporary file and remove it
         with contextlib.suppress(Exception):
             sheet.close()
@@ -399,7 +402,7 @@ def export_incidents(path: Path | str, start: date | None = None, end: date | No
                                                  or written == total):
                         progress(written, total)
 
-            (_write_xlsx if kind == "XLSX" else _write_csv)(part, counted())
+            (_write_xlsx if kind == "XLSX" else _write_csv)(part, counted(), total)
 
     write_atomically(path, write, "the incidents", TransferError)
     ConfigChange.create(at=now or now_utc(), user=by, area=EXPORT_AREA,

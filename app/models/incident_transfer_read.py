@@ -44,9 +44,10 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls (and other Office 97 file
 # A spreadsheet runs a cell beginning with one of these as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _QUOTE = "'"
-# A workbook's text writes a carriage return (which XML would turn into a line feed) as
-# _x000D_, and so any text that looks like such an escape has its underscore escaped too.
-_XLSX_ESCAPE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|\r")
+# A workbook's text writes what XML cannot hold as it is (a carriage return, which XML
+# reads as a line feed; control characters; U+FFFE and U+FFFF) as _xHHHH_, as Excel does;
+# and so text that looks like such an escape has its underscore escaped (_x005F_).
+_XLSX_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
@@ -77,7 +78,7 @@ def _guarded(text: str) -> bool:
 
 def xlsx_escaped(text: str) -> str:
     """Text as a workbook cell holds it (see :data:`_XLSX_ESCAPE`)."""
-    return _XLSX_ESCAPE.sub(lambda m: "_x005F_" if m.group() == "_" else "_x000D_", text)
+    return _XLSX_ESCAPE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def xlsx_unescaped(text: str) -> str:
