@@ -301,7 +301,7 @@ def dashboard_statistics(start: date, end: date, team_id: int | None = None,
     now = now or now_utc()
     where = team_condition(team_id) if team_id is not None else None
     priorities, totals, mean, median = priority_stats(first, after, now, where)
-    days = day_buckets(start, end, daily_counts(first, after, where))
+    days = day_buckets(start, end, daily_counts(start, end, where))
     problems, linked = _problems(first, after, where, TOP_PROBLEMS)
     return DashboardStats(
         start=start, end=end, team_id=team_id, now=now, received=totals["received"],

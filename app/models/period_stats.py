@@ -231,25 +231,27 @@ def _seconds(value: float | None) -> timedelta | None:
     return None if value is None else timedelta(seconds=round(value))
 
 
-def resolve_medians(first: datetime, after: datetime, where: pw.Expression | None = None
-                    ) -> tuple[dict[int, float], float | None]:
+def resolve_medians(first: datetime, after: datetime, where: pw.Expression | None = None,
+                    overall: bool = True) -> tuple[dict[int, float], float | None]:
     """The median seconds to resolve per priority, and of all, in one SQL query: the
     middle row (or the mean of the middle two) of the resolved incidents, ranked within
-    their priority and among all."""
+    their priority and among all (unless ``overall`` is false: one ranking fewer to sort,
+    and None for the median of all)."""
     def middle(rank: pw.Node, n: pw.Node) -> pw.Expression:
         return rank.between((n + 1) / 2, (n + 2) / 2)
 
     by_priority = {"partition_by": [Incident.priority], "order_by": [SECONDS_TO_RESOLVE]}
-    overall = {"order_by": [SECONDS_TO_RESOLVE]}
+    among_all = ((pw.fn.ROW_NUMBER().over(order_by=[SECONDS_TO_RESOLVE]),
+                  pw.fn.COUNT(pw.SQL("*")).over()) if overall else (pw.Value(0), pw.Value(0)))
     ranked = in_period(Incident.select(
         Incident.priority, SECONDS_TO_RESOLVE.alias("seconds"),
         pw.fn.ROW_NUMBER().over(**by_priority).alias("rank"),
         pw.fn.COUNT(pw.SQL("*")).over(partition_by=[Incident.priority]).alias("n"),
-        pw.fn.ROW_NUMBER().over(**overall).alias("overall_rank"),
-        pw.fn.COUNT(pw.SQL("*")).over().alias("overall_n"),
+        among_all[0].alias("overall_rank"), among_all[1].alias("overall_n"),
     ), first, after, where).where(Incident.resolved_at.is_null(False))
     in_priority = middle(ranked.c.rank, ranked.c.n)
-    in_all = middle(ranked.c.overall_rank, ranked.c.overall_n)
+    # ranked 0 of 0 among all when not asked for: in no middle
+    in_all = middle(ranked.c.overall_rank, ranked.c.overall_n) & (ranked.c.overall_n > 0)
     rows = (pw.Select([ranked], [
         ranked.c.priority,
         pw.fn.AVG(pw.Case(None, ((in_priority, ranked.c.seconds),))),
@@ -267,10 +269,11 @@ def resolve_medians(first: datetime, after: datetime, where: pw.Expression | Non
 
 
 def priority_stats(first: datetime, after: datetime, now: datetime,
-                   where: pw.Expression | None = None
+                   where: pw.Expression | None = None, overall_median: bool = True
                    ) -> tuple[list[PriorityStats], dict, float | None, float | None]:
     """Per priority (P1 to P5, each one even when none came in); also the counts of all
-    together, and the mean and median seconds to resolve of all."""
+    together, and the mean and median seconds to resolve of all (the median None unless
+    ``overall_median``)."""
     resolved = Incident.resolved_at.is_null(False)
     query = in_period(Incident.select(
         Incident.priority,
@@ -284,7 +287,7 @@ def priority_stats(first: datetime, after: datetime, now: datetime,
         _count_if(resolution_outcome(now) == MET),
         _count_if(resolution_outcome(now) == BREACHED),
     ), first, after, where).group_by(Incident.priority).tuples()
-    medians, median = resolve_medians(first, after, where)
+    medians, median = resolve_medians(first, after, where, overall_median)
     rows = {row[0]: row[1:] for row in query}
     stats = []
     totals = {"received": 0, "resolved": 0, "closed": 0, "open_at_end": 0, "seconds": 0}
@@ -313,13 +316,22 @@ def _by_status(first: datetime, after: datetime) -> tuple[tuple[Status, int], ..
     return tuple((status, counts[status.value]) for status in Status if counts.get(status.value))
 
 
-def daily_counts(first: datetime, after: datetime, where: pw.Expression | None = None
+def daily_counts(start: date, end: date, where: pw.Expression | None = None
                  ) -> dict[date, int]:
-    """Incidents received per local day, for the days that have any."""
-    day = LOCAL_DAY.alias("day")
-    return {date.fromisoformat(d): n for d, n in in_period(
-        Incident.select(day, pw.fn.COUNT(pw.SQL("*"))), first, after, where)
-        .group_by(pw.SQL("day")).tuples()}
+    """Incidents received on each local day from ``start`` to ``end``: one count per day
+    over the index on ``received_at`` (an index range each, no sorting), the days' bounds
+    worked out here, so that a day is the one the advisor saw on screen."""
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    bounds = pw.ValuesList([(d.isoformat(), *(Incident.received_at.db_value(b) for b in
+                                              local_day_bounds_utc(d, d))) for d in days]
+                           ).cte("days", columns=("day", "first", "after"))
+    count = Incident.select(pw.fn.COUNT(pw.SQL("*"))).where(
+        Incident.received_at >= bounds.c.first, Incident.received_at < bounds.c.after)
+    if where is not None:
+        count = count.where(where)
+    query = (pw.Select([bounds], [bounds.c.day, count]).with_cte(bounds)
+             .bind(Incident._meta.database))
+    return {date.fromisoformat(d): n for d, n in query.tuples()}
 
 
 def day_buckets(start: date, end: date, counts: dict[date, int]) -> tuple[VolumeBucket, ...]:
@@ -343,7 +355,7 @@ def week_buckets(days: Iterable[VolumeBucket]) -> tuple[VolumeBucket, ...]:
 def _volume(start: date, end: date, first: datetime, after: datetime
             ) -> tuple[str, tuple[VolumeBucket, ...]]:
     """Per local day, zeros included; folded into ISO weeks when the period is long."""
-    days = day_buckets(start, end, daily_counts(first, after))
+    days = day_buckets(start, end, daily_counts(start, end))
     if len(days) <= DAILY_UP_TO:
         return DAY, days
     return WEEK, week_buckets(days)
