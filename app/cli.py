@@ -121,6 +121,31 @@ def build_parser() -> argparse.ArgumentParser:
                     "match, 2 when one has changed or is gone, 1 when the file cannot be "
                     "checked.")
     check.add_argument("file", metavar="FILE", help="the exported PDF")
+    bring_in = commands.add_parser(
+        "import", parents=[common], help="import incidents from a CSV or XLSX file",
+        description="Import incidents from a CSV file or from an XLSX workbook's first sheet "
+                    "(columns named as an export names them, in any order and case). Every "
+                    "row is checked first: if any has a problem, nothing is imported and each "
+                    "problem is listed by row and column (exit code 1). Team leaders and "
+                    "administrators only.")
+    bring_in.add_argument("file", metavar="FILE", help="the CSV or XLSX file")
+    bring_in.add_argument("--as", dest="as_user", metavar="USER",
+                          help="the username the import is made by (default: you)")
+    send_out = commands.add_parser(
+        "export", parents=[common], help="export incidents to a CSV or XLSX file",
+        description="Write the incidents received in a period (all of them by default) to a "
+                    "CSV or XLSX file, as chosen by the file name's ending: every column, "
+                    "times in UTC, the callers' personal data included (team leaders and "
+                    "administrators only; the export is recorded).")
+    send_out.add_argument("--out", required=True, metavar="FILE",
+                          help="the .csv or .xlsx file to write")
+    send_out.add_argument("--from", dest="start", type=_day, metavar="YYYY-MM-DD",
+                          help="the first day of receipt (default: the earliest)")
+    send_out.add_argument("--to", dest="end", type=_day, metavar="YYYY-MM-DD",
+                          help="the last day of receipt (default: the latest)")
+    send_out.add_argument("--replace", action="store_true",
+                          help="replace FILE if it exists (by default an existing file is "
+                               "left alone)")
     return parser
 
 
@@ -181,6 +206,73 @@ def _verify_export(args: argparse.Namespace) -> int:
     for verdict in verdicts:
         print(verdict.text(), file=sys.stdout if verdict.matches else sys.stderr)
     return 0 if all(v.matches for v in verdicts) else 2
+
+
+MAX_PROBLEM_LINES = 50  # problems listed by ``import``; the rest are counted
+
+
+def _user_named(username: str | None):
+    """The user ``--as`` names (who must exist), or whoever runs the command."""
+    from app.models.entities import User
+    from app.models.incident_transfer import TransferError
+    from app.models.users import current_user
+
+    if username is None:
+        return current_user()
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        raise TransferError(f"There is no user called {username} in this database.")
+    return user
+
+
+def _progress(what: str):
+    """Progress on stderr for a large file: a line at each tenth."""
+    shown = [0]
+
+    def progress(done: int, total: int) -> None:
+        tenth = done * 10 // max(total, 1)
+        if total >= 50_000 and tenth > shown[0]:
+            shown[0] = tenth
+            print(f"  {what} {done:,} / {total:,}", file=sys.stderr, flush=True)
+    return progress
+
+
+def _import(args: argparse.Namespace) -> int:
+    from app.models.incident_transfer import check_rows, import_incidents, read_table
+    from app.models.permissions import Permission, check_permission
+
+    path = _open_existing(args)
+    user = _user_named(args.as_user)
+    check_permission(user, Permission.IMPORT_INCIDENTS)
+    source = Path(args.file)
+    plan = check_rows(read_table(source, _progress("read")), progress=_progress("checked"))
+    if plan.unused_columns:
+        print(f"Not imported (columns Incident Desk does not have): "
+              f"{', '.join(plan.unused_columns)}.", file=sys.stderr)
+    if plan.problems:
+        print(f"incident-desk: error: {plan.summary()}", file=sys.stderr)
+        for problem in plan.problems[:MAX_PROBLEM_LINES]:
+            print(f"  {problem.text()}", file=sys.stderr)
+        more = len(plan.problems) - MAX_PROBLEM_LINES
+        if more > 0:
+            print(f"  … and {more:,} more problem{'s' if more != 1 else ''}.", file=sys.stderr)
+        return 1
+    result = import_incidents(plan, user, source.name, _progress("imported"))
+    print(f"Imported {result.count:,} incident{'s' if result.count != 1 else ''} from "
+          f"{source.name} into {path} ({result.new_references:,} given new references) in "
+          f"{result.seconds:.1f} s.")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from app.models.incident_transfer import export_incidents
+    from app.models.users import current_user
+
+    _open_existing(args)
+    count = export_incidents(Path(args.out), args.start, args.end, by=current_user(),
+                             progress=_progress("written"), replace=args.replace)
+    print(f"Wrote {count:,} incident{'s' if count != 1 else ''} to {args.out}.")
+    return 0
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -253,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     from app.reports.pages import ReportError
 
     headless = {"export-pdf": _export_pdf, "report-pdf": _report_pdf,
-                "evidence-pack": _evidence_pack, "verify-export": _verify_export}
+                "evidence-pack": _evidence_pack, "verify-export": _verify_export,
+                "import": _import, "export": _export}
     args = build_parser().parse_args(argv)
     try:
         if args.command in headless:
