@@ -1,39 +1,72 @@
-"""The window's actions on the organisation and its data beyond single incidents: teams,
-the organisation's name and logo, the first-run welcome and the About box."""
+"""The window's actions beyond logging and working single incidents: problems, post-incident
+reviews and their improvement actions, the caller's satisfaction, teams, the organisation's
+name and logo, the first-run welcome and the About box."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from app.models.entities import User
 from app.models.first_run import needs_welcome
+from app.models.incidents import Change
 from app.views.about_dialog import AboutDialog
 from app.views.dialogs import Dialogs
+from app.views.improvement_actions import ImprovementActionsWindow
 from app.views.organisation_editor import OrganisationDialog
+from app.views.problem_link_dialog import ProblemLinkDialog
+from app.views.problems_window import ProblemsWindow
+from app.views.review_dialog import ReviewDialog
+from app.views.satisfaction_dialog import SatisfactionDialog
 from app.views.teams_dialog import TeamsDialog
 from app.views.welcome_dialog import WelcomeDialog
 from app.views.widgets import make_action
 
 
 class DataActions(QObject):
-    """Opens the windows; ``incidents_changed`` says when incidents were added or changed
-    (the sample loaded), so the log can be read again."""
+    """Opens the windows. ``incidents_changed`` says incidents were added (the sample
+    loaded): the log is read again; ``incident_changed`` carries the Change of one incident
+    changed in a window here; ``show_incident`` asks the log to show one."""
 
     incidents_changed = Signal()
+    incident_changed = Signal(object)  # a Change
+    show_incident = Signal(int)
 
-    def __init__(self, window: QWidget, user: User, dialogs: Dialogs, database_path: Path):
+    def __init__(self, window: QWidget, user: User, dialogs: Dialogs, database_path: Path,
+                 current_incident: Callable[[], int | None] = lambda: None):
         super().__init__(window)
         self._window = window
         self._user = user
         self._dialogs = dialogs
         self._database_path = database_path
+        self._current_incident = current_incident
         self.shown: QWidget | None = None  # the last window opened (tests read it)
+        self.problems: ProblemsWindow | None = None  # one of each, kept while open
+        self.actions: ImprovementActionsWindow | None = None
 
         def action(text, shortcut, slot, tip=""):
             return make_action(window, text, shortcut, slot, tip)
+
+        self.link_problem_action = action(
+            self.tr("Link to &problem…"), "Ctrl+Shift+J", self.on_link_problem,
+            self.tr("Link the selected incident to the problem behind it, or raise one"))
+        self.review_action = action(
+            self.tr("Post-incident re&view…"), "Ctrl+Shift+V", self.on_review,
+            self.tr("Timeline, root cause, lessons and improvement actions of the selected "
+                    "incident"))
+        self.satisfaction_action = action(
+            self.tr("Record &satisfaction…"), "Ctrl+Shift+F", self.on_satisfaction,
+            self.tr("The caller's score and comment after the incident"))
+        self.problems_action = action(self.tr("Pro&blems"), "Ctrl+Shift+O", self.open_problems,
+                                      self.tr("Problems: the causes behind recurring "
+                                              "incidents"))
+        self.actions_action = action(self.tr("&Improvement actions"), "Ctrl+Shift+I",
+                                     self.open_actions,
+                                     self.tr("Open and overdue actions from post-incident "
+                                             "reviews"))
 
         self.teams_action = action(self.tr("&Teams…"), None, self.open_teams,
                                    self.tr("The teams colleagues work in"))
@@ -46,7 +79,90 @@ class DataActions(QObject):
     def _open(self, dialog: QWidget) -> QWidget:
         self.shown = dialog
         dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
         return dialog
+
+    def _chosen_incident(self) -> int | None:
+        incident_id = self._current_incident()
+        if incident_id is None:
+            self._dialogs.inform(self._window, self.tr("No incident chosen"),
+                                 self.tr("Select an incident in the log first."))
+        return incident_id
+
+    # --- one incident ------------------------------------------------------------------------
+    @Slot()
+    def on_link_problem(self) -> None:
+        if (incident_id := self._chosen_incident()) is not None:
+            self.open_link_problem(incident_id)
+
+    def open_link_problem(self, incident_id: int) -> ProblemLinkDialog:
+        dialog = ProblemLinkDialog(incident_id, self._user, self._dialogs, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.incident_changed)
+        dialog.open_problem_requested.connect(self.open_problem)
+        return self._open(dialog)
+
+    @Slot()
+    def on_review(self) -> None:
+        if (incident_id := self._chosen_incident()) is not None:
+            self.open_review(incident_id)
+
+    @Slot(int)
+    def open_review(self, incident_id: int) -> ReviewDialog:
+        dialog = ReviewDialog(incident_id, self._user, self._dialogs, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(self.on_review_saved)
+        return self._open(dialog)
+
+    @Slot(int)
+    def on_review_saved(self, incident_id: int) -> None:
+        self.incident_changed.emit(Change(incident_id, fields=("review",)))
+        if self.actions is not None:
+            self.actions.refresh()
+
+    @Slot()
+    def on_satisfaction(self) -> None:
+        if (incident_id := self._chosen_incident()) is not None:
+            self.open_satisfaction(incident_id)
+
+    def open_satisfaction(self, incident_id: int) -> SatisfactionDialog:
+        dialog = SatisfactionDialog(incident_id, self._user, self._dialogs, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.recorded.connect(self.incident_changed)
+        return self._open(dialog)
+
+    # --- windows of their own --------------------------------------------------------------
+    @Slot()
+    def open_problems(self) -> ProblemsWindow:
+        if self.problems is None:
+            self.problems = ProblemsWindow(self._user, self._dialogs, self._window)
+            self.problems.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.problems.destroyed.connect(lambda: setattr(self, "problems", None))
+            self.problems.incident_changed.connect(self.incident_changed)
+            self.problems.open_incident_requested.connect(self.show_incident)
+        else:
+            self.problems.refresh()
+        return self._open(self.problems)
+
+    @Slot(int)
+    def open_problem(self, problem_id: int) -> ProblemsWindow:
+        window = self.open_problems()
+        window.show_problem(problem_id)
+        return window
+
+    @Slot()
+    def open_actions(self) -> ImprovementActionsWindow:
+        if self.actions is None:
+            self.actions = ImprovementActionsWindow(self._user, self._dialogs, self._window)
+            self.actions.setWindowFlag(Qt.WindowType.Window)
+            self.actions.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.actions.destroyed.connect(lambda: setattr(self, "actions", None))
+            self.actions.open_incident.connect(self.show_incident)
+            self.actions.open_review.connect(self.open_review)
+        else:
+            self.actions.refresh()
+        return self._open(self.actions)
 
     @Slot()
     def open_teams(self) -> TeamsDialog:

@@ -122,8 +122,14 @@ class MainWindow(QMainWindow):
         self.detail.escalate_requested.connect(self.open_escalate)
         self.detail.update_requested.connect(self.open_update)
         self.reports = ReportActions(self, operations.user, dialogs, self.selected_references)
-        self.data = DataActions(self, operations.user, dialogs, database_path)
+        self.data = DataActions(self, operations.user, dialogs, database_path,
+                                lambda: self.detail.incident_id)
         self.data.incidents_changed.connect(self.on_refresh)
+        self.data.incident_changed.connect(self.on_data_changed)
+        self.data.show_incident.connect(self.on_show_incident)
+        self.detail.problem_requested.connect(self.data.open_link_problem)
+        self.detail.open_problem_requested.connect(self.data.open_problem)
+        self.detail.satisfaction_requested.connect(self.data.open_satisfaction)
         self.reports.exported.connect(lambda _ids: self.detail.show_incident(
             self.detail.incident_id))
         self.reports.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
@@ -238,12 +244,17 @@ class MainWindow(QMainWindow):
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
         incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action,
                                   self.escalate_action, self.update_action])
+        incident_menu.addSeparator()
+        incident_menu.addActions([self.data.link_problem_action, self.data.review_action,
+                                  self.data.satisfaction_action])
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         self.handover_action = self.handover_dock.toggleViewAction()
         self.handover_action.setText(self.tr("&Handovers and support"))
         self.handover_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
         view_menu.addActions([self.find_action, self.refresh_action, self.matrix_action,
                               self.handover_action])
+        view_menu.addSeparator()
+        view_menu.addActions([self.data.problems_action, self.data.actions_action])
         reports_menu = self.menuBar().addMenu(self.tr("&Reports"))
         reports_menu.addActions([self.print_action, self.export_pdf_action])
         reports_menu.addSeparator()
@@ -577,6 +588,21 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         self.select_incident(change.incident_id)
         self.update_banner()
+
+    @Slot(object)
+    def on_data_changed(self, change: Change) -> None:
+        """An incident changed in another window (its problem, review or score): the log
+        and the pane show it, the log's selection left where the user put it."""
+        self.model.refresh()
+        if self.detail.incident_id == change.incident_id:
+            self.detail.show_incident(change.incident_id)
+
+    @Slot(int)
+    def on_show_incident(self, incident_id: int) -> None:
+        """Another window asks to see an incident: the log selects it if it shows it, the
+        pane shows it either way, and the window comes forward."""
+        self.select_incident(incident_id)
+        self.bring_to_front()
 
     @Slot()
     def on_clock_tick(self) -> None:

@@ -47,3 +47,39 @@ def test_the_welcome_is_offered_once_and_only_to_who_may_set_up(qtbot, open_wind
     assert isinstance(wizard, WelcomeDialog) and wizard.isVisible()
     wizard.reject()
     assert window.data.offer_welcome() is None
+
+
+def test_an_incident_is_linked_to_a_new_problem_from_the_incident_menu(qtbot, open_window,
+                                                                       advisor, dialogs):
+    from app.models.incidents import create_incident
+    from app.models.problems import problem_of
+    from app.views.problem_link_dialog import ProblemLinkDialog
+    from tests.conftest import make_draft
+    from tests.views.helpers import click
+
+    window = open_window(advisor)
+    menu_action(window, "Incident", "Link to problem…").trigger()  # nothing chosen yet
+    assert dialogs.calls[-1][1:] == ("No incident chosen", "Select an incident in the log "
+                                                           "first.")
+    incident = create_incident(make_draft(), advisor)
+    window.on_refresh()
+    window.select_incident(incident.id)
+    menu_action(window, "Incident", "Link to problem…").trigger()
+    dialog = window.data.shown
+    assert isinstance(dialog, ProblemLinkDialog)
+    with qtbot.waitSignal(dialog.changed):
+        click(qtbot, dialog.raise_button)
+    problem = problem_of(incident.id)
+    assert problem.reference in window.detail.problem_label.text()
+
+
+def test_the_problems_and_actions_windows_open_once_and_show_an_incident(qtbot, open_window,
+                                                                         leader):
+    window = open_window(leader)
+    menu_action(window, "View", "Problems").trigger()
+    problems = window.data.problems
+    assert problems is not None and problems.isVisible()
+    menu_action(window, "View", "Problems").trigger()
+    assert window.data.problems is problems  # brought forward, not opened twice
+    menu_action(window, "View", "Improvement actions").trigger()
+    assert window.data.actions is not None and window.data.actions.isVisible()
