@@ -34,6 +34,9 @@ class ScriptedDialogs(Dialogs):
     def error(self, parent, title: str, text: str) -> None:
         self.calls.append(("error", title, text))
 
+    def inform(self, parent, title: str, text: str) -> None:
+        self.calls.append(("inform", title, text))
+
     def confirm(self, parent, title: str, text: str) -> bool:
         self.calls.append(("confirm", title, text))
         assert self.answers, f"unexpected question: {title!r} {text!r}"
@@ -64,6 +67,15 @@ class ScriptedDialogs(Dialogs):
 @pytest.fixture
 def dialogs() -> ScriptedDialogs:
     return ScriptedDialogs()
+
+
+@pytest.fixture(autouse=True)
+def no_real_message_box(monkeypatch):
+    """A real message box would wait for a click that never comes: a test that reaches one
+    (a Dialogs method ScriptedDialogs does not script) fails at once, naming the message."""
+    def refuse(_icon, _parent, title: str, text: str, *_args, **_kwargs):
+        raise AssertionError(f"a real message box would block the test: {title!r} {text!r}")
+    monkeypatch.setattr("app.views.dialogs._ask", refuse)
 
 
 @pytest.fixture
