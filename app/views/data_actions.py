@@ -14,6 +14,7 @@ from app.models.entities import User
 from app.models.first_run import needs_welcome
 from app.models.incidents import Change
 from app.views.about_dialog import AboutDialog
+from app.views.dashboard import DashboardWindow
 from app.views.dialogs import Dialogs
 from app.views.improvement_actions import ImprovementActionsWindow
 from app.views.organisation_editor import OrganisationDialog
@@ -34,6 +35,7 @@ class DataActions(QObject):
     incidents_changed = Signal()
     incident_changed = Signal(object)  # a Change
     show_incident = Signal(int)
+    show_incidents = Signal(object, str)  # a LogFilter and what it shows, from the dashboard
 
     def __init__(self, window: QWidget, user: User, dialogs: Dialogs, database_path: Path,
                  current_incident: Callable[[], int | None] = lambda: None):
@@ -46,6 +48,7 @@ class DataActions(QObject):
         self.shown: QWidget | None = None  # the last window opened (tests read it)
         self.problems: ProblemsWindow | None = None  # one of each, kept while open
         self.actions: ImprovementActionsWindow | None = None
+        self.dashboard: DashboardWindow | None = None
 
         def action(text, shortcut, slot, tip=""):
             return make_action(window, text, shortcut, slot, tip)
@@ -67,6 +70,11 @@ class DataActions(QObject):
                                      self.open_actions,
                                      self.tr("Open and overdue actions from post-incident "
                                              "reviews"))
+        self.dashboard_action = action(
+            self.tr("&Dashboard"), "Ctrl+D", self.open_dashboard,
+            self.tr("Volume, priorities, service levels, escalations, repeat callers, "
+                    "satisfaction and problems for a period and a team; a bar opens its "
+                    "incidents in the log"))
 
         self.teams_action = action(self.tr("&Teams…"), None, self.open_teams,
                                    self.tr("The teams colleagues work in"))
@@ -163,6 +171,19 @@ class DataActions(QObject):
         else:
             self.actions.refresh()
         return self._open(self.actions)
+
+    @Slot()
+    def open_dashboard(self) -> DashboardWindow:
+        if self.dashboard is None:
+            self.dashboard = DashboardWindow(self._window)
+            self.dashboard.setWindowFlag(Qt.WindowType.Window)
+            self.dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.dashboard.destroyed.connect(lambda: setattr(self, "dashboard", None))
+            self.dashboard.show_incidents.connect(self.show_incidents)
+            self.dashboard.resize(1200, 860)
+        else:
+            self.dashboard.refresh()
+        return self._open(self.dashboard)
 
     @Slot()
     def open_teams(self) -> TeamsDialog:

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.data.incidents_changed.connect(self.on_refresh)
         self.data.incident_changed.connect(self.on_data_changed)
         self.data.show_incident.connect(self.on_show_incident)
+        self.data.show_incidents.connect(self.on_show_incidents)
         self.detail.problem_requested.connect(self.data.open_link_problem)
         self.detail.open_problem_requested.connect(self.data.open_problem)
         self.detail.satisfaction_requested.connect(self.data.open_satisfaction)
@@ -259,6 +260,8 @@ class MainWindow(QMainWindow):
         reports_menu.addActions([self.print_action, self.export_pdf_action])
         reports_menu.addSeparator()
         reports_menu.addActions([self.period_report_action, self.evidence_pack_action])
+        reports_menu.addSeparator()
+        reports_menu.addAction(self.data.dashboard_action)
         settings_menu = self.menuBar().addMenu(self.tr("&Settings"))
         settings_menu.addActions([self.service_levels_action, self.matrix_action,
                                   self.email_action, self.data_protection_action])
@@ -602,6 +605,13 @@ class MainWindow(QMainWindow):
         """Another window asks to see an incident: the log selects it if it shows it, the
         pane shows it either way, and the window comes forward."""
         self.select_incident(incident_id)
+        self.bring_to_front()
+
+    @Slot(object, str)
+    def on_show_incidents(self, log_filter: LogFilter, description: str) -> None:
+        """The dashboard asks for the incidents a bar counted: the log shows them, the
+        filter bar names what it shows, and the window comes forward."""
+        self.filter_bar.apply_filter(log_filter, description)
         self.bring_to_front()
 
     @Slot()

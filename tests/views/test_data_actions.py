@@ -83,3 +83,36 @@ def test_the_problems_and_actions_windows_open_once_and_show_an_incident(qtbot, 
     assert window.data.problems is problems  # brought forward, not opened twice
     menu_action(window, "View", "Improvement actions").trigger()
     assert window.data.actions is not None and window.data.actions.isVisible()
+
+
+def test_a_dashboard_bar_opens_its_incidents_in_the_log(qtbot, open_window, advisor,
+                                                         colleague, leader):
+    from app.models.dashboard_stats import Preset
+    from app.views.incident_table_model import PriorityRole
+    from tests.models.dashboard_data import NOVEMBER, log_dashboard_month
+    from tests.views.test_dashboard import click_bar
+
+    log_dashboard_month(advisor, colleague, leader)
+    window = open_window(leader)
+    assert window.model.rowCount() != 2  # the open ones, not November's P1s
+    action = menu_action(window, "Reports", "Dashboard")
+    assert action.shortcut().toString() == "Ctrl+D"
+    with qtbot.waitSignal(window.data.dashboard_action.triggered):
+        action.trigger()
+    dashboard = window.data.dashboard
+    assert dashboard is not None and dashboard.isVisible()
+    dashboard.resize(1200, 900)
+    qtbot.waitUntil(lambda: dashboard.stats is not None, timeout=10_000)
+    with qtbot.waitSignal(dashboard.updated, timeout=10_000):
+        dashboard.choose_preset(Preset.LAST_MONTH)
+    assert dashboard.period() == NOVEMBER
+    click_bar(qtbot, dashboard.priority_chart, 0, 0, 2)  # P1: two in November
+    assert window.model.rowCount() == 2
+    assert [window.model.data(window.model.index(r, 0), PriorityRole) for r in range(2)] == [1, 1]
+    bar = window.filter_bar  # the filter shown where the user sets it, nothing left over
+    assert bar.priority.currentText().startswith("P1")
+    assert bar.use_dates.isChecked()
+    assert (bar.date_from.date().toPython(), bar.date_to.date().toPython()) == NOVEMBER
+    assert bar.chip.isHidden()
+    menu_action(window, "Reports", "Dashboard").trigger()
+    assert window.data.dashboard is dashboard  # brought forward, not opened twice
