@@ -27,6 +27,7 @@ from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
 from app.views.startup_probe import install_startup_probe
 from app.views.text import tr
+from app.views.translations import install_translators
 
 ICON_FILE = "icon.svg"  # in app/resources
 log = logging.getLogger(__name__)
@@ -128,6 +129,8 @@ def run_gui(database_path: Path, create_folder: bool = False,
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())
+    # kept until the window closes: a translator reads its file's bytes in place
+    translators = install_translators(app)  # noqa: F841
     dialogs = dialogs or Dialogs()
     notice = upgrade_notice(database_path)
     try:
