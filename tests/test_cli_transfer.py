@@ -109,7 +109,7 @@ def test_only_team_leaders_and_administrators_import(desk, tmp_path):
 
 @pytest.mark.parametrize(("content", "message"), [
     (None, "missing.csv does not exist."),
-    (b"\xff\xfe\x00", "is not a CSV file"),
+    (b"\xff\xfe\x00", "says it is UTF-16 but byte 3 is not: save it again as CSV UTF-8."),
     (b"received_at,channel\n", "has a header but no incidents below it."),
 ])
 def test_a_file_that_cannot_be_read_is_named_in_one_line(desk, tmp_path, content, message):

@@ -242,6 +242,9 @@ def _read_xlsx(path: Path, data: bytes, progress: ProgressCallback | None) -> Ta
                     continue
                 table = Table(path.name, "XLSX", f"sheet {sheet.title}", _header(cells))
                 continue
+            # A sheet is a grid: the empty cells a workbook leaves out at a row's end are
+            # there all the same (every row as wide as the header).
+            cells.extend([""] * (len(table.headers) - len(cells)))
             _add_row(table, cells, number, progress, expected)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise TransferError(f"{path.name} cannot be read as an XLSX workbook ({exc}).") from exc
