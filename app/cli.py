@@ -127,10 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "(columns named as an export names them, in any order and case). Every "
                     "row is checked first: if any has a problem, nothing is imported and each "
                     "problem is listed by row and column (exit code 1). Team leaders and "
-                    "administrators only.")
+                    "administrators only: the import is made by whoever runs the command.")
     bring_in.add_argument("file", metavar="FILE", help="the CSV or XLSX file")
-    bring_in.add_argument("--as", dest="as_user", metavar="USER",
-                          help="the username the import is made by (default: you)")
     send_out = commands.add_parser(
         "export", parents=[common], help="export incidents to a CSV or XLSX file",
         description="Write the incidents received in a period (all of them by default) to a "
@@ -211,20 +209,6 @@ def _verify_export(args: argparse.Namespace) -> int:
 MAX_PROBLEM_LINES = 50  # problems listed by ``import``; the rest are counted
 
 
-def _user_named(username: str | None):
-    """The user ``--as`` names (who must exist), or whoever runs the command."""
-    from app.models.entities import User
-    from app.models.incident_transfer import TransferError
-    from app.models.users import current_user
-
-    if username is None:
-        return current_user()
-    user = User.get_or_none(User.username == username)
-    if user is None:
-        raise TransferError(f"There is no user called {username} in this database.")
-    return user
-
-
 def _progress(what: str):
     """Progress on stderr for a large file: a line at each tenth."""
     shown = [0]
@@ -240,9 +224,10 @@ def _progress(what: str):
 def _import(args: argparse.Namespace) -> int:
     from app.models.incident_transfer import check_rows, import_incidents, read_table
     from app.models.permissions import Permission, check_permission
+    from app.models.users import current_user
 
     path = _open_existing(args)
-    user = _user_named(args.as_user)
+    user = current_user()
     check_permission(user, Permission.IMPORT_INCIDENTS)
     source = Path(args.file)
     plan = check_rows(read_table(source, _progress("read")), progress=_progress("checked"))

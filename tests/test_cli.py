@@ -11,8 +11,8 @@ from app import __version__
 ROOT = Path(__file__).parent.parent
 
 
-def run(*args, cwd=ROOT):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+def run(*args, cwd=ROOT, env: dict[str, str] | None = None):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", **(env or {}))
     return subprocess.run([sys.executable, str(ROOT / "main.py"), *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
