@@ -231,41 +231,47 @@ def _seconds(value: float | None) -> timedelta | None:
     return None if value is None else timedelta(seconds=round(value))
 
 
-def resolve_medians(first: datetime, after: datetime, where: pw.Expression | None = None,
-                    overall: bool = True) -> tuple[dict[int, float], float | None]:
-    """The median seconds to resolve per priority, and of all, in one SQL query: the
-    middle row (or the mean of the middle two) of the resolved incidents, ranked within
-    their priority and among all (unless ``overall`` is false: one ranking fewer to sort,
-    and None for the median of all)."""
-    def middle(rank: pw.Node, n: pw.Node) -> pw.Expression:
-        return rank.between((n + 1) / 2, (n + 2) / 2)
+def _middle_seconds(first: datetime, after: datetime, where: pw.Expression | None,
+                    resolved: int) -> float | None:
+    """The median seconds to resolve of the ``resolved`` incidents received in the period
+    that ``where`` lets through: the middle one (or the mean of the middle two) of their
+    times, sorted. ORDER BY with LIMIT and OFFSET keeps only the rows up to the middle in
+    SQLite's sorter, several times cheaper than ranking every row with a window."""
+    if not resolved:
+        return None
+    query = in_period(Incident.select(SECONDS_TO_RESOLVE), first, after, where).where(
+        Incident.resolved_at.is_null(False))
+    values = [seconds for (seconds,) in query.order_by(SECONDS_TO_RESOLVE)
+              .limit(2 - resolved % 2).offset((resolved - 1) // 2).tuples()]
+    return sum(values) / len(values) if values else None
 
-    by_priority = {"partition_by": [Incident.priority], "order_by": [SECONDS_TO_RESOLVE]}
-    among_all = ((pw.fn.ROW_NUMBER().over(order_by=[SECONDS_TO_RESOLVE]),
-                  pw.fn.COUNT(pw.SQL("*")).over()) if overall else (pw.Value(0), pw.Value(0)))
-    ranked = in_period(Incident.select(
-        Incident.priority, SECONDS_TO_RESOLVE.alias("seconds"),
-        pw.fn.ROW_NUMBER().over(**by_priority).alias("rank"),
-        pw.fn.COUNT(pw.SQL("*")).over(partition_by=[Incident.priority]).alias("n"),
-        among_all[0].alias("overall_rank"), among_all[1].alias("overall_n"),
-    ), first, after, where).where(Incident.resolved_at.is_null(False))
-    in_priority = middle(ranked.c.rank, ranked.c.n)
-    # ranked 0 of 0 among all when not asked for: in no middle
-    in_all = middle(ranked.c.overall_rank, ranked.c.overall_n) & (ranked.c.overall_n > 0)
-    rows = (pw.Select([ranked], [
-        ranked.c.priority,
-        pw.fn.AVG(pw.Case(None, ((in_priority, ranked.c.seconds),))),
-        pw.fn.SUM(pw.Case(None, ((in_all, ranked.c.seconds),))),
-        pw.fn.SUM(pw.Case(None, ((in_all, 1),))),
-    ]).where(in_priority | in_all).group_by(ranked.c.priority)
-        .bind(Incident._meta.database).tuples())
-    medians, middle_sum, middle_count = {}, 0.0, 0
-    for priority, median, overall_sum, overall_count in rows:
+
+def resolve_medians(first: datetime, after: datetime, where: pw.Expression | None = None,
+                    overall: bool = True, resolved: dict[int, int] | None = None
+                    ) -> tuple[dict[int, float], float | None]:
+    """The median seconds to resolve per priority, and of all (unless ``overall`` is false:
+    None for the median of all), of the incidents received in the period and resolved.
+
+    Args:
+        resolved: how many are resolved per priority, when already counted (one query
+            fewer); counted here otherwise.
+    """
+    if resolved is None:
+        resolved = dict(in_period(Incident.select(Incident.priority, pw.fn.COUNT(pw.SQL("*"))),
+                                  first, after, where)
+                        .where(Incident.resolved_at.is_null(False))
+                        .group_by(Incident.priority).tuples())
+    medians = {}
+    for priority, count in resolved.items():
+        # "priority + 0" keeps SQLite on the period's index (the priority's own index
+        # would visit that priority's incidents of every year)
+        of_priority = (Incident.priority + 0) == priority
+        median = _middle_seconds(first, after, of_priority if where is None
+                                 else (of_priority & where), count)
         if median is not None:
             medians[priority] = median
-        middle_sum += overall_sum or 0
-        middle_count += overall_count or 0
-    return medians, (middle_sum / middle_count if middle_count else None)
+    total = sum(resolved.values())
+    return medians, (_middle_seconds(first, after, where, total) if overall else None)
 
 
 def priority_stats(first: datetime, after: datetime, now: datetime,
@@ -287,8 +293,9 @@ def priority_stats(first: datetime, after: datetime, now: datetime,
         _count_if(resolution_outcome(now) == MET),
         _count_if(resolution_outcome(now) == BREACHED),
     ), first, after, where).group_by(Incident.priority).tuples()
-    medians, median = resolve_medians(first, after, where, overall_median)
     rows = {row[0]: row[1:] for row in query}
+    medians, median = resolve_medians(first, after, where, overall_median,
+                                      {p: row[1] for p, row in rows.items()})
     stats = []
     totals = {"received": 0, "resolved": 0, "closed": 0, "open_at_end": 0, "seconds": 0}
     for priority in PRIORITIES:
