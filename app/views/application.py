@@ -27,6 +27,7 @@ from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
 from app.views.startup_probe import install_startup_probe
 from app.views.text import tr
+from app.views.theme import follow_system_scheme
 from app.views.translations import install_translators
 
 ICON_FILE = "icon.svg"  # in app/resources
@@ -129,6 +130,7 @@ def run_gui(database_path: Path, create_folder: bool = False,
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())
+    follow_system_scheme(app)  # light or dark as the system is, and when it changes
     # kept until the window closes: a translator reads its file's bytes in place
     translators = install_translators(app)  # noqa: F841
     dialogs = dialogs or Dialogs()

@@ -45,11 +45,11 @@ from app.models.entities import User
 from app.models.permissions import Permission, RolePermissionError, can, check_permission
 from app.views.dialogs import Dialogs
 from app.views.text import tr
+from app.views.theme import set_tone
 from app.views.widgets import action_button
 
 # (parent, folder to start in) -> the file chosen, or None
 FileChooser = Callable[[QWidget, Path], Path | None]
-ERROR_STYLE = "color: #b71c1c; font-weight: 600;"
 
 
 def ask_backup_file(parent: QWidget, folder: Path) -> Path | None:
@@ -224,7 +224,7 @@ class BackupsDialog(QDialog):
         self.keep_history.setVisible(bool(changes))
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.message, "error" if error else None, bold=error)
         self.message.setText(text)
         self.message.show()
 

@@ -35,12 +35,12 @@ from app.models.users import active_users
 from app.models.vocabulary import HandoverMethod, SupportKind
 from app.views.form_errors import FieldErrors, plain_label
 from app.views.text import tr
+from app.views.theme import set_tone, tone_colour
 from app.views.widgets import action_button
 
 if TYPE_CHECKING:
     from app.views.handover_panel import HandoverPanel
 
-SUCCESS_STYLE = "color: #1b5e20;"
 RECENT = timedelta(days=7)  # decided handovers and support shown
 
 
@@ -186,7 +186,7 @@ class SupportTab(QWidget):
         for edit in (self.outcome, self.notes):
             edit.clear()
         self.incident.clear()
-        self.message.setStyleSheet(SUCCESS_STYLE)
+        set_tone(self.message, "success")
         self.message.setText(self.tr("Support to {name} recorded.").format(
             name=self.supported.currentText()))
         self.when.setDateTime(QDateTime.currentDateTime())
@@ -216,7 +216,7 @@ class OnShiftTab(QWidget):
                 self.list.item(r, column).setTextAlignment(
                     Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if c.breached:
-                self.list.item(r, 4).setForeground(Qt.GlobalColor.darkRed)
+                self.list.item(r, 4).setForeground(tone_colour("error"))
 
 
 class ShiftSummaryTab(QWidget):

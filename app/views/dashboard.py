@@ -53,6 +53,7 @@ from app.views.dashboard_charts import (
 from app.views.dashboard_tables import RepeatCallersModel
 from app.views.report_runner import ReportJob
 from app.views.text import PRIORITY_COLOURS, priority_text
+from app.views.theme import set_tone
 
 ALL_TEAMS = None
 RESOLVED = frozenset({Status.RESOLVED.value, Status.CLOSED.value})
@@ -126,7 +127,7 @@ class DashboardWindow(QWidget):
         self.problem = QLabel()
         self.problem.setObjectName("dashboardProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(f"color: {VERMILLION}; font-weight: 600;")
+        set_tone(self.problem, "error", bold=True)
         self.problem.hide()
         period_label = QLabel(self.tr("&Period"))
         period_label.setBuddy(self.preset)

@@ -43,6 +43,7 @@ from app.models.personal_data import (
 from app.models.service_levels import config_history
 from app.reports.subject_access import SubjectAccessError, export_subject_access
 from app.views.dialogs import Dialogs
+from app.views.theme import set_tone
 from app.views.widgets import action_button
 
 COLUMNS = ("Reference", "Received", "Caller", "Nature", "Status")
@@ -101,7 +102,7 @@ class DataProtectionDialog(QDialog):
         self.retention_history = QLabel()
         self.retention_history.setObjectName("retentionHistory")
         self.retention_history.setTextFormat(Qt.TextFormat.PlainText)
-        self.retention_history.setStyleSheet("color: palette(dark);")
+        set_tone(self.retention_history, "muted")
         retention_form.addRow(self.retention_history)
         retention_form.addRow(due_row)
 
@@ -178,7 +179,7 @@ class DataProtectionDialog(QDialog):
 
     # --- showing ---------------------------------------------------------------------------
     def _say(self, text: str, error: bool = True) -> None:
-        self.message.setStyleSheet("color: #b71c1c; font-weight: 600;" if error else "")
+        set_tone(self.message, "error" if error else None, bold=error)
         self.message.setText(text)
 
     def _show_due(self) -> None:

@@ -51,6 +51,7 @@ from app.views.history_table_model import HistoryTableModel
 from app.views.operations import IncidentOperations
 from app.views.problem_table_model import status_text as problem_status_text
 from app.views.text import priority_badge_style, priority_text, status_text
+from app.views.theme import set_tone, tone_colour
 
 DETAIL_FIELDS = (
     ("received", "Received"), ("logged", "Logged"), ("channel", "Channel"),
@@ -145,7 +146,7 @@ class DetailPane(QWidget):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setTextFormat(Qt.TextFormat.PlainText)
-        self.description.setStyleSheet("color: palette(dark); font-style: italic;")
+        set_tone(self.description, "muted", extra="font-style: italic;")
 
         self.values: dict[str, QLabel] = {}
         form = QFormLayout()
@@ -174,7 +175,7 @@ class DetailPane(QWidget):
         self.status_message.setObjectName("statusMessage")
         self.status_message.setWordWrap(True)
         self.status_message.setTextFormat(Qt.TextFormat.PlainText)
-        self.status_message.setStyleSheet("color: #b71c1c;")
+        set_tone(self.status_message, "error")
         move = QGroupBox(self.tr("Change status"))
         move_layout = QFormLayout(move)
         move_layout.addRow(self.tr("Move to:"), self.next_status)
@@ -331,7 +332,7 @@ class DetailPane(QWidget):
             for column, text in enumerate((when, entry.title, entry.detail)):
                 item = QTableWidgetItem(text)
                 if entry.alert:
-                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setForeground(tone_colour("error"))
                 self.timeline.setItem(row, column, item)
         self.timeline.resizeRowsToContents()
         self.timeline.scrollToBottom()
@@ -438,7 +439,7 @@ class DetailPane(QWidget):
         running = Status(inc.status).is_open and reported is None
         label.setText(regulator_clock_text(deadline, now, running, reported))
         urgent = running and deadline - now < REGULATOR_WARNING
-        label.setStyleSheet("color: #b71c1c; font-weight: 600;" if urgent else "")
+        set_tone(label, "error" if urgent else None, bold=urgent)
 
     def _show_escalation(self, inc: Incident) -> None:
         """The level reached, an escalation due and not made (in red), or the next one."""
@@ -454,7 +455,7 @@ class DetailPane(QWidget):
         elif state.next is not None:
             text += "\n" + self.tr("Next: {next}").format(next=state.next_text())
         label.setText(text)
-        label.setStyleSheet("color: #b71c1c; font-weight: 600;" if overdue else "")
+        set_tone(label, "error" if overdue else None, bold=overdue)
 
     def _due_text(self, due, met: bool | None) -> str:
         if due is None:

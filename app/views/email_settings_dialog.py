@@ -53,11 +53,10 @@ from app.models.secrets import KeyringUnavailableError, keyring_available
 from app.models.text_rules import trimmed
 from app.views.dialogs import Dialogs
 from app.views.mail_worker import MailJob, ask_smtp_password, start_send
+from app.views.theme import note_style, set_tone
 from app.views.widgets import action_button
 
-ERROR_STYLE = "color: #b71c1c; font-weight: 600;"
-FIELD_ERROR_STYLE = "color: #b71c1c;"
-NOTE_STYLE = "background: #fff8e1; border: 1px solid #ffe082; padding: 6px;"
+NOTE_STYLE = note_style("amber", "border: 1px solid #ffe082; padding: 6px;")
 SECURITY_TEXTS = {"starttls": "STARTTLS (usually port 587)",
                   "ssl": "SSL/TLS (usually port 465)",
                   "none": "None, unencrypted (usually port 25)"}
@@ -241,7 +240,7 @@ class EmailSettingsDialog(QDialog):
                  row: QHBoxLayout | None = None) -> None:
         """The field (or a row holding it) with its error line under it."""
         error = _plain_label(f"{name}Error")
-        error.setStyleSheet(FIELD_ERROR_STYLE)
+        set_tone(error, "error")
         error.hide()
         self.errors[name] = error
         holder = QWidget()
@@ -310,13 +309,13 @@ class EmailSettingsDialog(QDialog):
             self.resize(self.width(), needed)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.form_message.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.form_message, "error" if error else None, bold=error)
         self.form_message.setText(text)
         self.form_message.setVisible(bool(text))
         self._fit_height()
 
     def _say_test(self, text: str, error: bool = False) -> None:
-        self.test_status.setStyleSheet(ERROR_STYLE if error else "")
+        set_tone(self.test_status, "error" if error else None, bold=error)
         self.test_status.setText(text)
         self.test_status.show()
         self._fit_height()

@@ -61,6 +61,7 @@ from app.views.widgets import action_button
 CURRENT_OVERDUE = QColor("#ffcdd2")  # due, not made
 CURRENT_DONE = QColor("#c8e6c9")  # due, made
 NEXT = QColor("#bbdefb")
+MARK_TEXT = QColor("#1a1a1a")
 CONTACT_COLUMNS = ("Name", "Role", "Phone", "Email", "Hours available")
 RULE_COLUMNS = ("Priority", "Category", "Breach only", "When", "To", "Method",
                 "Named contact")
@@ -327,6 +328,7 @@ class EscalationMatrixDialog(QDialog):
             return
         item = self.grid.item(*cell)
         item.setBackground(colour)
+        item.setForeground(MARK_TEXT)  # dark on the pale mark, light or dark scheme
         font = QFont()
         font.setBold(True)
         item.setFont(font)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-ERROR_STYLE = "color: #b71c1c;"
+from app.views.theme import set_tone
 
 
 def plain_label(text: str = "", error: bool = False) -> QLabel:
@@ -14,7 +14,7 @@ def plain_label(text: str = "", error: bool = False) -> QLabel:
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     if error:
-        label.setStyleSheet(ERROR_STYLE)
+        set_tone(label, "error")
     return label
 
 

@@ -35,7 +35,6 @@ from app.models.permissions import Permission, can
 from app.models.users import active_users
 from app.views.colleague_tabs import (
     RECENT,
-    SUCCESS_STYLE,
     OnShiftTab,
     ShiftSummaryTab,
     SupportTab,
@@ -50,6 +49,7 @@ from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
 from app.views.operations import IncidentOperations
 from app.views.text import status_text
+from app.views.theme import set_tone, tone_colour
 from app.views.widgets import action_button
 
 REFRESH_MS = 60_000  # handovers offered to me from another workstation show within a minute
@@ -305,7 +305,7 @@ class HandOverTab(QWidget):
         self._current = None
         self.incidents.setRowCount(0)
         self.shift_note.clear()
-        self.message.setStyleSheet(SUCCESS_STYLE)
+        set_tone(self.message, "success")
         self.message.setText(self.tr("Offered %n incident(s) to {name}: they stay yours until "
                                      "{name} accepts.", "", len(change.incident_ids))
                              .format(name=receiver))
@@ -395,7 +395,7 @@ class ForMeTab(QWidget):
         try:
             change = step(chosen)
         except HandoverError as exc:
-            self.message.setStyleSheet("color: #b71c1c;")
+            set_tone(self.message, "error")
             self.message.setText("\n".join(exc.problems.values()))
             if "reason" in exc.problems:
                 self.reason.setFocus()
@@ -408,7 +408,7 @@ class ForMeTab(QWidget):
     def on_accept(self) -> None:
         view = next(v for v in self.views if v.id == selected_data(self.list))
         if self._decide(lambda h: handover.accept(h, self._panel.user)) is not None:
-            self.message.setStyleSheet(SUCCESS_STYLE)
+            set_tone(self.message, "success")
             self.message.setText(self.tr("Accepted from {giver}: {references} now yours.")
                                  .format(giver=view.giver, references=view.references()))
 
@@ -417,7 +417,7 @@ class ForMeTab(QWidget):
         view = next(v for v in self.views if v.id == selected_data(self.list))
         reason = self.reason.text()
         if self._decide(lambda h: handover.query(h, reason, self._panel.user)) is not None:
-            self.message.setStyleSheet(SUCCESS_STYLE)
+            set_tone(self.message, "success")
             self.message.setText(self.tr("Queried: sent back to {giver} with your reason.")
                                  .format(giver=view.giver))
 
@@ -460,7 +460,7 @@ class OfferedTab(QWidget):
         for r, v in enumerate(views):
             if v.state == handover.HandoverState.QUERIED:  # back with me: stands out
                 for c in range(self.list.columnCount()):
-                    self.list.item(r, c).setForeground(Qt.GlobalColor.darkRed)
+                    self.list.item(r, c).setForeground(tone_colour("error"))
 
     @Slot()
     def on_withdraw(self) -> None:
@@ -471,10 +471,10 @@ class OfferedTab(QWidget):
         try:
             change = handover.withdraw(chosen, self._panel.user)
         except HandoverError as exc:
-            self.message.setStyleSheet("color: #b71c1c;")
+            set_tone(self.message, "error")
             self.message.setText("\n".join(exc.problems.values()))
             return
-        self.message.setStyleSheet(SUCCESS_STYLE)
+        set_tone(self.message, "success")
         self.message.setText(self.tr("Withdrawn: the incidents stay with their owner."))
         self.withdrawn.emit(change)
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -49,12 +49,12 @@ from app.models.reviews import (
 from app.views.dialogs import Dialogs
 from app.views.form_errors import plain_label
 from app.views.text import tr
+from app.views.theme import tone_colour
 from app.views.widgets import action_button
 
 ACTION_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 3
-OVERDUE_COLOUR = QColor("#b71c1c")
 INCIDENT, NUMBER, ACTION, OWNER, DUE, STATUS = "incident", "number", "action", "owner", "due", \
     "status"
 HEADERS = {INCIDENT: "Incident", NUMBER: "#", ACTION: "Action", OWNER: "Owner",
@@ -151,7 +151,7 @@ class ImprovementActionsModel(QAbstractTableModel):
                 return f"{row.reference}: {row.incident_summary}"
             return self._text(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and row.overdue and column == DUE:
-            return OVERDUE_COLOUR
+            return tone_colour("error")
         if role == Qt.ItemDataRole.FontRole and row.overdue and column == DUE:
             font = QFont()
             font.setBold(True)

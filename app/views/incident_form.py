@@ -52,6 +52,7 @@ from app.views.dialogs import Dialogs
 from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.text import priority_badge_style, priority_text
+from app.views.theme import set_tone
 
 IMPACT_HINTS = {
     Level.HIGH: "High: many people or a whole service; safety, money, regulation at stake",
@@ -156,7 +157,7 @@ class IncidentForm(QDialog):
         self.form_message.setObjectName("formMessage")
         self.form_message.setWordWrap(True)
         self.form_message.setTextFormat(Qt.TextFormat.PlainText)
-        self.form_message.setStyleSheet("color: #b71c1c; font-weight: 600;")
+        set_tone(self.form_message, "error", bold=True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -164,7 +165,7 @@ class IncidentForm(QDialog):
         self.draft_status = QLabel()
         self.draft_status.setObjectName("draftStatus")
         self.draft_status.setTextFormat(Qt.TextFormat.PlainText)
-        self.draft_status.setStyleSheet("color: palette(dark);")
+        set_tone(self.draft_status, "muted")
         self.buttons.accepted.connect(self.on_save)
         self.buttons.rejected.connect(self.reject)
         QShortcut(QKeySequence.StandardKey.Save, self, self.on_save)
@@ -225,7 +226,7 @@ class IncidentForm(QDialog):
         widget.setObjectName(name)
         error = QLabel()
         error.setObjectName(f"{name}Error")
-        error.setStyleSheet("color: #b71c1c;")
+        set_tone(error, "error")
         error.setWordWrap(True)
         error.setTextFormat(Qt.TextFormat.PlainText)
         error.hide()
@@ -426,7 +427,7 @@ class IncidentForm(QDialog):
             self.priority.setStyleSheet(priority_badge_style(priority))
         else:
             self.priority.setText(self.tr("Set impact and urgency"))
-            self.priority.setStyleSheet("color: palette(dark);")
+            set_tone(self.priority, "muted")
         self.rationale.setText(self._prioritisation["priority_rationale"] or self.tr(
             "Not prioritised with the guided questions: use Prioritise… to record why."))
         # the dialog's layout does not grow a wrapped label by itself

@@ -23,9 +23,9 @@ from app.models.organisation import MAX_NAME, logo_error, organisation, save_org
 from app.models.permissions import Permission, RolePermissionError, can
 from app.models.text_rules import FieldProblemsError
 from app.views.dialogs import Dialogs
+from app.views.theme import set_tone
 from app.views.widgets import action_button
 
-ERROR_STYLE = "color: #b71c1c; font-weight: 600;"
 LOGO_SIZE = 96
 
 
@@ -53,7 +53,7 @@ class OrganisationEditor(QWidget):
         self.remove = action_button(self.tr("Remo&ve logo"), "remove_logo", self.on_remove)
         self.message = QLabel()
         self.message.setObjectName("organisation_message")
-        self.message.setStyleSheet(ERROR_STYLE)
+        set_tone(self.message, "error", bold=True)
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 

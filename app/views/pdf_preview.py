@@ -63,6 +63,7 @@ from app.reports.progress import NO_PROGRESS, CancelledCheck, Progress, Progress
 from app.views.dialogs import Dialogs
 from app.views.report_runner import ReportJob, run_report, run_steps
 from app.views.text import tr
+from app.views.theme import set_tone
 
 ZOOM_STEP = math.sqrt(2.0)  # two steps double the size, as Qt's own viewer example does
 MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
@@ -70,7 +71,6 @@ MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
 # stays near 35 MB in memory (the printer's own 1,200 dpi would be 16 times that).
 PRINT_DPI = 300
 STRIP_ROWS = 400  # of a page's picture drawn on the printer at a time (about 3.4 cm)
-ERROR_STYLE = "color: #b71c1c; font-weight: 600;"
 PDF_FILTER = "PDF files (*.pdf)"
 
 # (printer, parent, number of pages) -> whether to print; tests answer without a dialog
@@ -328,7 +328,7 @@ class PdfPreviewDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.message.setStyleSheet(ERROR_STYLE)
+        set_tone(self.message, "error", bold=True)
         self.message.hide()
         self.status = QLabel()
         self.status.setObjectName("pdfStatus")

@@ -47,6 +47,7 @@ from app.models.validation import IncidentDraft
 from app.models.vocabulary import PRIORITY_NAMES
 from app.views.choices import fill_categories, fill_subcategories, select_data
 from app.views.text import priority_badge_style, priority_text
+from app.views.theme import set_tone
 
 Pauses = list[tuple[datetime, datetime | None]]
 
@@ -280,7 +281,7 @@ class ResultPage(QWizardPage):
         self.override_reason.setMaximumHeight(60)
         self.message = _hint_style(QLabel())
         self.message.setObjectName("overrideMessage")
-        self.message.setStyleSheet("color: #b71c1c;")
+        set_tone(self.message, "error")
         override = QGroupBox(self.tr("Override"))
         override_form = QFormLayout(override)
         override_form.addRow(self.override)

@@ -37,6 +37,7 @@ from app.views.choices import select_data
 from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
 from app.views.problem_table_model import status_text
+from app.views.theme import set_tone
 
 TEXT_HEIGHT = 64  # a multi-line field's height: three lines, it grows no further
 
@@ -110,7 +111,7 @@ class ProblemEditor(QWidget):
 
         self.rights_note = plain_label()
         self.rights_note.setObjectName("problemRightsNote")
-        self.rights_note.setStyleSheet("color: palette(dark);")
+        set_tone(self.rights_note, "muted")
         self.save_button = QPushButton(self.tr("&Save problem"))
         self.save_button.setObjectName("problemSave")
         self.save_button.clicked.connect(self.on_save)

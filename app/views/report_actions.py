@@ -39,6 +39,7 @@ from app.reports.progress import Progress
 from app.views.dialogs import Dialogs
 from app.views.pdf_preview import preview_report
 from app.views.report_runner import ReportJob, run_report
+from app.views.theme import set_tone
 
 PDF_FILTER = "PDF files (*.pdf)"
 
@@ -60,7 +61,7 @@ def _preview_or_export(dialog: QDialog, layout: QVBoxLayout, problem_name: str,
     Cancel; ``finish(preview)`` decides whether the dialog may close."""
     problem = QLabel()
     problem.setObjectName(problem_name)
-    problem.setStyleSheet("color: #b3261e;")
+    set_tone(problem, "error")
     problem.setWordWrap(True)
     problem.hide()
     layout.addWidget(problem)
@@ -102,7 +103,7 @@ class ExportOptionsDialog(QDialog):
         note = QLabel(self.tr("Without it, names become initials and phone numbers, email "
                               "addresses and postcodes are hidden."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid);")
+        set_tone(note, "muted")
         layout.addWidget(note)
         self.open_after = QCheckBox(self.tr("Open the file when it is written"))
         self.open_after.setObjectName("openAfter")

@@ -71,6 +71,7 @@ from app.views.improvement_actions import (
     status_combo,
 )
 from app.views.text import priority_badge_style, priority_text, status_text
+from app.views.theme import tone_colour
 from app.views.widgets import action_button
 
 WHY_HINTS = ("Why did the service fail?", "Why did that happen?", "And why was that?",
@@ -89,8 +90,9 @@ def timeline_html(entries: list[TimelineEntry]) -> str:
     parts = []
     for e in entries:
         head = f"{format_local(e.at)} · {e.title}"
-        by = f" <span style='color:#555'>— {escape(e.by)}</span>" if e.by else ""
-        colour = " style='color:#b71c1c'" if e.alert else ""
+        by = (f" <span style='color:{tone_colour('muted').name()}'>— {escape(e.by)}</span>"
+              if e.by else "")
+        colour = f" style='color:{tone_colour('error').name()}'" if e.alert else ""
         detail = "<br>".join(escape(line) for line in e.detail.splitlines())
         parts.append(f"<p{colour}><b>{escape(head)}</b>{by}"
                      + (f"<br>{detail}" if detail else "") + "</p>")

@@ -40,6 +40,7 @@ from app.models.vocabulary import PRIORITY_NAMES, Level
 from app.views.calendar_editor import CalendarEditor
 from app.views.choices import select_data
 from app.views.text import priority_text
+from app.views.theme import set_tone
 
 MAX_HOURS = 9999
 
@@ -93,7 +94,7 @@ class ServiceLevelsDialog(QDialog):
         self.message.setObjectName("serviceLevelsMessage")
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
-        self.message.setStyleSheet("color: #b71c1c; font-weight: 600;")
+        set_tone(self.message, "error", bold=True)
         self.message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)

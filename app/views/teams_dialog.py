@@ -26,9 +26,8 @@ from app.models.permissions import Permission, Role, RolePermissionError, can
 from app.models.teams import create_team, remove_team, rename_team, set_user_team, teams
 from app.models.text_rules import FieldProblemsError
 from app.views.dialogs import Dialogs
+from app.views.theme import set_tone
 from app.views.widgets import action_button
-
-ERROR_STYLE = "color: #b71c1c; font-weight: 600;"
 
 
 class TeamsDialog(QDialog):
@@ -56,7 +55,7 @@ class TeamsDialog(QDialog):
         self.rename_button = action_button(self.tr("Re&name"), "rename_team", self.on_rename)
         self.remove_button = action_button(self.tr("&Remove"), "remove_team", self.on_remove)
         self.message = QLabel()
-        self.message.setStyleSheet(ERROR_STYLE)
+        set_tone(self.message, "error", bold=True)
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
 

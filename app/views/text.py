@@ -25,7 +25,7 @@ def priority_text(priority: int) -> str:
 # so the priority never rests on colour alone.
 PRIORITY_COLOURS = {
     1: (QColor("#c62828"), QColor("#ffffff")),
-    2: (QColor("#ef6c00"), QColor("#ffffff")),
+    2: (QColor("#ef6c00"), QColor("#1a1a1a")),  # white on orange is 3:1 only
     3: (QColor("#fbc02d"), QColor("#1a1a1a")),
     4: (QColor("#90caf9"), QColor("#1a1a1a")),
     5: (QColor("#e0e0e0"), QColor("#1a1a1a")),

@@ -31,8 +31,9 @@ from app.models.service_levels import (
 )
 from app.views.calendar_editor import CalendarEditor
 from app.views.dialogs import Dialogs
-from app.views.organisation_editor import ERROR_STYLE, OrganisationEditor
+from app.views.organisation_editor import OrganisationEditor
 from app.views.report_runner import run_in_background
+from app.views.theme import set_tone
 
 
 class _OrganisationPage(QWizardPage):
@@ -61,7 +62,7 @@ class _CalendarPage(QWizardPage):
         self.calendar.show_calendar(load_calendar_settings())
         self.message = QLabel()
         self.message.setObjectName("calendar_message")
-        self.message.setStyleSheet(ERROR_STYLE)
+        set_tone(self.message, "error", bold=True)
         self.message.setWordWrap(True)
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)

@@ -17,6 +17,7 @@ from app.models.handover import HandoverState
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
 from app.views.main_window import MainWindow
+from app.views.theme import tone_colour
 from tests.conftest import make_draft
 from tests.views.conftest import RECEIVED_AT
 from tests.views.helpers import choose, click, retype
@@ -202,7 +203,7 @@ def test_a_query_flows_back_to_the_giver(qtbot, window_for, advisor, colleague, 
     show_tab(qtbot, sam.handover_panel, "Offered by me")
     assert column(offered.list, 4) == ["Queried"]
     assert column(offered.list, 5)[0].endswith("Alex Colleague: Which engineer, and by when?")
-    assert offered.list.item(0, 4).foreground().color() == Qt.GlobalColor.darkRed
+    assert offered.list.item(0, 4).foreground().color() == tone_colour("error")
     owner_before = Incident.get_by_id(mine_three[0].id).owner_id
     assert owner_before == advisor.id
     click_row(qtbot, offered.list, 0)

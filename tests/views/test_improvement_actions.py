@@ -24,11 +24,11 @@ from app.models.reviews import (
 )
 from app.views.improvement_actions import (
     INCIDENT_ID_ROLE,
-    OVERDUE_COLOUR,
     OVERDUE_ROLE,
     ImprovementActionsModel,
     ImprovementActionsWindow,
 )
+from app.views.theme import tone_colour
 from tests.conftest import make_draft
 from tests.views.helpers import choose, click
 
@@ -97,7 +97,7 @@ def test_open_actions_soonest_first_with_overdue_said_in_words(open_actions_wind
         f"{today - timedelta(days=5):%d/%m/%Y} (overdue by 5 days)",
         f"{today + timedelta(days=3):%d/%m/%Y}", f"{today + timedelta(days=10):%d/%m/%Y}"]
     model = window.model
-    assert model.data(model.index(0, DUE), Qt.ItemDataRole.ForegroundRole) == OVERDUE_COLOUR
+    assert model.data(model.index(0, DUE), Qt.ItemDataRole.ForegroundRole) == tone_colour("error")
     assert model.data(model.index(0, DUE), OVERDUE_ROLE) is True
     assert model.data(model.index(1, DUE), Qt.ItemDataRole.ForegroundRole) is None
     assert model.data(model.index(0, INCIDENT), Qt.ItemDataRole.ToolTipRole) == \
