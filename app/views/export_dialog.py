@@ -26,7 +26,7 @@ from app.models.period_stats import day_text
 from app.models.permissions import Permission, RolePermissionError, check_permission
 from app.views.accessibility import name_inputs
 from app.views.dialogs import Dialogs
-from app.views.import_dialog import ERROR_STYLE, MESSAGES, NOTE_STYLE, OK_STYLE, off_the_gui_thread
+from app.views.import_dialog import ERROR_STYLE, MESSAGES, OK_STYLE, off_the_gui_thread
 from app.views.report_runner import ReportJob, run_in_background
 from app.views.widgets import action_button
 
@@ -103,8 +103,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.outcome)
         layout.addStretch()
         buttons = QHBoxLayout()
-        buttons.addWidget(_label(self.tr("Times are exported in UTC."), NOTE_STYLE,
-                                 "exportNote"), 1)
+        buttons.addStretch()
         self.export_button = action_button(self.tr("E&xport…"), "exportButton",
                                            self.export)
         self.export_button.setDefault(True)

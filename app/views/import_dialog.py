@@ -45,6 +45,7 @@ from app.models.incident_transfer import (
     neutralised,
     read_table,
 )
+from app.models.incident_transfer_check import cell_text
 from app.models.permissions import Permission, RolePermissionError, check_permission
 from app.reports.pages import write_atomically
 from app.reports.progress import Progress
@@ -70,6 +71,7 @@ NOTE_STYLE = "color: #555555;"
 OK_STYLE = "color: #1b5e20; font-weight: 600;"
 OPEN_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 REPORT_FILTER = "CSV files (*.csv)"
+SAMPLE_LENGTH = 40  # characters of the first row's cell shown beside each column
 NOT_READ = -1  # the combo's data for "(none)": our column is not read from the file
 FILE_PAGE, MAPPING_PAGE, CHECK_PAGE, DONE_PAGE = range(4)
 MESSAGES = (TransferError, RolePermissionError)  # their text is written for the user
@@ -122,6 +124,10 @@ class ImportDialog(QDialog):
         self.setObjectName("importDialog")
         self.setWindowTitle(self.tr("Import incidents"))
         layout = QVBoxLayout(self)
+        self.step = QLabel()
+        self.step.setObjectName("importStep")
+        self.step.setStyleSheet("font-size: 15px; font-weight: 600;")
+        layout.addWidget(self.step)
         self.pages = QStackedWidget()
         self.pages.addWidget(self._file_page())
         self.pages.addWidget(self._mapping_page())
@@ -146,6 +152,7 @@ class ImportDialog(QDialog):
     def _file_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins, as the heading
         layout.addWidget(_label(self.tr(
             "Incidents from a CSV file or an Excel workbook (.xlsx), one incident a row under "
             "a row of column headings. Every row is checked first: nothing is imported "
@@ -175,14 +182,18 @@ class ImportDialog(QDialog):
     def _mapping_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins, as the heading
         self.mapping_intro = _label("")
         layout.addWidget(self.mapping_intro)
         grid_holder = QWidget()
         grid = QGridLayout(grid_holder)
-        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(2, 2)
+        self.samples: dict[str, QLabel] = {}
+        grid.setColumnStretch(3, 1)
         for header, column in ((self.tr("Incident Desk column"), 0),
                                (self.tr("Name in an export"), 1),
-                               (self.tr("Read from the file's column"), 2)):
+                               (self.tr("Read from the file's column"), 2),
+                               (self.tr("Its first row"), 3)):
             heading = QLabel(header)
             heading.setStyleSheet("font-weight: 600;")
             grid.addWidget(heading, 0, column)
@@ -208,6 +219,12 @@ class ImportDialog(QDialog):
             grid.addWidget(label, number, 0)
             grid.addWidget(name, number, 1)
             grid.addWidget(combo, number, 2)
+            sample = QLabel()
+            sample.setObjectName(f"sample_{column}")
+            sample.setTextFormat(Qt.TextFormat.PlainText)
+            sample.setStyleSheet(NOTE_STYLE)
+            self.samples[column] = sample
+            grid.addWidget(sample, number, 3)
         scroll = QScrollArea()
         scroll.setObjectName("mappingScroll")
         scroll.setWidgetResizable(True)
@@ -224,6 +241,7 @@ class ImportDialog(QDialog):
     def _check_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins, as the heading
         self.summary = _label("", name="checkSummary")
         layout.addWidget(self.summary)
         self.tabs = QTabWidget()
@@ -231,10 +249,13 @@ class ImportDialog(QDialog):
         self.problems_model = ImportProblemsModel(self)
         self.problems_view = read_only_table(
             self.problems_model, "importProblems", self.tr("Problems found, by row"),
-            {ROW: 70, COLUMN: 130, FILE_COLUMN: 140, VALUE: 170}, stretch=REASON)
+            {ROW: 60, COLUMN: 120, FILE_COLUMN: 120, VALUE: 150}, stretch=REASON)
+        self.problems_view.selectionModel().currentRowChanged.connect(self.on_problem_chosen)
         problems_page = QWidget()
         problems_layout = QVBoxLayout(problems_page)
         problems_layout.addWidget(self.problems_view)
+        self.problem_detail = _label("", name="problemDetail")
+        problems_layout.addWidget(self.problem_detail)
         save_row = QHBoxLayout()
         save_row.addWidget(_label(self.tr("Correct these rows in the file, save it, then "
                                           "import it again."), NOTE_STYLE), 1)
@@ -262,6 +283,7 @@ class ImportDialog(QDialog):
     def _done_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins, as the heading
         self.done_text = _label("", OK_STYLE, "importDone")
         self.done_detail = _label("", name="importDoneDetail")
         layout.addWidget(self.done_text)
@@ -271,6 +293,9 @@ class ImportDialog(QDialog):
 
     def _show_page(self, page: int) -> None:
         self.pages.setCurrentIndex(page)
+        self.step.setText(self.tr("Step {n} of 4: {what}").format(n=page + 1, what=(
+            self.tr("the file"), self.tr("match the file's columns to Incident Desk's"),
+            self.tr("check every row"), self.tr("imported"))[page]))
         self.back_button.setVisible(page in (MAPPING_PAGE, CHECK_PAGE))
         self.next_button.setVisible(page != DONE_PAGE)
         self.close_button.setText(self.tr("Close") if page == DONE_PAGE else self.tr("Cancel"))
@@ -415,6 +440,13 @@ class ImportDialog(QDialog):
     def on_mapping_changed(self) -> None:
         if self.table is None:
             return
+        first = self.table.rows[0] if self.table.rows else []
+        for column, combo in self.combos.items():
+            index = combo.currentData()
+            value = first[index] if index not in (None, NOT_READ) and index < len(first) else ""
+            text = cell_text(value).replace("\n", " ")
+            self.samples[column].setText(text if len(text) <= SAMPLE_LENGTH
+                                         else text[:SAMPLE_LENGTH - 1] + "…")
         missing = self.missing_required()
         if missing:
             self.missing.setText(self.tr(
@@ -452,6 +484,8 @@ class ImportDialog(QDialog):
         self.tabs.setTabText(self.problems_tab, self.tr("&Problems ({count})").format(
             count=f"{count:,}"))
         self.tabs.setTabVisible(self.problems_tab, bool(plan.problems))
+        if plan.problems:
+            self.problems_view.setCurrentIndex(self.problems_model.index(0, 0))
         preview = plan.preview()
         self.preview_model.set_rows(preview)
         ready = len(plan.incidents)
@@ -471,6 +505,12 @@ class ImportDialog(QDialog):
             if plan.unused_columns else "")
         self.checked.emit(plan)
         self._show_page(CHECK_PAGE)
+
+    def on_problem_chosen(self, current) -> None:
+        """The chosen problem in full, its reason wrapped: the table cuts long ones short."""
+        problems = self.plan.problems if self.plan is not None else []
+        row = current.row() if current.isValid() else -1
+        self.problem_detail.setText(problems[row].text() if 0 <= row < len(problems) else "")
 
     def on_not_checked(self, message: str) -> None:
         self.missing.setText(message or self.tr("The check was cancelled; nothing was "
@@ -536,9 +576,15 @@ class ImportDialog(QDialog):
         self.done_text.setText(self.tr("{count:,} incidents imported from {name}.").format(
             count=result.count, name=result.source_name) if result.count != 1 else
             self.tr("1 incident imported from {name}.").format(name=result.source_name))
-        self.done_detail.setText(self.tr(
-            "{new:,} were given new references; the others kept the file's. Each incident's "
-            "history says which file and row it came from.").format(new=result.new_references))
+        if result.new_references == result.count:
+            references = self.tr("Each was given a new reference.")
+        elif result.new_references == 0:
+            references = self.tr("Each kept the reference the file gave it.")
+        else:
+            references = self.tr("{new:,} were given new references; the others kept the "
+                                 "file's.").format(new=result.new_references)
+        self.done_detail.setText(references + " " + self.tr(
+            "Each incident's history says which file and row it came from."))
         self.imported.emit(result)
         self._show_page(DONE_PAGE)
 

@@ -144,7 +144,9 @@ def test_a_clean_csv_is_checked_previewed_and_imported_by_keyboard(qtbot, window
         qtbot.keyClick(dialog.tabs, Qt.Key.Key_Return)
     assert dialog.pages.currentIndex() == DONE_PAGE
     assert dialog.done_text.text() == "3 incidents imported from clean.csv."
-    assert dialog.done_detail.text().startswith("2 were given new references")
+    assert dialog.done_detail.text() == (
+        "2 were given new references; the others kept the file's. Each incident's history "
+        "says which file and row it came from.")
     assert changed == [True]
     assert counts(db_path)[0] == before[0] + 3
     # the preview showed what was stored: priority from the matrix, due times, references
@@ -231,6 +233,13 @@ def test_a_file_with_bad_rows_shows_every_problem_and_imports_nothing(
     assert rows[1][4] == "required: this cell is empty."
     assert rows[3][4].startswith("a date without a time of day")
     assert not dialog.next_button.isEnabled()  # Import
+    # the chosen problem in full below the table (a reason may be too long for its cell)
+    assert dialog.problem_detail.text() == dialog.plan.problems[0].text()
+    qtbot.keyClick(dialog.problems_view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    assert dialog.problem_detail.text() == (
+        'Row 6, received_at "27/03/2026": a date without a time of day: write it as '
+        "2026-03-27T16:45:00+00:00 (ISO 8601 with its UTC offset) or as 27/03/2026 16:45 "
+        "(UK local time).")
     assert dialog.preview_note.text().startswith("The first 2 of the 2 rows without a problem")
 
     report = tmp_path / "bad problems.csv"
