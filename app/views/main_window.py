@@ -54,6 +54,7 @@ from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
 from app.views.service_levels_dialog import ServiceLevelsDialog
+from app.views.theme import set_note
 from app.views.widgets import make_action
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
@@ -85,8 +86,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setObjectName("slaBanner")
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #ffe082; color: #1a1a1a; padding: 6px; "
-                                  "font-weight: 600;")
+        set_note(self.banner, "banner", "padding: 6px; font-weight: 600;")
         self.banner.linkActivated.connect(self.on_banner_link)
         self.banner.hide()
         self.model = IncidentTableModel(self)

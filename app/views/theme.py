@@ -23,6 +23,7 @@ TONES = {
 # colour reads on both, and the pale box stands out on a dark window too
 NOTES = {
     "amber": ("#fff8e1", "#1a1a1a"),
+    "banner": ("#ffe082", "#1a1a1a"),  # the log's warning of incidents at risk
     "blue": ("#e3f2fd", "#0d47a1"),
 }
 TONE_PROPERTY = "incidentDeskTone"  # what set_tone gave a widget, for restyle_all
@@ -61,6 +62,15 @@ def note_style(kind: str, extra: str = "") -> str:
     background whatever the scheme."""
     background, text = NOTES[kind]
     return f"background: {background}; color: {text}; {extra}".strip()
+
+
+def set_note(widget: QWidget, kind: str, extra: str = "") -> None:
+    """Make ``widget`` a note box of ``kind`` (see ``note_style``), its links dark enough to
+    read on the pale background (the dark palette's links are pale)."""
+    widget.setStyleSheet(note_style(kind, extra))
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Link, QColor(NOTES[kind][1]))
+    widget.setPalette(palette)
 
 
 def restyle_all(app: QApplication) -> None:

@@ -116,3 +116,12 @@ def test_the_old_red_would_not_have_read_in_dark_mode(qtbot, scheme):
     label.show()
 
     assert painted_contrast(label) < TEXT_CONTRAST
+
+
+def test_the_banners_links_read_on_it_in_dark_mode(qtbot, db, scheme, open_window):
+    scheme(Qt.ColorScheme.Dark)
+    banner = open_window().banner
+
+    background = QColor(NOTES["banner"][0])
+    for role in (QPalette.ColorRole.Link, QPalette.ColorRole.WindowText):
+        assert contrast_ratio(banner.palette().color(role), background) >= TEXT_CONTRAST
