@@ -54,7 +54,7 @@ from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
 from app.views.service_levels_dialog import ServiceLevelsDialog
-from app.views.theme import set_note
+from app.views.theme import note_html, set_note
 from app.views.widgets import make_action
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.banner = QLabel()
         self.banner.setObjectName("slaBanner")
         self.banner.setWordWrap(True)
-        set_note(self.banner, "banner", "padding: 6px; font-weight: 600;")
+        set_note(self.banner, "banner", margin=6, bold=True)
         self.banner.linkActivated.connect(self.on_banner_link)
         self.banner.hide()
         self.model = IncidentTableModel(self)
@@ -660,7 +660,8 @@ class MainWindow(QMainWindow):
             links.append(self.tr("<a href='mine-to-escalate'>Show those to escalate</a>"))
         self.banner.setVisible(bool(parts))
         if parts:
-            self.banner.setText("⚠ " + ", ".join(parts) + ". " + " · ".join(links))
+            self.banner.setText(note_html("banner", "⚠ " + ", ".join(parts) + ". "
+                                          + " · ".join(links)))
 
     @Slot(str)
     def on_banner_link(self, link: str) -> None:

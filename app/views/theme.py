@@ -8,9 +8,11 @@ model reads ``tone_colour`` each time it is painted.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStyleFactory, QWidget
 
 # text colours, (on a light window, on a dark one); each at least 4.5:1 against the
 # window and base colours of its palette (tests/views/test_theme.py)
@@ -64,13 +66,28 @@ def note_style(kind: str, extra: str = "") -> str:
     return f"background: {background}; color: {text}; {extra}".strip()
 
 
-def set_note(widget: QWidget, kind: str, extra: str = "") -> None:
-    """Make ``widget`` a note box of ``kind`` (see ``note_style``), its links dark enough to
-    read on the pale background (the dark palette's links are pale)."""
-    widget.setStyleSheet(note_style(kind, extra))
-    palette = widget.palette()
-    palette.setColor(QPalette.ColorRole.Link, QColor(NOTES[kind][1]))
-    widget.setPalette(palette)
+def set_note(label: QLabel, kind: str, margin: int = 0, bold: bool = False) -> None:
+    """Make ``label`` a note box of ``kind`` (see ``note_style``) through its palette; give
+    its links through ``note_html``."""
+    background, text = (QColor(colour) for colour in NOTES[kind])
+    palette = label.palette()
+    for role, colour in ((QPalette.ColorRole.Window, background),
+                         (QPalette.ColorRole.WindowText, text), (QPalette.ColorRole.Text, text)):
+        palette.setColor(role, colour)
+    label.setPalette(palette)
+    label.setAutoFillBackground(True)
+    label.setMargin(margin)
+    font = label.font()
+    font.setBold(bold)
+    label.setFont(font)
+
+
+def note_html(kind: str, html: str) -> str:
+    """``html`` for a note box of ``kind``, its links in the note's text colour: a label's
+    links take the application palette's link colour when the text is set (Qt's HTML
+    parser reads it), which on a dark palette is too pale for a pale note."""
+    colour = NOTES[kind][1]
+    return re.sub(r"<a(?=[\s>])", f"<a style='color: {colour}'", html)
 
 
 def restyle_all(app: QApplication) -> None:

@@ -20,6 +20,7 @@ from app.views.theme import (
     contrast_ratio,
     dark_palette,
     is_dark,
+    note_html,
     set_tone,
     tone_colour,
 )
@@ -121,7 +122,13 @@ def test_the_old_red_would_not_have_read_in_dark_mode(qtbot, scheme):
 def test_the_banners_links_read_on_it_in_dark_mode(qtbot, db, scheme, open_window):
     scheme(Qt.ColorScheme.Dark)
     banner = open_window().banner
+    banner.setText(note_html("banner", 'Two about to breach. <a href="at-risk">Show them</a>'))
+    banner.show()
 
     background = QColor(NOTES["banner"][0])
-    for role in (QPalette.ColorRole.Link, QPalette.ColorRole.WindowText):
-        assert contrast_ratio(banner.palette().color(role), background) >= TEXT_CONTRAST
+    # and as painted: the note's background, not the window's, and no pale link on it
+    image = banner.grab().toImage()
+    painted = {image.pixel(x, y) for x in range(image.width()) for y in range(image.height())}
+    assert background.rgb() in painted
+    assert dark_palette().color(QPalette.ColorRole.Link).rgb() not in painted
+    assert painted_contrast(banner) >= TEXT_CONTRAST
