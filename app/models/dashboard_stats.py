@@ -24,6 +24,7 @@ from app.models.clock import now_utc
 from app.models.entities import Escalation, Incident, Problem, Satisfaction
 from app.models.incident_log import (
     CALLER_KEY,
+    CALLER_KNOWN,
     REPEAT_WINDOW_DAYS,
     LogFilter,
     repeat_incidents,
@@ -242,7 +243,7 @@ def _repeat_callers(first: datetime, after: datetime, where: pw.Expression | Non
         key, COUNT.alias("n"), Incident.caller_name, Incident.caller_phone,
         pw.fn.MAX(Incident.received_at),
         pw.fn.COUNT(pw.SQL("*")).over(), pw.fn.SUM(COUNT).over(),
-    ), first, after, where).where(CALLER_KEY.is_null(False))
+    ), first, after, where).where(CALLER_KNOWN)
         .group_by(pw.SQL("caller")).having(COUNT >= 2)
         .order_by(pw.SQL("n").desc(), pw.SQL("caller")).limit(limit).tuples())
     if not rows:

@@ -370,11 +370,16 @@ def _volume(start: date, end: date, first: datetime, after: datetime
 
 def category_counts(first: datetime, after: datetime, where: pw.Expression | None = None
                     ) -> list[tuple[int, str, int]]:
-    """(id, name, count) of each category with incidents in the period, most first."""
-    count = pw.fn.COUNT(Incident.id)
-    return list(in_period(Incident.select(Category.id, Category.name, count).join(
-        Category, on=Incident.category), first, after, where)
-        .group_by(Category.id, Category.name).order_by(count.desc(), Category.name).tuples())
+    """(id, name, count) of each category with incidents in the period, most first.
+
+    Counted by ``category_id`` on the period's index, then named: joining each incident to
+    its category before grouping would look the category up once per incident."""
+    counts = dict(in_period(Incident.select(Incident.category, pw.fn.COUNT(pw.SQL("*"))),
+                            first, after, where).group_by(Incident.category).tuples())
+    names = dict(Category.select(Category.id, Category.name)
+                 .where(Category.id.in_(list(counts))).tuples()) if counts else {}
+    return sorted(((id_, names[id_], n) for id_, n in counts.items()),
+                  key=lambda row: (-row[2], row[1]))
 
 
 def _categories(first: datetime, after: datetime, limit: int) -> tuple[tuple[str, int], ...]:
