@@ -85,6 +85,11 @@ def _readable(field: str | None, value: str | None) -> str:
     return value
 
 
+def shown_value(field: str, value) -> str:
+    """A field's value (an id, a level, a time) as the history table shows it."""
+    return _readable(field, _stored_text(field, value))
+
+
 # rows that say in words what happened (escalations, updates, exports): title of each
 ACTION_TITLES = {"exported": "Exported", "escalated": "Escalated",
                  "communicated": "Update to stakeholder", "reply_received": "Reply received",

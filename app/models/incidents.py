@@ -8,6 +8,7 @@ from datetime import datetime
 from app.models.audit import record
 from app.models.clock import now_utc, to_local
 from app.models.db import database
+from app.models.edit_conflicts import OtherChange, changes_since, last_change, stale_message
 from app.models.entities import Incident, ReferenceCounter, SlaPause, User
 from app.models.escalation import refresh_escalation_due
 from app.models.lifecycle import Status, check_transition
@@ -24,7 +25,14 @@ PRIORITISATION_FIELDS = ("prioritisation", "priority_rationale", "priority_overr
 
 
 class StaleIncidentError(RuntimeError):
-    """The incident was changed by someone else since it was opened."""
+    """The incident was changed by someone else since it was opened; ``changes`` are what
+    they did since (see app.models.edit_conflicts), empty when that is not known."""
+
+    def __init__(self, message: str, reference: str = "",
+                 changes: tuple[OtherChange, ...] = ()):
+        super().__init__(message)
+        self.reference = reference
+        self.changes = changes
 
 
 class IncidentNotFoundError(LookupError):
@@ -134,23 +142,33 @@ def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None)
 
 
 def update_incident(incident_id: int, draft: IncidentDraft, by: User, expected_version: int,
-                    now: datetime | None = None) -> Change:
+                    now: datetime | None = None, seen_history: int | None = None) -> Change:
     """Save an edit: every changed field gets a history row with its old and new value.
+
+    Args:
+        expected_version: the incident's ``version`` when the edit began.
+        seen_history: the incident's last history row then (``history_mark``), so that a
+            refusal can list what others did since; without it, it names the last change.
 
     Raises:
         ValidationError: the draft is not valid; nothing was written.
-        StaleIncidentError: someone saved the incident since ``expected_version``.
+        StaleIncidentError: someone saved the incident since ``expected_version``; it
+            names who changed what.
     """
     now = now or now_utc()
     draft = draft.cleaned()
-    with database.atomic():
+    errors = validate_draft(draft, now)
+    if errors:
+        raise ValidationError(errors)
+    with database.atomic() as transaction:
+        # The write comes first: whoever takes the version saves, the other is told (a read
+        # first would let two workstations both see the old version).
+        taken = (Incident.update(version=Incident.version + 1)
+                 .where(Incident.id == incident_id, Incident.version == expected_version)
+                 .execute())
         incident = get_incident(incident_id)
-        errors = validate_draft(draft, now)
-        if errors:
-            raise ValidationError(errors)
-        if incident.version != expected_version:
-            raise StaleIncidentError(
-                f"{incident.reference} was changed by someone else since you opened it.")
+        if not taken:
+            raise _stale_error(incident, seen_history)
         changed = []
         for f in fields(IncidentDraft):
             old, new = getattr(incident, f.name), getattr(draft, f.name)
@@ -163,12 +181,21 @@ def update_incident(incident_id: int, draft: IncidentDraft, by: User, expected_v
             changed.append("priority")
             record(incident, by, now, "changed", "priority", incident.priority, priority)
             incident.priority = priority
-        if changed:
-            _refresh_sla(incident, by, now)
-            incident.updated_at = now
-            incident.version += 1
-            incident.save()
+        if not changed:
+            transaction.rollback()  # nothing to save: the version stays as it was
+            return Change(incident_id)
+        _refresh_sla(incident, by, now)
+        incident.updated_at = now
+        incident.save()
     return Change(incident_id, fields=tuple(changed))
+
+
+def _stale_error(incident: Incident, seen_history: int | None) -> StaleIncidentError:
+    changes = (tuple(changes_since(incident.id, seen_history)) if seen_history is not None
+               else ())
+    latest = None if changes else last_change(incident.id)
+    return StaleIncidentError(stale_message(incident.reference, list(changes), latest),
+                              incident.reference, changes)
 
 
 def change_status(incident_id: int, target: Status | str, by: User, note: str = "",

@@ -109,7 +109,7 @@ def test_saving_over_someone_elses_change_is_refused(db, advisor, colleague):
     theirs.location = "Leeds"
     update_incident(incident.id, theirs, colleague, expected_version=1, now=NOW)
     mine.location = "Bristol"
-    with pytest.raises(StaleIncidentError, match="changed by someone else"):
+    with pytest.raises(StaleIncidentError, match="changed by Alex Colleague at 24/11/2026"):
         update_incident(incident.id, mine, advisor, expected_version=1, now=NOW)
     assert Incident.get_by_id(incident.id).location == "Leeds"
 
