@@ -167,8 +167,3 @@ def reapply(opened: IncidentDraft, edited: IncidentDraft,
     return Reapplied(IncidentDraft(**values), tuple(n for n in names if n in mine), theirs,
                      tuple(conflicts))
 
-
-def conflict_lines(conflicts: tuple[Conflict, ...]) -> list[str]:
-    """``Location: yours “York” replaces theirs “Leeds”`` for each conflict."""
-    return [f"{c.label}: yours “{_short(c.mine) or '(empty)'}” replaces theirs "
-            f"“{_short(c.theirs) or '(empty)'}”" for c in conflicts]

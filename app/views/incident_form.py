@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.models.clock import local_from_naive, now_utc, to_local
 from app.models.drafts import DraftError, DraftStore
+from app.models.edit_conflicts import Reapplied, history_mark, reapply
 from app.models.incidents import (
     PRIORITISATION_FIELDS,
     StaleIncidentError,
@@ -51,8 +52,9 @@ from app.views.choices import fill_categories, fill_subcategories, select_data
 from app.views.dialogs import Dialogs
 from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
+from app.views.stale_save_dialog import StaleSaveDialog
 from app.views.text import priority_badge_style, priority_text
-from app.views.theme import set_tone
+from app.views.theme import set_note, set_tone
 
 IMPACT_HINTS = {
     Level.HIGH: "High: many people or a whole service; safety, money, regulation at stake",
@@ -84,6 +86,8 @@ class IncidentForm(QDialog):
         self._drafts = drafts if incident_id is None else None
         self._recovered = recovered
         self._version = 0
+        self._mark = 0  # the incident's last history row when opened (or reloaded)
+        self.stale_dialog: StaleSaveDialog | None = None
         self._touched: set[str] = set()
         self.saved_incident_id: int | None = None
         self.setObjectName("incidentForm")
@@ -158,6 +162,13 @@ class IncidentForm(QDialog):
         self.form_message.setWordWrap(True)
         self.form_message.setTextFormat(Qt.TextFormat.PlainText)
         set_tone(self.form_message, "error", bold=True)
+        # after a refused save: what the form now shows, and whose values mine replace
+        self.merge_note = QLabel()
+        self.merge_note.setObjectName("mergeNote")
+        self.merge_note.setWordWrap(True)
+        self.merge_note.setTextFormat(Qt.TextFormat.PlainText)
+        set_note(self.merge_note, "amber", margin=6)
+        self.merge_note.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -180,6 +191,7 @@ class IncidentForm(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.details_confirmed)
+        layout.addWidget(self.merge_note)
         layout.addWidget(self.form_message)
         bottom = QHBoxLayout()
         bottom.addWidget(self.draft_status, 1)
@@ -261,16 +273,23 @@ class IncidentForm(QDialog):
             draft = self._recovered or IncidentDraft(received_at=now_utc(),
                                                      owner_id=self._operations.user.id)
         else:
+            self._mark = history_mark(self._incident_id)  # before the row: never too late
             incident = get_incident(self._incident_id)
             self._version = incident.version
             self.setWindowTitle(self.tr("Edit {reference}").format(
                 reference=incident.reference))
             draft = draft_from_incident(incident)
+        self._show(draft)
+
+    def _show(self, draft: IncidentDraft) -> None:
+        """Put ``draft``'s values into the fields."""
         local = to_local(draft.received_at).replace(tzinfo=None)
         self.received_at.setDateTime(QDateTime(local))
-        self._prioritisation = {name: getattr(draft, name) for name in PRIORITISATION_FIELDS}
         for name in ("channel", "caller_type", "category_id", "impact", "urgency", "owner_id"):
             select_data(self.field(name), getattr(draft, name))
+        # after the levels: setting them one by one passes through pairs the wizard's
+        # record would not match, which would drop it
+        self._prioritisation = {name: getattr(draft, name) for name in PRIORITISATION_FIELDS}
         self.on_category_changed()
         select_data(self.subcategory_id, draft.subcategory_id)
         for name in ("caller_name", "caller_phone", "caller_email", "account_ref", "location",
@@ -477,17 +496,86 @@ class IncidentForm(QDialog):
                 self.saved_incident_id = self._operations.create(draft).id
                 self._discard_draft()  # saved: a crash from here on must not offer it again
             else:
-                self._operations.update(self._incident_id, draft, self._version)
+                self._operations.update(self._incident_id, draft, self._version,
+                                        seen_history=self._mark)
                 self.saved_incident_id = self._incident_id
         except ValidationError as exc:
             self._refuse(exc.errors)
             return
         except StaleIncidentError as exc:
-            self._dialogs.error(self, self.tr("Not saved"), str(exc) + " " + self.tr(
-                "Close the form and open the incident again to see the changes."))
+            self.open_stale_dialog(exc)
             return
         self._initial = draft
         self.accept()
+
+    # --- someone else saved first ------------------------------------------------------------
+    def open_stale_dialog(self, error: StaleIncidentError) -> StaleSaveDialog:
+        """Who changed what since the form opened; reload, re-apply mine, or go back."""
+        self.form_message.setText(self.tr("Not saved: someone else changed the incident."))
+        self.stale_dialog = StaleSaveDialog(error.reference, error.changes, str(error), self)
+        self.stale_dialog.finished.connect(self.on_stale_choice)
+        self.stale_dialog.open()
+        return self.stale_dialog
+
+    @Slot()
+    def on_stale_choice(self) -> None:
+        choice = self.stale_dialog.choice if self.stale_dialog is not None else None
+        if choice == StaleSaveDialog.RELOAD:
+            self.reload_current()
+        elif choice == StaleSaveDialog.REAPPLY:
+            self.reapply_mine()
+        # Cancel: the form as it was; saving again is refused again, nothing is lost
+
+    def _changed_labels(self) -> str:
+        draft = self.draft()
+        return ", ".join(self.tr(FIELD_LABELS[n]) for n in self.TAB_ORDER if n in FIELD_LABELS
+                         and getattr(draft, n) != getattr(self._initial, n))
+
+    def _take_current(self) -> tuple[str, IncidentDraft]:
+        """Read the incident as it is now, ready to save against (its reference, draft)."""
+        self._mark = history_mark(self._incident_id)
+        incident = get_incident(self._incident_id)
+        self._version = incident.version
+        return incident.reference, draft_from_incident(incident)
+
+    def reload_current(self) -> bool:
+        """Show the incident as it is now, dropping my edits once the user confirms."""
+        changed = self._changed_labels()
+        if changed and not self._dialogs.confirm(
+                self, self.tr("Drop your changes?"),
+                self.tr("Reload the incident as it is now? Your changes to {fields} are "
+                        "dropped.").format(fields=changed)):
+            return False
+        reference, current = self._take_current()
+        self._show(current)
+        self._initial = self.draft()
+        self.show_errors({})
+        self.merge_note.setText(self.tr("Reloaded: the form shows {reference} as it is now.")
+                                .format(reference=reference))
+        self.merge_note.show()
+        return True
+
+    def reapply_mine(self) -> Reapplied:
+        """Show the incident as it is now with my edits on top, naming the fields where mine
+        replaces theirs; nothing is saved until Save."""
+        opened, edited = self._initial, self.draft()
+        reference, current = self._take_current()
+        self._show(current)
+        self._initial = self.draft()  # as now shown: what I change on top of it is mine
+        result = reapply(opened, edited, self._initial)
+        self._show(result.draft)
+        self.show_errors({})
+        lines = [self.tr("Your changes are re-applied on top of {reference} as it is now. "
+                         "Check them, then press Save: nothing is saved yet.").format(
+            reference=reference)]
+        if result.conflicts:
+            lines.append(self.tr("You both changed these; yours replaces theirs:"))
+            lines += [self.tr("• {field}: theirs “{theirs}” is replaced by yours “{mine}”")
+                      .format(field=self.tr(c.label), theirs=c.theirs or self.tr("(empty)"),
+                              mine=c.mine or self.tr("(empty)")) for c in result.conflicts]
+        self.merge_note.setText("\n".join(lines))
+        self.merge_note.show()
+        return result
 
     def _refuse(self, errors: dict[str, str]) -> None:
         self._touched.update(errors)

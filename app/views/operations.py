@@ -25,8 +25,10 @@ class IncidentOperations(QObject):
         self.changed.emit(Change(incident.id, created=True))
         return incident
 
-    def update(self, incident_id: int, draft: IncidentDraft, expected_version: int) -> Change:
-        change = incidents.update_incident(incident_id, draft, self.user, expected_version)
+    def update(self, incident_id: int, draft: IncidentDraft, expected_version: int,
+               seen_history: int | None = None) -> Change:
+        change = incidents.update_incident(incident_id, draft, self.user, expected_version,
+                                           seen_history=seen_history)
         if change.fields:
             self.changed.emit(change)
         return change

@@ -16,7 +16,6 @@ from app.models.audit import describe, incident_history
 from app.models.edit_conflicts import (
     OtherChange,
     changes_since,
-    conflict_lines,
     history_mark,
     reapply,
     stale_message,
@@ -125,8 +124,6 @@ def test_reapply_takes_theirs_where_i_did_not_touch_and_mine_where_i_did():
     assert result.theirs == ("caller_phone",)
     assert [(c.field, c.label, c.theirs, c.mine) for c in result.conflicts] == [
         ("location", "Location", "Leeds", "York")]
-    assert conflict_lines(result.conflicts) == [
-        "Location: yours “York” replaces theirs “Leeds”"]
 
 
 def test_the_same_change_by_both_is_no_conflict():

@@ -1,0 +1,249 @@
+"""Saving an incident someone else changed since the form opened: refused with who changed
+what; reload, re-apply my changes on top, or go back; nothing typed is lost silently."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWizard
+
+from app.models.incidents import (
+    change_status,
+    create_incident,
+    draft_from_incident,
+    update_incident,
+)
+from app.models.lifecycle import Status
+from app.models.prioritisation import apply_outcome, prioritise
+from app.views.incident_form import IncidentForm
+from app.views.main_window import MainWindow
+from app.views.stale_save_dialog import StaleSaveDialog
+from tests.conftest import make_draft
+from tests.models.test_prioritisation import BILLING
+from tests.views.conftest import RECEIVED_AT
+from tests.views.helpers import (
+    CTRL,
+    click,
+    click_save,
+    history_rows,
+    reload,
+    retype,
+    select_incident,
+    shown_form,
+)
+from tests.views.test_prioritisation_wizard import (
+    answer_billing_outage,
+    button,
+    next_page,
+    shown_wizard,
+)
+
+pytestmark = pytest.mark.gui
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "stale-save.png"
+
+
+def edit_form(qtbot, window: MainWindow, incident) -> IncidentForm:
+    if QApplication.activeWindow() is not window:  # two windows side by side
+        with qtbot.waitActive(window):
+            window.activateWindow()
+    select_incident(qtbot, window, incident)
+    qtbot.keyClick(window, Qt.Key.Key_E, CTRL)
+    return shown_form(qtbot, window)
+
+
+def refused(qtbot, form: IncidentForm) -> StaleSaveDialog:
+    """Press Save and wait for the dialog that says who changed what."""
+    click_save(qtbot, form)
+    dialog = form.stale_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
+    return dialog
+
+
+@pytest.fixture
+def incident(advisor):
+    return create_incident(make_draft(received_at=RECEIVED_AT), advisor)
+
+
+def colleague_changes(incident, colleague, **values) -> None:
+    """A colleague, at another desk, saves the incident."""
+    current = reload(incident)
+    update_incident(incident.id, replace(draft_from_incident(current), **values), colleague,
+                    current.version)
+
+
+def test_a_stale_save_is_refused_naming_who_changed_what_and_cancel_keeps_the_typing(
+        qtbot, incident, open_window, colleague, leader, dialogs):
+    window = open_window()
+    form = edit_form(qtbot, window, incident)
+    retype(qtbot, form.summary, "Billing down")
+    colleague_changes(incident, colleague, location="Leeds, depot")
+    change_status(incident.id, Status.IN_PROGRESS, leader)
+
+    dialog = refused(qtbot, form)
+
+    assert dialog.windowTitle() == f"{incident.reference} was changed by someone else"
+    assert dialog.intro.text() == (f"Your changes are not saved yet: Alex Colleague and Tess "
+                                   f"Leader changed {incident.reference} since you opened it.")
+    rows = dialog.rows()
+    assert [row[1:] for row in rows] == [
+        ("Alex Colleague", "Location", "Manchester, head office", "Leeds, depot"),
+        ("Tess Leader", "Status", "New", "In progress")]
+    assert reload(incident).summary == "Billing system not loading for the whole team"
+    assert dialogs.calls == []  # no message box: the dialog says it all
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    dialog.grab().save(str(SCREENSHOT))
+
+    click(qtbot, dialog.cancel_button)
+    assert not dialog.isVisible() and form.isVisible()
+    assert form.summary.text() == "Billing down"
+    assert form.location.text() == "Manchester, head office"
+    assert form.form_message.text() == "Not saved: someone else changed the incident."
+    # saving again is refused again: the form still holds the version it opened
+    dialog = refused(qtbot, form)
+    click(qtbot, dialog.cancel_button)
+    dialogs.answers = [True]
+    form.reject()
+
+
+def test_reload_asks_first_then_shows_the_incident_as_it_is_now(qtbot, incident, open_window,
+                                                                colleague, dialogs):
+    window = open_window()
+    form = edit_form(qtbot, window, incident)
+    retype(qtbot, form.location, "York")
+    colleague_changes(incident, colleague, location="Leeds", caller_phone="0113 496 0000")
+
+    # declining the question loses nothing
+    dialogs.answers = [False]
+    click(qtbot, refused(qtbot, form).reload_button)
+    _, title, text = dialogs.calls[-1]
+    assert title == "Drop your changes?"
+    assert text == ("Reload the incident as it is now? Your changes to Location are "
+                    "dropped.")
+    assert form.location.text() == "York"
+
+    dialogs.answers = [True]
+    click(qtbot, refused(qtbot, form).reload_button)
+    assert (form.location.text(), form.caller_phone.text()) == ("Leeds", "0113 496 0000")
+    assert form.merge_note.isVisible()
+    assert form.merge_note.text() == (f"Reloaded: the form shows {incident.reference} as it "
+                                      "is now.")
+    assert not form.is_dirty()
+    # an edit on the reloaded incident saves
+    retype(qtbot, form.summary, "Billing down since 9")
+    with qtbot.waitSignal(form.accepted):
+        click_save(qtbot, form)
+    stored = reload(incident)
+    assert (stored.location, stored.summary) == ("Leeds", "Billing down since 9")
+
+
+def test_reapply_puts_mine_on_top_names_the_conflicts_and_saves_when_asked(
+        qtbot, incident, open_window, colleague, dialogs):
+    window = open_window()
+    form = edit_form(qtbot, window, incident)
+    retype(qtbot, form.location, "York")
+    retype(qtbot, form.summary, "Billing down")
+    colleague_changes(incident, colleague, location="Leeds", caller_phone="0113 496 0000")
+    version = reload(incident).version
+
+    click(qtbot, refused(qtbot, form).reapply_button)
+
+    # theirs where I did not touch, mine where I did; nothing saved yet
+    assert form.isVisible()
+    assert (form.location.text(), form.summary.text(), form.caller_phone.text()) == (
+        "York", "Billing down", "0113 496 0000")
+    assert reload(incident).version == version
+    assert form.merge_note.text().splitlines() == [
+        f"Your changes are re-applied on top of {incident.reference} as it is now. Check "
+        "them, then press Save: nothing is saved yet.",
+        "You both changed these; yours replaces theirs:",
+        "• Location: theirs “Leeds” is replaced by yours “York”"]
+    assert form.is_dirty()
+    form.grab().save(str(SCREENSHOT.with_name("stale-reapplied.png")))
+
+    with qtbot.waitSignal(form.accepted):
+        click_save(qtbot, form)
+    stored = reload(incident)
+    assert (stored.location, stored.summary, stored.caller_phone) == (
+        "York", "Billing down", "0113 496 0000")
+    assert stored.version == version + 1
+    shown = history_rows(window)
+    assert ("Location", "Manchester, head office", "Leeds") in shown  # theirs
+    assert ("Location", "Leeds", "York") in shown  # mine, on top
+    assert ("Nature of incident", "Billing system not loading for the whole team",
+            "Billing down") in shown
+    assert ("Phone / caller ID", "0161 496 0123", "0113 496 0000") in shown
+    assert dialogs.calls == []
+
+
+def test_two_windows_the_second_save_is_told_and_both_changes_are_in_the_trail(
+        qtbot, incident, open_window, advisor, colleague, dialogs):
+    mine = open_window(advisor)
+    theirs = open_window(colleague)
+    my_form = edit_form(qtbot, mine, incident)
+    retype(qtbot, my_form.account_ref, "AC-999999")
+    their_form = edit_form(qtbot, theirs, incident)
+    retype(qtbot, their_form.location, "Leeds")
+    with qtbot.waitSignal(their_form.accepted):
+        click_save(qtbot, their_form)
+
+    dialog = refused(qtbot, my_form)
+    assert [row[1:] for row in dialog.rows()] == [
+        ("Alex Colleague", "Location", "Manchester, head office", "Leeds")]
+    click(qtbot, dialog.reapply_button)
+    assert my_form.merge_note.text().splitlines()[1:] == []  # no field changed by both
+    with qtbot.waitSignal(my_form.accepted):
+        click_save(qtbot, my_form)
+    stored = reload(incident)
+    assert (stored.location, stored.account_ref) == ("Leeds", "AC-999999")
+    trail = {(row.user.display_name, row.field) for row in stored.history}
+    assert {("Alex Colleague", "location"), ("Sam Advisor", "account_ref")} <= trail
+
+
+def test_a_prioritised_incident_keeps_its_record_through_the_form_and_reapply(
+        qtbot, open_window, advisor, colleague):
+    """The wizard's record survives the form showing it (the levels are set one at a time
+    and must not drop it on the way); re-applying my edit keeps their new levels."""
+    outcome = prioritise(BILLING)
+    incident = create_incident(apply_outcome(make_draft(received_at=RECEIVED_AT), outcome),
+                               advisor)
+    window = open_window()
+    form = edit_form(qtbot, window, incident)
+    assert form.draft() == draft_from_incident(reload(incident))
+    assert form.rationale.text() == outcome.rationale
+    retype(qtbot, form.location, "York")
+    stored = reload(incident)  # the colleague sets the levels by hand: the record goes
+    update_incident(incident.id, replace(draft_from_incident(stored), impact="low",
+                                         urgency="low", prioritisation="",
+                                         priority_rationale=""), colleague, stored.version)
+    click(qtbot, refused(qtbot, form).reapply_button)
+    assert (form.impact.currentData(), form.urgency.currentData()) == ("low", "low")
+    assert form.location.text() == "York"
+    with qtbot.waitSignal(form.accepted):
+        click_save(qtbot, form)
+    stored = reload(incident)
+    assert (stored.impact, stored.prioritisation, stored.location) == ("low", "", "York")
+
+
+def test_the_wizard_from_the_log_names_who_changed_what_when_refused(qtbot, incident,
+                                                                     open_window, colleague,
+                                                                     dialogs):
+    window = open_window()
+    select_incident(qtbot, window, incident)
+    click(qtbot, window.detail.prioritise_button)
+    wizard = shown_wizard(qtbot, window)
+    colleague_changes(incident, colleague, location="Leeds")
+    next_page(qtbot, wizard)
+    answer_billing_outage(qtbot, wizard)
+    click(qtbot, button(wizard, QWizard.WizardButton.FinishButton))
+
+    _, title, text = dialogs.calls[-1]
+    assert title == "Priority not saved"
+    assert text.splitlines()[0] == (f"{incident.reference} was changed by Alex Colleague "
+                                    "since you opened it:")
+    assert "Alex Colleague: Location “Manchester, head office” → “Leeds”" in text
+    assert reload(incident).prioritisation == ""
