@@ -24,6 +24,7 @@ from app import APP_NAME
 from app.models.backup import BackupError, Restored, automatic_backup, keep_days
 from app.models.clock import format_local, now_utc
 from app.models.drafts import DraftError, DraftStore
+from app.models.edit_conflicts import history_mark
 from app.models.incident_log import IncidentLog, LogFilter
 from app.models.incidents import (
     Change,
@@ -50,6 +51,7 @@ from app.views.filter_bar import FilterBar
 from app.views.handover_panel import HandoverPanel
 from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
+from app.views.live_refresh import LiveRefresh, kept_as_left
 from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
@@ -185,6 +187,8 @@ class MainWindow(QMainWindow):
         self.clock_timer.setInterval(CLOCK_TICK_MS)
         self.clock_timer.timeout.connect(self.on_clock_tick)
         self.clock_timer.start()
+        self.live_refresh = LiveRefresh(parent=self)  # saves made at other workstations
+        self.live_refresh.changed.connect(self.on_live_change)
         self.update_banner()
 
     def _make_actions(self) -> None:
@@ -404,24 +408,25 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def open_wizard(self, incident_id: int) -> PrioritisationWizard:
         """Prioritise a logged incident again; the result is saved when the wizard finishes."""
+        mark = history_mark(incident_id)  # a refusal lists what others did after it
         incident = get_incident(incident_id)
         self.wizard = PrioritisationWizard.for_draft(
             draft_from_incident(incident), incident_pauses(incident_id), self)
         self.wizard.setWindowTitle(self.tr("Prioritise {reference}").format(
             reference=incident.reference))
         version = incident.version
-        self.wizard.accepted.connect(lambda: self.on_wizard_accepted(incident_id, version))
+        self.wizard.accepted.connect(lambda: self.on_wizard_accepted(incident_id, version, mark))
         self.wizard.open()
         return self.wizard
 
-    def on_wizard_accepted(self, incident_id: int, version: int) -> None:
+    def on_wizard_accepted(self, incident_id: int, version: int, mark: int | None = None) -> None:
         wizard = self.wizard
         draft = replace(draft_from_incident(get_incident(incident_id)),
                         category_id=wizard.category_id(),
                         subcategory_id=wizard.subcategory_id())
         try:
             self._operations.update(incident_id, apply_outcome(draft, wizard.outcome()),
-                                    version)
+                                    version, seen_history=mark)
         except (ValidationError, StaleIncidentError) as exc:
             self._dialogs.error(self, self.tr("Priority not saved"), str(exc))
 
@@ -573,6 +578,14 @@ class MainWindow(QMainWindow):
         self.model.refresh()
         if selected is not None:
             self.select_incident(selected)
+
+    @Slot()
+    def on_live_change(self) -> None:
+        """Others saved: the log, the pane and the banner read again, as the user left them;
+        an open form is left alone (its save is checked against their changes)."""
+        with kept_as_left(self.table, self.model, self.detail):
+            self.on_refresh()
+        self.update_banner()
 
     @Slot()
     def on_find(self) -> None:
