@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+import threading
 from importlib import resources
 from pathlib import Path
 
@@ -58,7 +60,17 @@ def make_window(database_path: Path, dialogs: Dialogs | None = None,
     window = MainWindow(operations, dialogs or Dialogs(), settings or QSettings(),
                         database_path)
     operations.setParent(window)
+    _import_holidays_in_background()
     return window
+
+
+def _import_holidays_in_background() -> None:
+    """The first incident shown works its SLA clocks out over bank holidays, and the
+    holidays package imports every country's calendar on first use (some 280 modules, half
+    a second): imported now on a thread of its own, so that the window does not freeze
+    then (issue 9)."""
+    threading.Thread(target=importlib.import_module, args=("holidays.countries",),
+                     name="import-holidays", daemon=True).start()
 
 
 def open_or_recover(database_path: Path, create_folder: bool, dialogs: Dialogs) -> None:

@@ -1,5 +1,6 @@
 """The medians of the times to resolve, taken from the middle of each sorted set (ORDER BY
-with LIMIT and OFFSET), and the index the period's figures are read from (schema 11)."""
+with LIMIT and OFFSET); the index the period's figures are read from (schema 11) and the one
+the log sorted by Nature is (schema 12)."""
 
 from __future__ import annotations
 
@@ -75,3 +76,22 @@ def test_a_periods_figures_are_read_from_the_period_index_not_the_rows(db):
     assert len(selects) == 1  # no incident resolved: no median to look for
     plan = " | ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {selects[0]}"))
     assert "COVERING INDEX incident_period" in plan, plan
+
+
+def test_the_log_sorted_by_nature_reads_the_summary_index_in_order(db):
+    """Schema 12: a page of the log by Nature (either way) is read from incident_summary,
+    not found by sorting every incident."""
+    from app.models.incident_log import IncidentLog, SortKey
+
+    connection = database.connection()
+    for descending in (False, True):
+        log = IncidentLog(sort=SortKey.NATURE, descending=descending)
+        captured: list[str] = []
+        connection.set_trace_callback(captured.append)
+        try:
+            log._page_ids(0, 100, descending)
+        finally:
+            connection.set_trace_callback(None)
+        plan = " | ".join(row[3] for row in connection.execute(
+            f"EXPLAIN QUERY PLAN {captured[-1]}"))
+        assert "INDEX incident_summary" in plan and "TEMP B-TREE" not in plan, plan
