@@ -57,6 +57,7 @@ from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
 from app.views.service_levels_dialog import ServiceLevelsDialog
 from app.views.theme import note_html, set_note
+from app.views.transfer_actions import TransferActions
 from app.views.widgets import make_action
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
@@ -130,6 +131,9 @@ class MainWindow(QMainWindow):
         self.data.incident_changed.connect(self.on_data_changed)
         self.data.show_incident.connect(self.on_show_incident)
         self.data.show_incidents.connect(self.on_show_incidents)
+        self.transfer = TransferActions(self, operations.user, dialogs)
+        self.transfer.incidents_changed.connect(self.on_refresh)
+        self.transfer.status.connect(lambda text: self.statusBar().showMessage(text, 10_000))
         self.detail.problem_requested.connect(self.data.open_link_problem)
         self.detail.open_problem_requested.connect(self.data.open_problem)
         self.detail.satisfaction_requested.connect(self.data.open_satisfaction)
@@ -242,6 +246,8 @@ class MainWindow(QMainWindow):
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addActions([self.print_action, self.export_pdf_action])
+        file_menu.addSeparator()
+        file_menu.addActions([self.transfer.import_action, self.transfer.export_action])
         file_menu.addSeparator()
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()

@@ -161,16 +161,17 @@ def test_a_clean_csv_is_checked_previewed_and_imported_by_keyboard(qtbot, window
     assert not dialog.isVisible()
 
 
-def test_the_log_shows_the_imported_incidents_once_wired_as_the_file_menu_will_be(
+def test_file_import_opens_from_the_menu_and_the_log_shows_what_it_imported(
         qtbot, open_window, leader, dialogs, tmp_path):
-    """The main window's wiring, as the File menu is to have it: the shortcut opens the
-    dialog and an import refreshes the log."""
+    """The main window's File menu: the shortcut opens the dialog and an import refreshes
+    the log."""
     from tests.views.helpers import CALLER, log_column
+    from tests.views.test_data_actions import menu_action
 
     window = open_window(leader)
-    transfer = TransferActions(window, leader, dialogs)
-    transfer.incidents_changed.connect(window.on_refresh)
-    window.addActions([transfer.import_action, transfer.export_action])
+    transfer = window.transfer
+    assert menu_action(window, "File", "Import incidents…") is transfer.import_action
+    assert menu_action(window, "File", "Export incidents…") is transfer.export_action
     assert log_column(window, CALLER) == []
     dialogs.open_files.append(write_csv(tmp_path / "in.csv", [
         {**GOOD, "caller_name": "Ana Silva"}]))
