@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtCore import QDate, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
@@ -26,21 +26,18 @@ from app.models.period_stats import day_text
 from app.models.permissions import Permission, RolePermissionError, check_permission
 from app.views.accessibility import name_inputs
 from app.views.dialogs import Dialogs
-from app.views.import_dialog import ERROR_STYLE, MESSAGES, OK_STYLE, off_the_gui_thread
+from app.views.import_dialog import (
+    ERROR_STYLE,
+    MESSAGES,
+    OK_STYLE,
+    message_label,
+    off_the_gui_thread,
+)
 from app.views.report_runner import ReportJob, run_in_background
 from app.views.widgets import action_button
 
 SAVE_FILTER = "CSV files (*.csv);;Excel workbooks (*.xlsx)"
 DEFAULT_SUFFIX = ".csv"  # a name typed without an ending
-
-
-def _label(text: str, style: str, name: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setStyleSheet(style)
-    return label
 
 
 class ExportDialog(QDialog):
@@ -59,7 +56,7 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setWindowTitle(self.tr("Export incidents"))
         layout = QVBoxLayout(self)
-        layout.addWidget(_label(self.tr(
+        layout.addWidget(message_label(self.tr(
             "Every column of each incident, times in UTC, as a CSV file (for any program) or "
             "an Excel workbook (.xlsx): the file name's ending decides. The file holds the "
             "callers' personal data: keep it safe, and delete it when it has served."),
@@ -95,9 +92,9 @@ class ExportDialog(QDialog):
         self.end.setDate(QDate(today.year, today.month, today.day))
         self.everything.toggled.connect(self.on_scope_changed)
         self.everything.setChecked(True)
-        self.problem = _label("", ERROR_STYLE, "exportProblem")
+        self.problem = message_label("", ERROR_STYLE, "exportProblem")
         self.problem.hide()
-        self.outcome = _label("", OK_STYLE, "exportOutcome")
+        self.outcome = message_label("", OK_STYLE, "exportOutcome")
         self.outcome.hide()
         layout.addWidget(self.problem)
         layout.addWidget(self.outcome)

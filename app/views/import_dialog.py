@@ -53,6 +53,7 @@ from app.reports.progress import Progress
 from app.views.accessibility import name_inputs
 from app.views.dialogs import Dialogs
 from app.views.report_runner import ReportJob, run_in_background
+from app.views.theme import set_tone
 from app.views.transfer_table_models import (
     COLUMN,
     FILE_COLUMN,
@@ -67,9 +68,10 @@ from app.views.transfer_table_models import (
 )
 from app.views.widgets import action_button
 
-ERROR_STYLE = "color: #b71c1c; font-weight: 600;"
-NOTE_STYLE = "color: #555555;"
-OK_STYLE = "color: #1b5e20; font-weight: 600;"
+# (tone, bold) of app.views.theme: coloured to keep their contrast, light or dark
+ERROR_STYLE = ("error", True)
+NOTE_STYLE = ("muted", False)
+OK_STYLE = ("success", True)
 OPEN_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 REPORT_FILTER = "CSV files (*.csv)"
 SAMPLE_LENGTH = 40  # characters of the first row's cell shown beside each column
@@ -116,12 +118,12 @@ def out_of_the_collectors_sight(work: Callable[[Callable[[int, int], None]], Any
     return run
 
 
-def _label(text: str, style: str = "", name: str = "") -> QLabel:
+def message_label(text: str, style: tuple[str, bool] | None = None, name: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)  # a file's headings are shown as typed
     if style:
-        label.setStyleSheet(style)
+        set_tone(label, *style)
     if name:
         label.setObjectName(name)
     return label
@@ -179,7 +181,7 @@ class ImportDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins, as the heading
-        layout.addWidget(_label(self.tr(
+        layout.addWidget(message_label(self.tr(
             "Incidents from a CSV file or an Excel workbook (.xlsx), one incident a row under "
             "a row of column headings. Every row is checked first: nothing is imported "
             "unless every row is right.")))
@@ -197,8 +199,8 @@ class ImportDialog(QDialog):
         row.addWidget(self.file_edit, 1)
         row.addWidget(self.choose_button)
         layout.addLayout(row)
-        self.file_state = _label("", name="importFileState")
-        self.file_problem = _label("", ERROR_STYLE, "importFileProblem")
+        self.file_state = message_label("", name="importFileState")
+        self.file_problem = message_label("", ERROR_STYLE, "importFileProblem")
         self.file_problem.hide()
         layout.addWidget(self.file_state)
         layout.addWidget(self.file_problem)
@@ -209,7 +211,7 @@ class ImportDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins, as the heading
-        self.mapping_intro = _label("")
+        self.mapping_intro = message_label("")
         layout.addWidget(self.mapping_intro)
         grid_holder = QWidget()
         grid = QGridLayout(grid_holder)
@@ -228,7 +230,7 @@ class ImportDialog(QDialog):
             text = column_label(column) + (" *" if required else "")
             label = QLabel(text)
             name = QLabel(column)
-            name.setStyleSheet(NOTE_STYLE)
+            set_tone(name, *NOTE_STYLE)
             combo = QComboBox()
             combo.setObjectName(f"map_{column}")
             combo.setAccessibleName(
@@ -248,7 +250,7 @@ class ImportDialog(QDialog):
             sample = QLabel()
             sample.setObjectName(f"sample_{column}")
             sample.setTextFormat(Qt.TextFormat.PlainText)
-            sample.setStyleSheet(NOTE_STYLE)
+            set_tone(sample, *NOTE_STYLE)
             self.samples[column] = sample
             grid.addWidget(sample, number, 3)
         scroll = QScrollArea()
@@ -257,9 +259,9 @@ class ImportDialog(QDialog):
         scroll.setWidget(grid_holder)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the combos inside take the keys
         layout.addWidget(scroll, 1)
-        layout.addWidget(_label(self.tr("* required"), NOTE_STYLE))
-        self.missing = _label("", ERROR_STYLE, "mappingMissing")
-        self.unused = _label("", name="mappingUnused")
+        layout.addWidget(message_label(self.tr("* required"), NOTE_STYLE))
+        self.missing = message_label("", ERROR_STYLE, "mappingMissing")
+        self.unused = message_label("", name="mappingUnused")
         layout.addWidget(self.missing)
         layout.addWidget(self.unused)
         return page
@@ -268,7 +270,7 @@ class ImportDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins, as the heading
-        self.summary = _label("", name="checkSummary")
+        self.summary = message_label("", name="checkSummary")
         layout.addWidget(self.summary)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("checkTabs")
@@ -280,10 +282,10 @@ class ImportDialog(QDialog):
         problems_page = QWidget()
         problems_layout = QVBoxLayout(problems_page)
         problems_layout.addWidget(self.problems_view)
-        self.problem_detail = _label("", name="problemDetail")
+        self.problem_detail = message_label("", name="problemDetail")
         problems_layout.addWidget(self.problem_detail)
         save_row = QHBoxLayout()
-        save_row.addWidget(_label(self.tr("Correct these rows in the file, save it, then "
+        save_row.addWidget(message_label(self.tr("Correct these rows in the file, save it, then "
                                           "import it again."), NOTE_STYLE), 1)
         self.save_report_button = action_button(
             self.tr("&Save report…"), "saveProblemReport", self.save_report,
@@ -297,12 +299,12 @@ class ImportDialog(QDialog):
             {n: 150 for n in range(len(COLUMNS))})
         preview_page = QWidget()
         preview_layout = QVBoxLayout(preview_page)
-        self.preview_note = _label("", NOTE_STYLE, "previewNote")
+        self.preview_note = message_label("", NOTE_STYLE, "previewNote")
         preview_layout.addWidget(self.preview_note)
         preview_layout.addWidget(self.preview_view)
         self.preview_tab = self.tabs.addTab(preview_page, self.tr("Pre&view"))
         layout.addWidget(self.tabs, 1)
-        self.unused_after_check = _label("", NOTE_STYLE, "checkUnused")
+        self.unused_after_check = message_label("", NOTE_STYLE, "checkUnused")
         layout.addWidget(self.unused_after_check)
         return page
 
@@ -310,8 +312,8 @@ class ImportDialog(QDialog):
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)  # the dialog's own margins, as the heading
-        self.done_text = _label("", OK_STYLE, "importDone")
-        self.done_detail = _label("", name="importDoneDetail")
+        self.done_text = message_label("", OK_STYLE, "importDone")
+        self.done_detail = message_label("", name="importDoneDetail")
         layout.addWidget(self.done_text)
         layout.addWidget(self.done_detail)
         layout.addStretch()
@@ -515,7 +517,7 @@ class ImportDialog(QDialog):
         self.plan = plan
         count = len(plan.problems)
         self.summary.setText(plan.summary())
-        self.summary.setStyleSheet(OK_STYLE if plan.ok else ERROR_STYLE)
+        set_tone(self.summary, *(OK_STYLE if plan.ok else ERROR_STYLE))
         self.problems_model.set_problems(plan.problems, plan.table.headers, plan.mapping)
         self.tabs.setTabText(self.problems_tab, self.tr("&Problems ({count})").format(
             count=f"{count:,}"))
@@ -631,4 +633,4 @@ class ImportDialog(QDialog):
             self.plan = None
         self.summary.setText(message or self.tr("The import was cancelled: nothing was "
                                                 "imported."))
-        self.summary.setStyleSheet(ERROR_STYLE)
+        set_tone(self.summary, *ERROR_STYLE)
