@@ -307,6 +307,7 @@ class MainWindow(QMainWindow):
                 return
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/splitter", self.splitter.saveState())
+        self.live_refresh.timer.stop()  # closed: no more reading for a window not shown
         super().closeEvent(event)
 
     # --- selection -------------------------------------------------------------------------
@@ -583,7 +584,10 @@ class MainWindow(QMainWindow):
         self.filter_bar.reload_owners()
         self.model.refresh()
         if selected is not None:
-            self.select_incident(selected)
+            try:
+                self.select_incident(selected)
+            except IncidentNotFoundError:  # gone: a backup restored at another workstation
+                self.detail.show_incident(None)
 
     @Slot()
     def on_live_change(self) -> None:

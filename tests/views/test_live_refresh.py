@@ -144,3 +144,10 @@ def test_live_refresh_emits_only_when_the_watch_reports(qtbot):
     qtbot.waitUntil(lambda: watch.polls >= 4, timeout=2000)
     assert emitted == [2]
     live.timer.stop()
+
+
+def test_a_closed_window_stops_watching(qtbot, log_three, open_window):
+    window = open_window()
+    assert window.live_refresh.timer.isActive()
+    window.close()
+    assert not window.live_refresh.timer.isActive()
