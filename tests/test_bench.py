@@ -56,3 +56,26 @@ def test_a_smoke_run_makes_its_database_and_writes_valid_json(tmp_path):
         assert len(metric["runs"]) == 2
     # made once, then reused
     assert (tmp_path / "data" / "incidents-10000.json").is_file()
+
+
+def test_a_childs_peak_memory_is_its_own_not_its_parents():
+    """ru_maxrss survives execve on Linux: a child started by a process that had held
+    200 MB would report 200 MB. The memory child reads its own high-water mark."""
+    held = bytearray(200 * 2**20)
+    try:
+        code = ("import sys; sys.path.insert(0, 'bench'); import children; "
+                "print(children.peak_kb())")
+        done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                              text=True, timeout=60, check=True)
+    finally:
+        del held
+    assert int(done.stdout) < 100 * 1024  # KiB: a bare Python, not the 200 MB held here
+
+
+def test_the_children_cache_their_bytecode_outside_the_tree(tmp_path, monkeypatch):
+    from bench.run import _child_env
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = _child_env(tmp_path)
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPYCACHEPREFIX"] == str(tmp_path / "pycache")
