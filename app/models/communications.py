@@ -13,6 +13,7 @@ from app.models.db import database
 from app.models.entities import Communication, Incident, User
 from app.models.escalation import REGULATOR
 from app.models.incidents import Change, get_incident
+from app.models.permissions import Permission, check_permission
 from app.models.text_rules import MAX_NOTE_LENGTH, FieldProblemsError, text_error, trimmed
 from app.models.validation import email_error, event_time_error
 from app.models.vocabulary import ContactMethod, priority_label
@@ -140,6 +141,7 @@ def record_communication(incident_id: int, draft: CommunicationDraft, by: User,
     Raises:
         CommunicationError: the draft has problems; nothing was written.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     draft = check_communication(incident_id, draft, delivery != Delivery.RECORDED, now)
     with database.atomic():
@@ -156,6 +158,7 @@ def record_communication(incident_id: int, draft: CommunicationDraft, by: User,
 def mark_reply_received(communication_id: int, by: User,
                         now: datetime | None = None) -> Change:
     """The awaited reply to an update came in."""
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     with database.atomic():
         c = Communication.get_by_id(communication_id)

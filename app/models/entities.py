@@ -30,6 +30,9 @@ class User(BaseModel):
     active = pw.BooleanField(default=True)
     created_at = UtcDateTimeField()
     team = pw.ForeignKeyField(Team, null=True, backref="members", on_delete="RESTRICT")
+    password_hash = pw.CharField(max_length=255, default="")  # argon2; empty: none set
+    remember_hash = pw.CharField(max_length=64, default="")  # SHA-256 of a remember-me token
+    remember_until = UtcDateTimeField(null=True)
 
     def __str__(self) -> str:
         return self.display_name

@@ -14,6 +14,7 @@ from app.models.escalation import EscalationKind, refresh_escalation_due
 from app.models.escalation_matrix import EscalationMatrix, load_escalation_matrix
 from app.models.incidents import Change, get_incident
 from app.models.lifecycle import Status
+from app.models.permissions import Permission, check_permission
 from app.models.text_rules import MAX_NOTE_LENGTH, FieldProblemsError, text_error, trimmed
 from app.models.validation import event_time_error
 from app.models.vocabulary import ContactMethod
@@ -117,6 +118,7 @@ def escalate(incident_id: int, request: EscalationRequest, by: User,
     Raises:
         EscalationError: the request has problems; nothing was written.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     request = request.cleaned()
     matrix = load_escalation_matrix()

@@ -33,7 +33,7 @@ from app.models.entities import Communication, Handover, HandoverItem, History, 
 from app.models.escalation import escalation_state
 from app.models.incident_log import OPEN_STATUSES, IncidentLog, LogFilter
 from app.models.lifecycle import Status
-from app.models.permissions import Permission, Role, can
+from app.models.permissions import Permission, Role, can, check_permission
 from app.models.sla import ClockState, clock_reading
 from app.models.support import SupportEntry, support_between
 from app.models.text_rules import MAX_NOTE_LENGTH, FieldProblemsError, text_error, trimmed
@@ -351,6 +351,7 @@ def offer(draft: HandoverDraft, by: User, now: datetime | None = None) -> Handov
         HandoverError: the draft has problems (see :func:`offer_problems`); nothing was
             written.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     draft = draft.cleaned()
     with database.atomic():
@@ -387,6 +388,7 @@ def accept(handover_id: int, by: User, now: datetime | None = None) -> HandoverC
     Raises:
         HandoverError: not the receiver, not offered any more, or an incident changed.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     with database.atomic():
         handover = _receivers_decision(handover_id, by, HandoverState.ACCEPTED)
@@ -431,6 +433,7 @@ def query(handover_id: int, reason: str, by: User, now: datetime | None = None
         HandoverError: not the receiver, not offered any more, or no usable reason
             (field ``reason``).
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     reason = trimmed(reason)
     with database.atomic():
@@ -457,6 +460,7 @@ def withdraw(handover_id: int, by: User, now: datetime | None = None) -> Handove
     Raises:
         HandoverError: not the giver nor allowed to, or already accepted or withdrawn.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     with database.atomic():
         handover = _get(handover_id)

@@ -12,6 +12,7 @@ from app.models.edit_conflicts import OtherChange, changes_since, last_change, s
 from app.models.entities import Incident, ReferenceCounter, SlaPause, User
 from app.models.escalation import refresh_escalation_due
 from app.models.lifecycle import Status, check_transition
+from app.models.permissions import Permission, check_permission
 from app.models.priority import compute_priority
 from app.models.review_gate import check_review_before_closing
 from app.models.service_levels import due_times
@@ -115,6 +116,7 @@ def create_incident(draft: IncidentDraft, by: User, now: datetime | None = None)
     Raises:
         ValidationError: the draft is not valid; nothing was written.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     draft = draft.cleaned()
     errors = validate_draft(draft, now)
@@ -155,6 +157,7 @@ def update_incident(incident_id: int, draft: IncidentDraft, by: User, expected_v
         StaleIncidentError: someone saved the incident since ``expected_version``; it
             names who changed what.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     draft = draft.cleaned()
     errors = validate_draft(draft, now)
@@ -207,6 +210,7 @@ def change_status(incident_id: int, target: Status | str, by: User, note: str = 
         ReviewRequiredError: (a TransitionError) closing an incident whose priority needs
             a completed post-incident review before it has one; resolving is allowed.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     target = Status(target)
     note = trimmed(note)

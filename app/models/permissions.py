@@ -39,6 +39,11 @@ class Permission(StrEnum):
     IMPORT_INCIDENTS = "import_incidents"
     # the teams advisors belong to
     MANAGE_TEAMS = "manage_teams"
+    # log, change, prioritise, escalate and hand over incidents, record updates, support and
+    # satisfaction, raise problems: everything but reading (assessors only read)
+    WORK_INCIDENTS = "work_incidents"
+    # add users, change their roles, deactivate them, set passwords, require passwords
+    MANAGE_USERS = "manage_users"
 
 
 GRANTS = {
@@ -54,6 +59,8 @@ GRANTS = {
     Permission.MANAGE_PROBLEMS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
     Permission.IMPORT_INCIDENTS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
     Permission.MANAGE_TEAMS: {Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.WORK_INCIDENTS: {Role.ADVISOR, Role.TEAM_LEADER, Role.ADMINISTRATOR},
+    Permission.MANAGE_USERS: {Role.ADMINISTRATOR},
 }
 
 

@@ -17,6 +17,7 @@ from app.models.clock import format_local, now_utc, to_utc
 from app.models.db import database
 from app.models.entities import Incident, SupportRecord, User
 from app.models.incident_log import REFERENCE_PATTERN
+from app.models.permissions import Permission, check_permission
 from app.models.text_rules import MAX_NOTE_LENGTH, FieldProblemsError, text_error, trimmed
 from app.models.validation import FUTURE_TOLERANCE, event_time_error
 from app.models.vocabulary import HandoverMethod, SupportKind
@@ -102,6 +103,7 @@ def record_support(draft: SupportDraft, by: User, now: datetime | None = None
     Raises:
         SupportError: the draft has problems; nothing was written.
     """
+    check_permission(by, Permission.WORK_INCIDENTS)
     now = now or now_utc()
     draft = draft.cleaned()
     with database.atomic():
