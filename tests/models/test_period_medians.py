@@ -1,6 +1,6 @@
 """The medians of the times to resolve, taken from the middle of each sorted set (ORDER BY
 with LIMIT and OFFSET); the index the period's figures are read from (schema 11) and the one
-the log sorted by Nature is (schema 12)."""
+the log sorted by Nature (schema 12) and by SLA (schema 14) are."""
 
 from __future__ import annotations
 
@@ -95,3 +95,21 @@ def test_the_log_sorted_by_nature_reads_the_summary_index_in_order(db):
         plan = " | ".join(row[3] for row in connection.execute(
             f"EXPLAIN QUERY PLAN {captured[-1]}"))
         assert "INDEX incident_summary" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_the_log_sorted_by_sla_reads_the_sla_order_index_in_order(db):
+    """Schema 14 indexes SLA_ORDER's very expression: a page of the log by SLA (either
+    way) is read from it, not found by sorting every incident."""
+    from app.models.incident_log import IncidentLog, SortKey
+
+    connection = database.connection()
+    for descending in (False, True):
+        captured: list[str] = []
+        connection.set_trace_callback(captured.append)
+        try:
+            IncidentLog(sort=SortKey.SLA, descending=descending)._page_ids(0, 100, descending)
+        finally:
+            connection.set_trace_callback(None)
+        plan = " | ".join(row[3] for row in connection.execute(
+            f"EXPLAIN QUERY PLAN {captured[-1]}"))
+        assert "INDEX incident_sla_order" in plan and "TEMP B-TREE" not in plan, plan
