@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from app import APP_NAME, ORGANISATION, __version__
 from app.models.backup import (
@@ -22,11 +22,13 @@ from app.models.backup import (
 )
 from app.models.db import DatabaseOpenError, close_database, open_database, pending_upgrades
 from app.models.entities import User
+from app.models.sign_in import start_user
 from app.models.users import current_user
 from app.resources import incomplete, resource_name, resource_path
 from app.views.dialogs import Dialogs
 from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
+from app.views.sign_in_dialog import SignInDialog
 from app.views.startup_probe import install_startup_probe
 from app.views.text import tr
 from app.views.theme import follow_system_scheme
@@ -62,6 +64,16 @@ def make_window(database_path: Path, dialogs: Dialogs | None = None,
     operations.setParent(window)
     _import_holidays_in_background()
     return window
+
+
+def signed_in_user(database_path: Path, dialogs: Dialogs) -> User | None:
+    """Who uses the window: the computer's user, or the remembered one, or whoever the
+    sign-in dialog signs in when passwords are required; None when it is cancelled."""
+    user = start_user(str(database_path))
+    if user is not None:
+        return user
+    dialog = SignInDialog(str(database_path), dialogs)
+    return dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 def _import_holidays_in_background() -> None:
@@ -153,7 +165,11 @@ def run_gui(database_path: Path, create_folder: bool = False,
         if notice is not None:
             notice.close()
     try:
-        window = make_window(database_path.expanduser().absolute(), dialogs)
+        database_path = database_path.expanduser().absolute()
+        user = signed_in_user(database_path, dialogs)
+        if user is None:  # the sign-in dialog was cancelled
+            return 0
+        window = make_window(database_path, dialogs, user=user)
         # the benchmark's cold start ends when the log's first rows are painted
         install_startup_probe(window.table.viewport(), window.model.rowCount)
         window.show()

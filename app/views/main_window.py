@@ -34,8 +34,10 @@ from app.models.incidents import (
     get_incident,
     incident_pauses,
 )
+from app.models.permissions import Permission, can
 from app.models.personal_data import retention_months
 from app.models.prioritisation import apply_outcome
+from app.models.sign_in import forget
 from app.models.sla import ClockState
 from app.models.validation import IncidentDraft, ValidationError
 from app.views.backups_dialog import BackupsDialog
@@ -58,6 +60,7 @@ from app.views.report_actions import ReportActions
 from app.views.service_levels_dialog import ServiceLevelsDialog
 from app.views.theme import note_html, set_note
 from app.views.transfer_actions import TransferActions
+from app.views.users_dialog import UsersDialog
 from app.views.widgets import make_action
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
@@ -244,6 +247,12 @@ class MainWindow(QMainWindow):
                                            self.tr("Chosen incidents for an assessor, with a "
                                                    "checklist each"))
         self.quit_action = action(self.tr("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        self.users_action = action(self.tr("&Users…"), None, self.open_users,
+                                   self.tr("Who may sign in, their roles and passwords"))
+        self.users_action.setVisible(can(self._operations.user, Permission.MANAGE_USERS))
+        self.sign_out_action = action(self.tr("Sign &out…"), None, self.on_sign_out,
+                                      self.tr("Forget this computer's remembered sign-in "
+                                              "and close"))
         file_menu = self.menuBar().addMenu(self.tr("&File"))
         file_menu.addActions([self.print_action, self.export_pdf_action])
         file_menu.addSeparator()
@@ -251,7 +260,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        file_menu.addActions([self.sign_out_action, self.quit_action])
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
         incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action,
                                   self.escalate_action, self.update_action])
@@ -276,7 +285,8 @@ class MainWindow(QMainWindow):
         settings_menu.addActions([self.service_levels_action, self.matrix_action,
                                   self.email_action, self.data_protection_action])
         settings_menu.addSeparator()
-        settings_menu.addActions([self.data.organisation_action, self.data.teams_action])
+        settings_menu.addActions([self.data.organisation_action, self.data.teams_action,
+                                  self.users_action])
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(self.data.about_action)
         toolbar = self.addToolBar(self.tr("Incidents"))
@@ -475,6 +485,21 @@ class MainWindow(QMainWindow):
         self.matrix_dialog.show_incident(self.detail.incident_id)
         self.matrix_dialog.show()
         return self.matrix_dialog
+
+    @Slot()
+    def open_users(self) -> UsersDialog:
+        self.users_dialog = UsersDialog(self._operations.user, self._dialogs, self)
+        self.users_dialog.open()
+        return self.users_dialog
+
+    @Slot()
+    def on_sign_out(self) -> None:
+        """Forget the remembered sign-in (keyring and database) and close: the next start
+        asks for the password again."""
+        if self._dialogs.confirm(self, self.tr("Sign out"), self.tr(
+                "Sign out and close Incident Desk? This computer will not remember you.")):
+            forget(str(self._database_path), self._operations.user)
+            self.close()
 
     @Slot()
     def open_email_settings(self) -> EmailSettingsDialog:
