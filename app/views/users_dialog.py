@@ -105,7 +105,7 @@ class UsersDialog(QDialog):
         role_row = QHBoxLayout()
         role_row.addWidget(self.role)
         role_row.addWidget(self.role_button)
-        chosen_form.addRow(self.tr("Ro&le:"), role_row)
+        chosen_form.addRow(self.tr("Role:"), role_row)
         chosen_form.addRow(self.active_button)
         chosen_form.addRow(self.tr("New pass&word:"), self.password)
         chosen_form.addRow(self.tr("&Again:"), self.repeated)
