@@ -158,12 +158,38 @@ def _open_existing(args: argparse.Namespace) -> Path:
     return path
 
 
+def _cli_user():
+    """Who a command writes or exports as: the computer's user; when passwords are
+    required, signed in with the password from ``INCIDENT_DESK_PASSWORD`` or typed at the
+    terminal (the username is the computer's, or ``INCIDENT_DESK_USER``).
+
+    Raises:
+        SignInError: a wrong password, or none to be had (not a terminal, no variable).
+    """
+    import getpass
+    import os
+
+    from app.models.accounts import passwords_required
+    from app.models.sign_in import SignInError, sign_in
+    from app.models.users import current_user, current_username
+
+    if not passwords_required():
+        return current_user()
+    username = os.environ.get("INCIDENT_DESK_USER") or current_username()
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise SignInError(f"this database requires a password to sign in: set "
+                              f"{PASSWORD_VARIABLE} or run the command in a terminal.")
+        password = getpass.getpass(f"Password for {username}: ")
+    return sign_in(username, password)
+
+
 def _export_pdf(args: argparse.Namespace) -> int:
-    from app.models.users import current_user
     from app.reports.exporting import export_incident
 
     _open_existing(args)
-    export = export_incident(args.incident, Path(args.out), current_user(),
+    export = export_incident(args.incident, Path(args.out), _cli_user(),
                              args.include_personal_data)
     print(f"Wrote {export.reference} to {args.out} "
           f"({'with' if export.personal_data else 'without'} the caller's personal data; "
@@ -173,11 +199,10 @@ def _export_pdf(args: argparse.Namespace) -> int:
 
 def _report_pdf(args: argparse.Namespace) -> int:
     from app.models.clock import now_utc
-    from app.models.users import current_user
     from app.reports.period_report import write_period_report
 
     _open_existing(args)
-    write_period_report(Path(args.out), args.start, args.end, current_user().display_name,
+    write_period_report(Path(args.out), args.start, args.end, _cli_user().display_name,
                         now_utc())
     print(f"Wrote the period report {args.start:%d %b %Y} – {args.end:%d %b %Y} "
           f"to {args.out}.")
@@ -185,11 +210,10 @@ def _report_pdf(args: argparse.Namespace) -> int:
 
 
 def _evidence_pack(args: argparse.Namespace) -> int:
-    from app.models.users import current_user
     from app.reports.exporting import export_evidence_pack
 
     _open_existing(args)
-    exports = export_evidence_pack(args.incidents, Path(args.out), current_user())
+    exports = export_evidence_pack(args.incidents, Path(args.out), _cli_user())
     print(f"Wrote an evidence pack of {len(exports)} incident"
           f"{'s' if len(exports) != 1 else ''} to {args.out}.")
     return 0
@@ -207,6 +231,7 @@ def _verify_export(args: argparse.Namespace) -> int:
 
 
 MAX_PROBLEM_LINES = 50  # problems listed by ``import``; the rest are counted
+PASSWORD_VARIABLE = "INCIDENT_DESK_PASSWORD"  # the password, for commands run unattended
 
 
 def _progress(what: str):
@@ -224,10 +249,9 @@ def _progress(what: str):
 def _import(args: argparse.Namespace) -> int:
     from app.models.incident_transfer import check_rows, import_incidents, read_table
     from app.models.permissions import Permission, check_permission
-    from app.models.users import current_user
 
     path = _open_existing(args)
-    user = current_user()
+    user = _cli_user()
     check_permission(user, Permission.IMPORT_INCIDENTS)
     source = Path(args.file)
     plan = check_rows(read_table(source, _progress("read")), progress=_progress("checked"))
@@ -251,10 +275,9 @@ def _import(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from app.models.incident_transfer import export_incidents
-    from app.models.users import current_user
 
     _open_existing(args)
-    count = export_incidents(Path(args.out), args.start, args.end, by=current_user(),
+    count = export_incidents(Path(args.out), args.start, args.end, by=_cli_user(),
                              progress=_progress("written"), replace=args.replace)
     print(f"Wrote {count:,} incident{'s' if count != 1 else ''} to {args.out}.")
     return 0
@@ -327,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.models.db import DatabaseOpenError
     from app.models.incident_record import ExportError
     from app.models.permissions import RolePermissionError
+    from app.models.sign_in import SignInError
     from app.reports.pages import ReportError
 
     headless = {"export-pdf": _export_pdf, "report-pdf": _report_pdf,
@@ -349,6 +373,6 @@ def main(argv: list[str] | None = None) -> int:
         path, create_folder = _database_path(args)
         return run_gui(path, create_folder=create_folder)
     except (DatabaseOpenError, BackupError, ExportError, ReportError,
-            RolePermissionError) as exc:
+            RolePermissionError, SignInError) as exc:
         print(f"incident-desk: error: {exc}", file=sys.stderr)
         return 1
