@@ -184,6 +184,7 @@ class MainWindow(QMainWindow):
             lambda shown: shown and self.handover_panel.refresh())
 
         self._make_actions()
+        self._offer_what_the_role_may()
         self.filter_bar.filter_changed.connect(self.on_filter_changed)
         operations.changed.connect(self.on_incident_changed)
         self.model.modelReset.connect(self.on_model_reset)
@@ -320,6 +321,22 @@ class MainWindow(QMainWindow):
         self.live_refresh.timer.stop()  # closed: no more reading for a window not shown
         super().closeEvent(event)
 
+    def _offer_what_the_role_may(self) -> None:
+        """Actions the signed-in user's role may not take are neither shown nor reachable by
+        their shortcut (an assessor reads and exports masked reports, changes nothing); the
+        model refuses them all the same."""
+        user = self._operations.user
+        works = can(user, Permission.WORK_INCIDENTS)
+        for act, allowed in (
+                (self.new_action, works), (self.edit_action, works),
+                (self.prioritise_action, works), (self.escalate_action, works),
+                (self.update_action, works), (self.data.link_problem_action, works),
+                (self.data.satisfaction_action, works),
+                (self.transfer.import_action, can(user, Permission.IMPORT_INCIDENTS)),
+                (self.transfer.export_action, can(user, Permission.EXPORT_PERSONAL_DATA))):
+            act.setVisible(allowed)
+            act.setEnabled(allowed)
+
     # --- selection -------------------------------------------------------------------------
     @Slot()
     def bring_to_front(self) -> None:
@@ -380,7 +397,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def on_edit(self) -> None:
         incident_id = self.detail.incident_id
-        if incident_id is not None:
+        if incident_id is not None and self.edit_action.isEnabled():  # a double-click too
             self.open_form(incident_id)
 
     @Slot(object)

@@ -116,3 +116,37 @@ def test_a_dashboard_bar_opens_its_incidents_in_the_log(qtbot, open_window, advi
     assert bar.chip.isHidden()
     menu_action(window, "Reports", "Dashboard").trigger()
     assert window.data.dashboard is dashboard  # brought forward, not opened twice
+
+
+def test_an_assessor_is_offered_no_change_in_the_menus(qtbot, open_window, log_three, advisor):
+    from PySide6.QtCore import Qt
+
+    from app.models.permissions import Role
+    from app.models.users import ensure_user
+    from app.views.incident_form import IncidentForm
+
+    assessor = ensure_user("ada.assessor", "Ada Assessor", Role.ASSESSOR)
+    window = open_window(assessor)
+    menus = {top.text().replace("&", ""): [a.text().replace("&", "") for a in
+                                            top.menu().actions() if a.isVisible()]
+             for top in window.menuBar().actions()}
+    for hidden in ("New incident…", "Edit incident…", "Prioritise…", "Escalate…",
+                   "Record update…", "Link to problem…", "Record satisfaction…"):
+        assert hidden not in menus["Incident"]
+    assert "Import incidents…" not in menus["File"]
+    assert "Export incidents…" not in menus["File"]
+    assert {"Print…", "Export PDF…"} <= set(menus["File"])  # masked reports stay
+    assert "Post-incident review…" in menus["Incident"]  # read, not written
+    window.select_incident(log_three[0].id)
+    qtbot.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    index = window.model.index(window.model.row_of(log_three[0].id), 0)
+    qtbot.mouseDClick(window.table.viewport(), Qt.MouseButton.LeftButton,
+                      pos=window.table.visualRect(index).center())
+    assert not [w for w in window.findChildren(IncidentForm) if w.isVisible()]
+
+    window = open_window(advisor)  # the same menus offer an advisor their work
+    incident_menu = next(top.menu() for top in window.menuBar().actions()
+                         if top.text().replace("&", "") == "Incident")
+    assert "New incident…" in [a.text().replace("&", "") for a in incident_menu.actions()
+                               if a.isVisible()]
