@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import peewee
 import platformdirs
@@ -50,6 +53,79 @@ class DatabaseOpenError(Exception):
     def __init__(self, message: str, replaceable: bool = False):
         super().__init__(message)
         self.replaceable = replaceable
+
+
+# How long to wait for a PostgreSQL server before saying it cannot be reached.
+CONNECT_TIMEOUT_SECONDS = 10
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+)://")
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+@dataclass(frozen=True)
+class PostgresTarget:
+    """A PostgreSQL database named by a ``postgresql://user@host:port/dbname`` URL."""
+
+    dbname: str
+    user: str | None = None
+    host: str | None = None
+    port: int | None = None
+    options: dict[str, str] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        """The URL as the user can be shown it (it never holds a password)."""
+        user = f"{self.user}@" if self.user else ""
+        port = f":{self.port}" if self.port else ""
+        return f"postgresql://{user}{self.host or ''}{port}/{self.dbname}"
+
+    @property
+    def server(self) -> str:
+        return f"{self.host or 'localhost'}:{self.port or 5432}"
+
+
+def parse_target(target: Path | str) -> Path | PostgresTarget:
+    """What ``--db`` names: a SQLite file (a path or ``sqlite:///path``) or a PostgreSQL
+    database (``postgresql://user@host:port/dbname``).
+
+    Raises:
+        DatabaseOpenError: a URL of another scheme, a PostgreSQL URL without a database
+            name or with a password in it.
+    """
+    if isinstance(target, Path):
+        return target.expanduser().absolute()
+    match = _URL_SCHEME.match(target)
+    if match is None:
+        return Path(target).expanduser().absolute()
+    scheme = match.group(1).lower()
+    if scheme == "sqlite":
+        path = unquote(target[len(match.group(0)):])
+        if re.match(r"^/[A-Za-z]:[/\\]", path):  # sqlite:///C:/... on Windows
+            path = path[1:]
+        if not path:
+            raise DatabaseOpenError(f"{target} names no file: write sqlite:///path/to/file.")
+        return Path(path).expanduser().absolute()
+    if scheme not in POSTGRES_SCHEMES:
+        raise DatabaseOpenError(
+            f"{target} is not a database Incident Desk can open: give a file path, "
+            "sqlite:///path or postgresql://user@host:port/dbname.")
+    parts = urlsplit(target)
+    if parts.password is not None:
+        raise DatabaseOpenError(
+            "The database URL holds a password: leave it out and set PGPASSWORD instead "
+            "(a URL is seen in process lists and shell history).")
+    dbname = unquote(parts.path.lstrip("/"))
+    if not dbname:
+        raise DatabaseOpenError(
+            f"{target} names no database: write postgresql://user@host:port/dbname.")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise DatabaseOpenError(f"{target} has a port that is not a number.") from exc
+    options = dict(parse_qsl(parts.query))
+    if "password" in options:
+        raise DatabaseOpenError(
+            "The database URL holds a password: leave it out and set PGPASSWORD instead.")
+    return PostgresTarget(dbname=dbname, user=unquote(parts.username) if parts.username
+                          else None, host=parts.hostname, port=port, options=options)
 
 
 class BaseModel(peewee.Model):
@@ -123,7 +199,7 @@ def _inspect(path: Path) -> None:
     Done through a read-only connection, before any pragma is set, because setting the
     journal mode writes to the file: a foreign file must be left exactly as it was.
     """
-    from app.models.schema import MIGRATION_TABLE, known_migrations
+    from app.models.schema import MIGRATION_TABLE
 
     if not path.exists() or path.stat().st_size == 0:
         return
@@ -147,12 +223,19 @@ def _inspect(path: Path) -> None:
         raise DatabaseOpenError(
             f"{path} is a SQLite database of another application, not of Incident Desk. "
             "It has not been changed.", replaceable=True)
+    _refuse_newer(str(path), "file", applied)
+
+
+def _refuse_newer(name: str, what: str, applied: set[str]) -> None:
+    """Refuse a database with migrations this version does not know (a newer version's)."""
+    from app.models.schema import known_migrations
+
     unknown = sorted(applied - set(known_migrations()))
     if unknown:
         raise DatabaseOpenError(
-            f"{path} was made by a newer version of Incident Desk (it has schema changes "
+            f"{name} was made by a newer version of Incident Desk (it has schema changes "
             f"this version does not know: {', '.join(unknown)}). Install the newer version "
-            "to open it; the file has not been changed."
+            f"to open it; the {what} has not been changed."
         )
 
 
@@ -162,9 +245,12 @@ def pending_upgrades(path: Path | str) -> list[str]:
     those)."""
     from app.models.schema import MIGRATION_TABLE, known_migrations
 
-    path = Path(path).expanduser().absolute()
-    if not path.is_file() or path.stat().st_size == 0:
+    try:
+        path = parse_target(path)
+    except DatabaseOpenError:  # opening says why
         return []
+    if isinstance(path, PostgresTarget) or not path.is_file() or path.stat().st_size == 0:
+        return []  # PostgreSQL: upgraded on opening, no backup is offered first
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
@@ -177,18 +263,33 @@ def pending_upgrades(path: Path | str) -> list[str]:
     return [name for name in known if name not in applied]
 
 
-def open_database(path: Path | str, create_folder: bool = False) -> peewee.SqliteDatabase:
-    """Open (creating or upgrading as needed) the database at ``path`` and bind the models.
+def open_database(target: Path | str, create_folder: bool = False) -> peewee.Database:
+    """Open (creating or upgrading as needed) the database ``target`` names and bind the
+    models: a SQLite file (a path or ``sqlite:///path``) or a PostgreSQL database
+    (``postgresql://user@host:port/dbname``, its password in ``PGPASSWORD``).
 
     Raises:
         DatabaseOpenError: the file is not ours, is damaged, is from a newer version, or
-            cannot be written, or the installation lacks its migration scripts; a refused
-            file is left as it was.
+            cannot be written; the URL is of another kind; the server cannot be reached or
+            refuses the password; or the installation lacks its migration scripts. A
+            refused file or database is left as it was.
     """
     from app.models.schema import migrations_folder, upgrade
 
-    path = Path(path).expanduser().absolute()
+    parsed = parse_target(target)
     migrations_folder()  # an incomplete installation says so before a file or folder is made
+    if isinstance(parsed, PostgresTarget):
+        db = _open_postgres(parsed)
+    else:
+        db = _open_sqlite(parsed, create_folder, upgrade)
+    database.initialize(db)
+    from app.models.escalation import backfill_escalation_due
+
+    backfill_escalation_due()  # once, after the upgrade to schema 8
+    return db
+
+
+def _open_sqlite(path: Path, create_folder: bool, upgrade) -> peewee.SqliteDatabase:
     check_database_file(path, create_folder=create_folder)
     _inspect(path)
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS)
@@ -200,11 +301,74 @@ def open_database(path: Path | str, create_folder: bool = False) -> peewee.Sqlit
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:
         db.close()
         raise DatabaseOpenError(f"Cannot open {path}: {exc}.", replaceable=True) from exc
-    database.initialize(db)
-    from app.models.escalation import backfill_escalation_due
-
-    backfill_escalation_due()  # once, after the upgrade to schema 8
     return db
+
+
+def _open_postgres(target: PostgresTarget) -> peewee.PostgresqlDatabase:
+    """Connect, refuse a database that is not ours or is newer, and upgrade it."""
+    from app.models.schema import upgrade
+
+    params: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                                 "application_name": APP_NAME, **target.options}
+    params.update(user=target.user, host=target.host, port=target.port)
+    # TODO(issue 7, keyring step): take the password from the keyring (asked for once and
+    # stored there through app.models.secrets), PGPASSWORD only when it is set.
+    params["password"] = os.environ.get("PGPASSWORD")
+    params = {key: value for key, value in params.items() if value is not None}
+    db = peewee.PostgresqlDatabase(target.dbname, prefer_psycopg3=True, **params)
+    try:
+        db.connect()
+    except peewee.DatabaseError as exc:
+        raise DatabaseOpenError(_connection_problem(target, exc)) from exc
+    try:
+        _inspect_postgres(db, target)
+        upgrade(db)
+    except DatabaseOpenError:
+        db.close()
+        raise
+    except peewee.DatabaseError as exc:
+        db.close()
+        raise DatabaseOpenError(f"Cannot open {target}: {exc}.") from exc
+    return db
+
+
+def _connection_problem(target: PostgresTarget, exc: Exception) -> str:
+    """Why a connection to ``target`` failed, in words a user can act on."""
+    cause = exc.__cause__ or exc.__context__ or exc
+    text = str(cause).strip()
+    first_line = text.splitlines()[0] if text else type(cause).__name__
+    reason = first_line.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    user = target.user or "(default)"
+    if getattr(cause, "sqlstate", None) == "28P01" or "password authentication failed" in text:
+        return (f"The PostgreSQL server at {target.server} refused the password of the user "
+                f"{user}. Check the password (PGPASSWORD).")
+    if "no password supplied" in text:
+        return (f"The PostgreSQL server at {target.server} asks for a password for the user "
+                f"{user} and none was given: set PGPASSWORD.")
+    if f'database "{target.dbname}" does not exist' in text:
+        return (f"There is no database {target.dbname} on the PostgreSQL server at "
+                f"{target.server}: its administrator creates it (Incident Desk then makes "
+                "its tables).")
+    if f'role "{user}" does not exist' in text:
+        return f"The PostgreSQL server at {target.server} has no user {user}."
+    return (f"Cannot reach the PostgreSQL server at {target.server} ({reason}). Check that "
+            "it is running and that this workstation may connect to it.")
+
+
+def _inspect_postgres(db: peewee.PostgresqlDatabase, target: PostgresTarget) -> None:
+    """Refuse, before any change, a database of another application or a newer version."""
+    from app.models.schema import MIGRATION_TABLE
+
+    tables = set(db.get_tables())
+    if MIGRATION_TABLE not in tables:
+        if tables:
+            names = ", ".join(sorted(tables)[:3]) + (", ..." if len(tables) > 3 else "")
+            raise DatabaseOpenError(
+                f"{target} holds tables of another application ({names}), not of Incident "
+                "Desk. It has not been changed.")
+        return
+    applied = {row[0] for row in db.execute_sql(f"SELECT name FROM {MIGRATION_TABLE}")}
+    _refuse_newer(str(target), "database", applied)
 
 
 def close_database() -> None:
