@@ -6,7 +6,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import peewee
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QSettings,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Slot,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +65,7 @@ from app.views.live_refresh import LiveRefresh, kept_as_left
 from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
+from app.views.report_runner import ReportJob
 from app.views.service_levels_dialog import ServiceLevelsDialog
 from app.views.theme import note_html, set_note
 from app.views.transfer_actions import TransferActions
@@ -195,6 +204,7 @@ class MainWindow(QMainWindow):
         self.clock_timer.setInterval(CLOCK_TICK_MS)
         self.clock_timer.timeout.connect(self.on_clock_tick)
         self.clock_timer.start()
+        self.backup_job: ReportJob | None = None  # the daily backup, while it runs
         self.live_refresh = LiveRefresh(parent=self)  # saves made at other workstations
         self.live_refresh.changed.connect(self.on_live_change)
         self.update_banner()
@@ -609,16 +619,37 @@ class MainWindow(QMainWindow):
         self.on_backup_due()
 
     @Slot()
-    def on_backup_due(self) -> None:
-        try:
-            written, _removed = automatic_backup(self._database_path, keep_days())
-        except BackupError as exc:
-            self._dialogs.notify(self.tr("Automatic backup failed"), str(exc))
-            self.statusBar().showMessage(self.tr("Automatic backup failed: ") + str(exc))
-            return
+    def on_backup_due(self) -> ReportJob | None:
+        """Take today's backup if it is missing, on a worker thread: copying a large
+        database takes a while (33 s at 3 GB), and the window stays in use meanwhile (the
+        online backup copies a consistent state while others write). None while one runs."""
+        if self.backup_job is not None:
+            return None
+        path, days = self._database_path, keep_days()
+        job = self.backup_job = ReportJob(self.tr("Automatic backup"), self)
+        job.finished.connect(self._on_backed_up)
+        job.failed.connect(self._on_backup_failed)
+        QThreadPool.globalInstance().start(lambda: job.run(
+            lambda _progress, _cancelled: automatic_backup(path, days), (BackupError,)))
+        return job
+
+    def _backup_over(self) -> None:
+        self.backup_job.deleteLater()
+        self.backup_job = None
+
+    @Slot(object)
+    def _on_backed_up(self, outcome: tuple) -> None:
+        self._backup_over()
+        written, _removed = outcome
         if written is not None:
             self.statusBar().showMessage(
                 self.tr("Backed up to {path}").format(path=written), 10_000)
+
+    @Slot(str)
+    def _on_backup_failed(self, message: str) -> None:
+        self._backup_over()
+        self._dialogs.notify(self.tr("Automatic backup failed"), message)
+        self.statusBar().showMessage(self.tr("Automatic backup failed: ") + message)
 
     @Slot()
     def on_refresh(self) -> None:

@@ -714,19 +714,28 @@ def test_a_notification_names_my_incident_as_it_becomes_at_risk(qtbot, db, open_
     assert dialogs.kinds().count("notify") == 1
 
 
-def test_automatic_backup_at_start_then_daily(qtbot, open_window, db_path):
+def test_automatic_backup_at_start_then_daily(qtbot, open_window, db_path, log_three):
     window = open_window()
-    window.start_automatic_backups()
+    window.start_automatic_backups()  # on a worker thread: the window stays in use
+    job = window.backup_job
+    assert job is not None and window.on_backup_due() is None  # one at a time
+    window.select_incident(log_three[1].id)
+    assert window.detail.title.text() == log_three[1].reference
+    with qtbot.waitSignal(job.finished, timeout=20_000):
+        pass
     [(_, backup)] = automatic_backups(db_path)
     assert window.statusBar().currentMessage() == f"Backed up to {backup}"
-    assert window.backup_timer.isActive()
-    window.on_backup_due()  # an hour later, the same day: nothing more
+    assert window.backup_timer.isActive() and window.backup_job is None
+    job = window.on_backup_due()  # an hour later, the same day: nothing more
+    with qtbot.waitSignal(job.finished, timeout=20_000):
+        pass
     assert len(automatic_backups(db_path)) == 1
 
 
 def test_a_failed_automatic_backup_is_reported(qtbot, open_window, db_path, dialogs):
     backup_folder(db_path).write_text("a file where the backups folder should be")
     window = open_window()
-    window.on_backup_due()
+    with qtbot.waitSignal(window.on_backup_due().failed, timeout=20_000):
+        pass
     assert "notify" in dialogs.kinds()
     assert window.statusBar().currentMessage().startswith("Automatic backup failed: ")
