@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
         self.table.setSortingEnabled(True)
+        self._pane_fills = 0  # times the pane was read for a row made current (select_incident)
         self.table.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
         self.table.doubleClicked.connect(self.on_edit)
 
@@ -360,6 +361,7 @@ class MainWindow(QMainWindow):
     def select_incident(self, incident_id: int) -> None:
         """Select ``incident_id`` in the log if it is shown; show it in the pane either way."""
         row = self.model.row_of(incident_id)
+        filled = self._pane_fills
         if row is not None:
             index = self.model.index(row, 0)
             self.table.selectionModel().setCurrentIndex(
@@ -368,7 +370,8 @@ class MainWindow(QMainWindow):
             self.table.scrollTo(index)
         else:
             self.table.selectionModel().clearSelection()
-        self.detail.show_incident(incident_id)
+        if self._pane_fills == filled or self.detail.incident_id != incident_id:
+            self.detail.show_incident(incident_id)  # not read already as the row became current
 
     def selected_references(self) -> list[str]:
         """The references of the incidents chosen in the log, in its order; the incident
@@ -390,6 +393,7 @@ class MainWindow(QMainWindow):
         incident_id = self.model.incident_id(current.row()) if current.isValid() else None
         if incident_id is not None:
             self.detail.show_incident(incident_id)
+            self._pane_fills += 1
             if self.matrix_dialog is not None and self.matrix_dialog.isVisible():
                 self.matrix_dialog.show_incident(incident_id)
 

@@ -739,3 +739,16 @@ def test_a_failed_automatic_backup_is_reported(qtbot, open_window, db_path, dial
         pass
     assert "notify" in dialogs.kinds()
     assert window.statusBar().currentMessage().startswith("Automatic backup failed: ")
+
+
+def test_selecting_an_incident_reads_the_pane_once(qtbot, open_window, log_three, monkeypatch):
+    window = open_window()
+    shown = []
+    original = window.detail.show_incident
+    monkeypatch.setattr(window.detail, "show_incident",
+                        lambda incident_id: shown.append(incident_id) or original(incident_id))
+    window.select_incident(log_three[0].id)
+    assert shown == [log_three[0].id]
+    window.select_incident(log_three[0].id)  # already current: read again, once
+    assert shown == [log_three[0].id] * 2
+    assert window.detail.title.text() == log_three[0].reference
