@@ -26,19 +26,34 @@ NO_UPDATE = """CREATE TRIGGER history_no_update BEFORE UPDATE ON history
     BEGIN
         SELECT RAISE(ABORT, 'history is append-only: only an erasure may replace a value');
     END"""
+# The same rule on PostgreSQL (its "IS" is spelt "IS NOT DISTINCT FROM"); history_refuse()
+# is migration 0001's.
+POSTGRES_NO_UPDATE = """CREATE TRIGGER history_no_update BEFORE UPDATE ON history FOR EACH ROW
+    WHEN (NOT (NEW.id = OLD.id AND NEW.incident_id = OLD.incident_id AND NEW.at = OLD.at
+               AND NEW.user_id = OLD.user_id AND NEW.action = OLD.action
+               AND NEW.field IS NOT DISTINCT FROM OLD.field AND NEW.hash = OLD.hash
+               AND (OLD.old_digest IS NULL
+                    OR NEW.old_digest IS NOT DISTINCT FROM OLD.old_digest)
+               AND (OLD.new_digest IS NULL
+                    OR NEW.new_digest IS NOT DISTINCT FROM OLD.new_digest)
+               AND (NEW.old_value IS NOT DISTINCT FROM OLD.old_value
+                    OR (OLD.old_digest IS NULL AND NEW.old_digest IS NOT NULL))
+               AND (NEW.new_value IS NOT DISTINCT FROM OLD.new_value
+                    OR (OLD.new_digest IS NULL AND NEW.new_digest IS NOT NULL))))
+    EXECUTE FUNCTION history_refuse(
+        'history is append-only: only an erasure may replace a value')"""
 
 
 def up(migrator, db):
     sqlite = isinstance(db, pw.SqliteDatabase)
-    db.execute_sql("ALTER TABLE incident ADD COLUMN anonymised_at DATETIME")
+    datetime_type = "DATETIME" if sqlite else "TIMESTAMP"
+    db.execute_sql(f"ALTER TABLE incident ADD COLUMN anonymised_at {datetime_type}")
     db.execute_sql("CREATE INDEX incident_retention ON incident (closed_at) "
                    "WHERE anonymised_at IS NULL")
     db.execute_sql("ALTER TABLE history ADD COLUMN old_digest VARCHAR(64)")
     db.execute_sql("ALTER TABLE history ADD COLUMN new_digest VARCHAR(64)")
-    if sqlite:
-        db.execute_sql("DROP TRIGGER history_no_update")
+    db.execute_sql("DROP TRIGGER history_no_update" + ("" if sqlite else " ON history"))
     last_id, last_hash = rechain(db)
     db.execute_sql(f"UPDATE history_chain SET last_id = {db.param}, last_hash = {db.param} "
                    "WHERE id = 1", (last_id, last_hash))
-    if sqlite:
-        db.execute_sql(NO_UPDATE)
+    db.execute_sql(NO_UPDATE if sqlite else POSTGRES_NO_UPDATE)

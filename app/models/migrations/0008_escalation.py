@@ -111,7 +111,8 @@ def up(migrator, db):
     # Plain ALTER TABLE (see 0002): the migrator would rebuild the table on SQLite.
     db.execute_sql("ALTER TABLE incident ADD COLUMN escalation_level SMALLINT NOT NULL "
                    "DEFAULT 1")
-    db.execute_sql("ALTER TABLE incident ADD COLUMN escalation_due_at DATETIME")
+    datetime_type = "DATETIME" if isinstance(db, pw.SqliteDatabase) else "TIMESTAMP"
+    db.execute_sql(f"ALTER TABLE incident ADD COLUMN escalation_due_at {datetime_type}")
     db.execute_sql("CREATE INDEX incident_escalation_due_at ON incident (escalation_due_at)")
     position = 0
     for code, name, rank in LEVELS:
@@ -124,4 +125,8 @@ def up(migrator, db):
     for position, (priority, breach, share, target, method) in enumerate(RULES):
         EscalationRule.create(position=position, priority=priority, breach=breach,
                               share_percent=share, target=target, method=method)
-    Setting.insert(key=BACKFILL_SETTING, value="pending").on_conflict_replace().execute()
+    insert = Setting.insert(key=BACKFILL_SETTING, value="pending")
+    if isinstance(db, pw.SqliteDatabase):
+        insert.on_conflict_replace().execute()
+    else:  # PostgreSQL has no REPLACE; an upsert says the same
+        insert.on_conflict(conflict_target=[Setting.key], preserve=[Setting.value]).execute()

@@ -1,0 +1,155 @@
+"""The application on a real PostgreSQL server: migrations, logging and updating, the
+append-only history, references under concurrent logging.
+
+Runs when ``INCIDENT_DESK_PG=1``: the server is started through ``scripts/pg_server.py``
+and, if it cannot start, every test here fails. Without the variable the module is not
+run, and the test summary says so in one line.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import threading
+import uuid
+from pathlib import Path
+
+import peewee
+import pytest
+
+if os.environ.get("INCIDENT_DESK_PG") != "1":
+    pytest.skip("PostgreSQL tests not run: set INCIDENT_DESK_PG=1 to run them against "
+                "scripts/pg_server.py", allow_module_level=True)
+
+import psycopg
+
+from app.models.db import DatabaseOpenError, close_database, database, open_database
+from app.models.entities import History, Incident
+from app.models.incidents import create_incident, draft_from_incident, update_incident
+from app.models.schema import applied_migrations, known_migrations
+from app.models.users import ensure_user
+from tests.conftest import NOW, make_draft
+
+pytestmark = pytest.mark.postgres
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "pg_server.py"
+
+
+def _load_server_script():
+    spec = importlib.util.spec_from_file_location("pg_server", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The throwaway server, started (or found running); a failure to start fails."""
+    server = _load_server_script()
+    try:
+        server.start()
+    except server.ServerError as exc:
+        pytest.fail(f"INCIDENT_DESK_PG=1 but the PostgreSQL server did not start: {exc}")
+    return server
+
+
+@pytest.fixture
+def pg_url(pg_server, monkeypatch):
+    """A new, empty database on the test server (dropped afterwards); its URL."""
+    monkeypatch.setenv("PGPASSWORD", pg_server.PASSWORD)
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    admin = dict(host=pg_server.HOST, port=pg_server.PORT, user=pg_server.ROLE,
+                 password=pg_server.PASSWORD, dbname=pg_server.DATABASE, autocommit=True)
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    yield f"postgresql://{pg_server.ROLE}@{pg_server.HOST}:{pg_server.PORT}/{name}"
+    close_database()
+    with psycopg.connect(**admin) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_db(pg_url):
+    return open_database(pg_url)
+
+
+def test_migrations_run_on_an_empty_database(pg_url):
+    db = open_database(pg_url)
+    assert isinstance(db, peewee.PostgresqlDatabase)
+    assert applied_migrations(db) == known_migrations()
+    assert {"incident", "history", "history_chain", "user"} <= set(db.get_tables())
+    close_database()
+    assert applied_migrations(open_database(pg_url)) == known_migrations()  # opens again
+
+
+def test_a_newer_database_is_refused(pg_db, pg_url):
+    pg_db.execute_sql("INSERT INTO schema_migration (name, applied) "
+                      "VALUES ('9999_from_the_future', now())")
+    close_database()
+    with pytest.raises(DatabaseOpenError, match=r"newer version.*9999_from_the_future"):
+        open_database(pg_url)
+
+
+def test_a_wrong_password_is_named(pg_url, monkeypatch):
+    monkeypatch.setenv("PGPASSWORD", "not the password")
+    with pytest.raises(DatabaseOpenError, match="refused the password of the user"):
+        open_database(pg_url)
+
+
+def test_an_incident_is_created_and_updated_with_its_history(pg_db):
+    advisor = ensure_user("sam.advisor", "Sam Advisor")
+    incident = create_incident(make_draft(), advisor, NOW)
+    assert incident.reference.startswith("INC-")
+    draft = draft_from_incident(incident)
+    draft.summary = "Billing system down for two teams"
+    change = update_incident(incident.id, draft, advisor, incident.version, NOW)
+    assert change.fields == ("summary",)
+    stored = Incident.get_by_id(incident.id)
+    assert stored.summary == "Billing system down for two teams"
+    assert stored.version == 2
+    assert stored.received_at == make_draft().received_at  # UTC in, UTC out
+    rows = list(History.select().where(History.incident == incident.id).order_by(History.id))
+    assert rows[0].action == "created"
+    assert (rows[-1].field, rows[-1].old_value, rows[-1].new_value) == (
+        "summary", "Billing system not loading for the whole team",
+        "Billing system down for two teams")
+
+
+def test_the_database_refuses_to_change_or_remove_history(pg_db):
+    advisor = ensure_user("sam.advisor", "Sam Advisor")
+    create_incident(make_draft(), advisor, NOW)
+    with pytest.raises(peewee.IntegrityError, match="append-only"), database.atomic():
+        pg_db.execute_sql("UPDATE history SET action = 'forged'")
+    with pytest.raises(peewee.IntegrityError, match="append-only"), database.atomic():
+        pg_db.execute_sql("DELETE FROM history")
+    with pytest.raises(peewee.IntegrityError, match="append-only"), database.atomic():
+        pg_db.execute_sql("TRUNCATE history CASCADE")
+    assert History.select().where(History.action == "forged").count() == 0
+
+
+def test_references_stay_unique_with_two_connections_logging_at_once(pg_db):
+    advisor = ensure_user("sam.advisor", "Sam Advisor")
+    per_thread = 10
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def log_some():
+        # peewee gives each thread its own connection
+        try:
+            start.wait(timeout=10)
+            for _ in range(per_thread):
+                create_incident(make_draft(), advisor, NOW)
+        except BaseException as exc:  # reported below, not lost in the thread
+            failures.append(exc)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=log_some) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    references = [i.reference for i in Incident.select(Incident.reference)]
+    assert len(references) == 2 * per_thread
+    assert len(set(references)) == len(references)
