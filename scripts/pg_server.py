@@ -65,7 +65,8 @@ def _data() -> Path:
     return BASE / "data"
 
 
-def _running() -> bool:
+def running() -> bool:
+    """Whether the server runs."""
     if not (_data() / "PG_VERSION").exists():
         return False
     return _as_server_user([str(_bin_dir() / "pg_ctl"), "status", "-D",
@@ -107,7 +108,7 @@ def start() -> str:
     """Make and start the server if need be, make the role and database; return the URL."""
     if not (_data() / "PG_VERSION").exists():
         _init()
-    if not _running():
+    if not running():
         # listen_addresses: 127.0.0.1 only; no Unix socket (nothing outside the data folder)
         options = f"-c listen_addresses={HOST} -p {PORT} -c unix_socket_directories=''"
         result = _as_server_user([
@@ -126,7 +127,7 @@ def start() -> str:
 
 def stop() -> None:
     """Stop the server if it runs; its files stay."""
-    if _running():
+    if running():
         result = _as_server_user([str(_bin_dir() / "pg_ctl"), "stop", "-w", "-m", "fast",
                                   "-D", str(_data())])
         if result.returncode != 0:

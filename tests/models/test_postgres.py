@@ -44,13 +44,17 @@ def _load_server_script():
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """The throwaway server, started (or found running); a failure to start fails."""
+    """The throwaway server, started (or found running, and then left running); a failure
+    to start fails."""
     server = _load_server_script()
     try:
+        was_running = server.running()
         server.start()
     except server.ServerError as exc:
         pytest.fail(f"INCIDENT_DESK_PG=1 but the PostgreSQL server did not start: {exc}")
-    return server
+    yield server
+    if not was_running:
+        server.stop()
 
 
 @pytest.fixture
@@ -96,6 +100,28 @@ def test_a_wrong_password_is_named(pg_url, monkeypatch):
         open_database(pg_url)
 
 
+def test_an_unreachable_server_is_named(pg_server, monkeypatch):
+    monkeypatch.setenv("PGPASSWORD", pg_server.PASSWORD)
+    with pytest.raises(DatabaseOpenError,
+                       match=r"Cannot reach the PostgreSQL server at 127\.0\.0\.1:1 "):
+        open_database("postgresql://incident_desk@127.0.0.1:1/incident_desk")
+
+
+def test_a_url_of_another_kind_is_refused():
+    with pytest.raises(DatabaseOpenError, match="not a database Incident Desk can open"):
+        open_database("mysql://incident_desk@127.0.0.1/incident_desk")
+
+
+def test_a_sqlite_url_opens_the_file(tmp_path):
+    path = tmp_path / "desk.sqlite"
+    db = open_database(f"sqlite:///{path}")
+    try:
+        assert isinstance(db, peewee.SqliteDatabase)
+        assert path.is_file()
+    finally:
+        close_database()
+
+
 def test_an_incident_is_created_and_updated_with_its_history(pg_db):
     advisor = ensure_user("sam.advisor", "Sam Advisor")
     incident = create_incident(make_draft(), advisor, NOW)
@@ -125,6 +151,25 @@ def test_the_database_refuses_to_change_or_remove_history(pg_db):
     with pytest.raises(peewee.IntegrityError, match="append-only"), database.atomic():
         pg_db.execute_sql("TRUNCATE history CASCADE")
     assert History.select().where(History.action == "forged").count() == 0
+
+
+def test_history_lets_a_value_be_erased_once_with_its_digest(pg_db):
+    advisor = ensure_user("sam.advisor", "Sam Advisor")
+    incident = create_incident(make_draft(), advisor, NOW)
+    row = History.get(History.incident == incident.id, History.action == "created")
+    pg_db.execute_sql("UPDATE history SET new_value = NULL, new_digest = %s WHERE id = %s",
+                      ("0" * 64, row.id))
+    with pytest.raises(peewee.IntegrityError, match="only an erasure"), database.atomic():
+        pg_db.execute_sql("UPDATE history SET new_value = 'back' WHERE id = %s", (row.id,))
+    assert History.get_by_id(row.id).new_value is None
+
+
+def test_the_search_column_finds_an_incident_by_word_prefix(pg_db):
+    advisor = ensure_user("sam.advisor", "Sam Advisor")
+    incident = create_incident(make_draft(), advisor, NOW)
+    found = pg_db.execute_sql("SELECT id FROM incident WHERE search_vector @@ "
+                              "to_tsquery('simple', 'olivi:* & billing:*')").fetchall()
+    assert found == [(incident.id,)]
 
 
 def test_references_stay_unique_with_two_connections_logging_at_once(pg_db):
