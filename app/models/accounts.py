@@ -12,6 +12,7 @@ from datetime import datetime
 
 import peewee as pw
 from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.models.clock import now_utc
 from app.models.db import database
@@ -201,6 +202,27 @@ def set_password(user_id: int, password: str, repeated: str, by: User,
         user.save()
         _log(by, now or now_utc(), f"Password of {user.display_name} ({user.username}) "
                                    f"{'reset' if had else 'set'}.")
+
+
+def change_own_password(user: User, current: str, password: str, repeated: str,
+                        now: datetime | None = None) -> None:
+    """``user`` changes their own password; the current one must be given first, when they
+    have one (someone at an unlocked workstation cannot change it for them).
+
+    Raises:
+        FieldProblemsError: fields ``current`` (not the current password), ``password``
+            (the rule) or ``repeated`` (no match); nothing is changed.
+    """
+    stored = User.get_by_id(user.id).password_hash
+    problems = password_problems(password, repeated)
+    if stored:
+        try:
+            hasher.verify(stored, current)
+        except (VerificationError, InvalidHashError):
+            problems = {"current": "That is not your current password.", **problems}
+    if problems:
+        raise FieldProblemsError(problems)
+    set_password(user.id, password, repeated, user, now)
 
 
 def set_passwords_required(required: bool, by: User, now: datetime | None = None) -> None:

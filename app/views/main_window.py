@@ -63,6 +63,7 @@ from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
 from app.views.live_refresh import LiveRefresh, kept_as_left
 from app.views.operations import IncidentOperations
+from app.views.password_dialog import ChangePasswordDialog
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
 from app.views.report_runner import ReportJob
@@ -262,6 +263,9 @@ class MainWindow(QMainWindow):
         self.users_action = action(self.tr("&Users…"), None, self.open_users,
                                    self.tr("Who may sign in, their roles and passwords"))
         self.users_action.setVisible(can(self._operations.user, Permission.MANAGE_USERS))
+        self.password_action = action(self.tr("Change my pass&word…"), None,
+                                      self.open_password,
+                                      self.tr("Set or change the password you sign in with"))
         self.sign_out_action = action(self.tr("Sign &out…"), None, self.on_sign_out,
                                       self.tr("Forget this computer's remembered sign-in "
                                               "and close"))
@@ -272,7 +276,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
-        file_menu.addActions([self.sign_out_action, self.quit_action])
+        file_menu.addActions([self.password_action, self.sign_out_action, self.quit_action])
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))
         incident_menu.addActions([self.new_action, self.edit_action, self.prioritise_action,
                                   self.escalate_action, self.update_action])
@@ -522,6 +526,12 @@ class MainWindow(QMainWindow):
         self.users_dialog = UsersDialog(self._operations.user, self._dialogs, self)
         self.users_dialog.open()
         return self.users_dialog
+
+    @Slot()
+    def open_password(self) -> ChangePasswordDialog:
+        self.password_dialog = ChangePasswordDialog(self._operations.user, self._dialogs, self)
+        self.password_dialog.open()
+        return self.password_dialog
 
     @Slot()
     def on_sign_out(self) -> None:

@@ -16,10 +16,13 @@ from app.views.escalation_dialog import EscalationMatrixDialog
 from app.views.incident_form import IncidentForm
 from app.views.operations import IncidentOperations
 from app.views.organisation_editor import OrganisationDialog
+from app.views.password_dialog import ChangePasswordDialog
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import EvidencePackDialog, ExportOptionsDialog, PeriodDialog
 from app.views.service_levels_dialog import ServiceLevelsDialog
+from app.views.sign_in_dialog import SignInDialog
 from app.views.teams_dialog import TeamsDialog
+from app.views.users_dialog import UsersDialog
 from app.views.welcome_dialog import WelcomeDialog
 from tests.conftest import make_draft
 
@@ -49,6 +52,9 @@ DIALOGS = {
     "organisation": lambda c: OrganisationDialog(c.leader, c.dialogs),
     "welcome": lambda c: WelcomeDialog(c.leader, c.dialogs),
     "about": lambda c: AboutDialog(c.db_path),
+    "change my password": lambda c: ChangePasswordDialog(c.leader, c.dialogs),
+    "users": lambda c: UsersDialog(c.leader, c.dialogs),
+    "sign in": lambda c: SignInDialog(str(c.db_path), c.dialogs),
 }
 
 

@@ -155,3 +155,43 @@ def test_without_a_keyring_remember_me_is_off_and_says_why(qtbot, admin, dialogs
         qtbot.keyClicks(dialog.password, GOOD)
         qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
         assert dialog.user == admin
+
+
+def test_a_user_changes_their_own_password_giving_the_current_one_first(
+        qtbot, open_window, advisor, dialogs):
+    from app.models.sign_in import SignInError, sign_in
+    from app.views.password_dialog import ChangePasswordDialog
+    from tests.views.helpers import click
+    from tests.views.test_data_actions import menu_action
+
+    window = open_window(advisor)
+    menu_action(window, "File", "Change my password…").trigger()
+    dialog = window.password_dialog
+    assert isinstance(dialog, ChangePasswordDialog) and dialog.isVisible()
+    assert not dialog.has_password  # none yet: no current password asked
+    qtbot.keyClicks(dialog.password, "short")
+    qtbot.keyClicks(dialog.repeated, "short")
+    click(qtbot, dialog.ok_button)
+    assert dialog.errors.labels["password"].text().startswith("The password is too short")
+    assert dialog.isVisible() and not User.get_by_id(advisor.id).password_hash
+    qtbot.keyClicks(dialog.password, "first long secret")
+    qtbot.keyClicks(dialog.repeated, "first long secret")
+    click(qtbot, dialog.ok_button)
+    assert dialogs.calls[-1] == ("inform", "Change my password", "Your password is changed.")
+    assert sign_in("sam.advisor", "first long secret").id == advisor.id
+
+    dialog = window.open_password()  # now the current one comes first
+    assert dialog.has_password and dialog.current.isVisibleTo(dialog)
+    qtbot.keyClicks(dialog.current, "not it at all")
+    qtbot.keyClicks(dialog.password, "second long secret")
+    qtbot.keyClicks(dialog.repeated, "second long secret")
+    click(qtbot, dialog.ok_button)
+    assert dialog.errors.labels["current"].text() == "That is not your current password."
+    with pytest.raises(SignInError):
+        sign_in("sam.advisor", "second long secret")
+    qtbot.keyClicks(dialog.current, "first long secret")
+    qtbot.keyClicks(dialog.password, "second long secret")
+    qtbot.keyClicks(dialog.repeated, "second long secret")
+    click(qtbot, dialog.ok_button)
+    assert not dialog.isVisible()
+    assert sign_in("sam.advisor", "second long secret").id == advisor.id
