@@ -231,3 +231,19 @@ def test_at_start_the_computers_user_unless_passwords_are_required(admin, memory
     assert start_user(PLACE) is None  # the dialog asks
     remember(admin, PLACE)
     assert start_user(PLACE) == admin
+
+
+def test_changing_ones_own_password_needs_the_current_one(advisor):
+    from app.models.accounts import change_own_password
+    from app.models.text_rules import FieldProblemsError
+
+    change_own_password(advisor, "", "a first long one", "a first long one")  # none yet
+    with pytest.raises(FieldProblemsError) as refused:
+        change_own_password(advisor, "a wrong guess", "a second long one", "a second long one")
+    assert refused.value.problems == {"current": "That is not your current password."}
+    with pytest.raises(FieldProblemsError) as refused:
+        change_own_password(advisor, "a first long one", "short", "short")
+    assert set(refused.value.problems) == {"password"}
+    assert sign_in("sam.advisor", "a first long one").id == advisor.id  # unchanged so far
+    change_own_password(advisor, "a first long one", "a second long one", "a second long one")
+    assert sign_in("sam.advisor", "a second long one").id == advisor.id
