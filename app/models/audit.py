@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.models.clock import format_local
+from app.models.dialect import locked
 from app.models.entities import Category, History, HistoryChain, Incident, User
 from app.models.history_chain import ANONYMISED, row_hash
 from app.models.lifecycle import Status
@@ -34,7 +35,8 @@ def record(incident: Incident, by: User, at: datetime, action: str, field: str |
     """Append one history row, linked into the hash chain; call inside the transaction
     that makes the change."""
     old_text, new_text = _stored_text(field or "", old), _stored_text(field or "", new)
-    head = HistoryChain.get_by_id(1)
+    # Locked on PostgreSQL: two concurrent writers must not both extend the same head.
+    head = locked(HistoryChain.select().where(HistoryChain.id == 1)).get()
     row_id = head.last_id + 1
     digest = row_hash(head.last_hash, row_id, incident.id, History.at.db_value(at), by.id,
                       action, field, old_text, new_text)

@@ -23,6 +23,7 @@ from app.models.db import (
     database,
     open_database,
 )
+from app.models.dialect import put_setting
 from app.models.entities import ConfigChange, Setting, User
 from app.models.permissions import Permission, Role, check_permission
 from app.models.service_levels import ConfigEntry, config_history
@@ -357,7 +358,7 @@ def set_keep_days(days: int, by: User, now: datetime | None = None) -> str | Non
         before = keep_days()
         if before == days:
             return None
-        Setting.insert(key=KEEP_DAYS_SETTING, value=str(days)).on_conflict_replace().execute()
+        put_setting(KEEP_DAYS_SETTING, str(days))
         summary = f"Keep backups: {before} days -> {days} days"
         ConfigChange.create(at=now or now_utc(), user=by, area=BACKUPS_AREA, summary=summary)
     return summary

@@ -23,6 +23,7 @@ from email.utils import format_datetime, make_msgid
 
 from app.models.clock import now_utc, to_local
 from app.models.db import database
+from app.models.dialect import put_setting
 from app.models.entities import ConfigChange, Setting, User
 from app.models.permissions import Permission, check_permission
 from app.models.secrets import (
@@ -263,8 +264,7 @@ def save_mail_settings(settings: MailSettings, by: User, password: str | None = 
         old = load_mail_settings()
         changes = describe_mail_changes(old, settings)
         for name, key in KEYS.items():
-            Setting.insert(key=key, value=str(getattr(settings, name))) \
-                .on_conflict_replace().execute()
+            put_setting(key, str(getattr(settings, name)))
         _record(by, now, changes)
     if old is not None and password_name(old) != password_name(settings):
         _carry_password(old, settings, keep=password is None)

@@ -22,6 +22,7 @@ import peewee as pw
 from app.models.audit import describe, incident_history, record
 from app.models.clock import now_utc
 from app.models.db import database
+from app.models.dialect import put_setting
 from app.models.entities import (
     Communication,
     ConfigChange,
@@ -293,7 +294,7 @@ def set_retention_months(months: int, by: User, now: datetime | None = None) -> 
         return None
     summary = f"Personal data kept {months} months after closure (was {old})."
     with database.atomic():
-        Setting.insert(key=RETENTION_SETTING, value=str(months)).on_conflict_replace().execute()
+        put_setting(RETENTION_SETTING, str(months))
         ConfigChange.create(at=now or now_utc(), user=by, area=RETENTION_AREA,
                             summary=summary)
     return summary

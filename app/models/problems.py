@@ -23,6 +23,7 @@ import peewee as pw
 from app.models.audit import record
 from app.models.clock import format_local, now_utc, to_local
 from app.models.db import database
+from app.models.dialect import like_any_case
 from app.models.entities import Category, Incident, Problem, ProblemCounter, ProblemEvent, User
 from app.models.incidents import Change, get_incident
 from app.models.lifecycle import Status
@@ -208,9 +209,10 @@ def draft_from_problem(problem: Problem) -> ProblemDraft:
 
 
 def _like(column: pw.Field, text: str) -> pw.Node:
-    """``column`` contains ``text`` (ASCII letters in any case; % and _ as typed)."""
+    """``column`` contains ``text`` (letters in any case, ASCII ones at least; % and _ as
+    typed)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return pw.NodeList((column, pw.SQL("LIKE"), f"%{escaped}%", pw.SQL("ESCAPE '\\'")))
+    return pw.NodeList((column, like_any_case(), f"%{escaped}%", pw.SQL("ESCAPE '\\'")))
 
 
 def problems(status: ProblemStatus | str | None = None, text: str = "") -> list[ProblemRow]:
@@ -226,7 +228,7 @@ def problems(status: ProblemStatus | str | None = None, text: str = "") -> list[
              .join(User, pw.JOIN.LEFT_OUTER, on=(Problem.owner == User.id))
              .switch(Problem)
              .join(linked, pw.JOIN.LEFT_OUTER, on=(linked.problem == Problem.id))
-             .group_by(Problem.id)
+             .group_by(Problem.id, User.id)  # PostgreSQL: the owner's name is grouped by too
              .order_by(Problem.created_at.desc(), Problem.id.desc()))
     if status == ACTIVE:
         query = query.where(Problem.status != ProblemStatus.CLOSED)

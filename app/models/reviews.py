@@ -35,12 +35,12 @@ import peewee as pw
 from app.models.audit import ACTION_TITLES, record
 from app.models.clock import format_day, format_local, now_utc, to_local
 from app.models.db import database
+from app.models.dialect import put_setting
 from app.models.entities import (
     ConfigChange,
     ImprovementAction,
     Incident,
     IncidentReview,
-    Setting,
     User,
 )
 from app.models.incidents import get_incident
@@ -292,7 +292,7 @@ def set_required_priorities(priorities: Iterable[int], by: User,
         before = required_priorities()
         if chosen != before:
             value = ",".join(str(p) for p in sorted(chosen))
-            Setting.insert(key=REVIEW_SETTING, value=value).on_conflict_replace().execute()
+            put_setting(REVIEW_SETTING, value)
             ConfigChange.create(
                 at=now or now_utc(), user=by, area=REVIEWS_AREA,
                 summary=f"Post-incident review required before closing: "

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from app.models.clock import now_utc
 from app.models.db import database
+from app.models.dialect import put_setting
 from app.models.entities import (
     ClosedDay,
     ConfigChange,
@@ -170,7 +171,7 @@ def _write_calendar(settings: CalendarSettings) -> None:
          .where(ServiceHours.weekday == weekday).execute())
     for key, value in (("calendar.zone", settings.zone),
                        ("calendar.holidays", settings.holiday_region or "")):
-        Setting.insert(key=key, value=value).on_conflict_replace().execute()
+        put_setting(key, value)
     ClosedDay.delete().execute()
     for day, reason in sorted(settings.closed_days.items()):
         ClosedDay.create(day=day, reason=reason)

@@ -9,9 +9,11 @@ run, and the test summary says so in one line.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import os
 import threading
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import peewee
@@ -23,10 +25,19 @@ if os.environ.get("INCIDENT_DESK_PG") != "1":
 
 import psycopg
 
+from app.models.backup import keep_days, set_keep_days
 from app.models.db import DatabaseOpenError, close_database, database, open_database
-from app.models.entities import History, Incident
+from app.models.entities import ConfigChange, History, HistoryChain, Incident, Setting
+from app.models.history_chain import row_hash
 from app.models.incidents import create_incident, draft_from_incident, update_incident
+from app.models.mail import MailSettings, load_mail_settings, save_mail_settings
+from app.models.permissions import Role
+from app.models.personal_data import retention_months, set_retention_months
+from app.models.problems import ProblemDraft, create_problem, problems
+from app.models.review_gate import required_priorities
+from app.models.reviews import set_required_priorities
 from app.models.schema import applied_migrations, known_migrations
+from app.models.service_levels import load_service_levels, save_service_levels
 from app.models.users import ensure_user
 from tests.conftest import NOW, make_draft
 
@@ -75,6 +86,22 @@ def pg_url(pg_server, monkeypatch):
 @pytest.fixture
 def pg_db(pg_url):
     return open_database(pg_url)
+
+
+@pytest.fixture
+def on_both(pg_url, tmp_path):
+    """Runs a function on a new SQLite file, then on a new PostgreSQL database; returns
+    both results (SQLite's first), to be compared."""
+    def run(work):
+        results = []
+        for target in (tmp_path / "same.sqlite", pg_url):
+            open_database(target)
+            try:
+                results.append(work())
+            finally:
+                close_database()
+        return results
+    return run
 
 
 def test_migrations_run_on_an_empty_database(pg_url):
@@ -198,3 +225,79 @@ def test_references_stay_unique_with_two_connections_logging_at_once(pg_db):
     references = [i.reference for i in Incident.select(Incident.reference)]
     assert len(references) == 2 * per_thread
     assert len(set(references)) == len(references)
+
+
+# --- the model functions give the same answers on both engines ---------------------------
+MAIL = MailSettings(host="smtp.example.org", port=587, security="starttls",
+                    username="desk@example.org", sender="incidents@example.org")
+
+
+def test_settings_are_written_then_replaced_alike(on_both, memory_keyring):
+    def work():
+        leader = ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
+        for months, days, priorities, port in ((12, 14, [1], 587), (24, 21, [1, 2], 465)):
+            set_retention_months(months, leader, now=NOW)
+            set_keep_days(days, leader, now=NOW)
+            set_required_priorities(priorities, leader, now=NOW)
+            save_mail_settings(replace(MAIL, port=port), leader, now=NOW)
+            levels = load_service_levels()
+            calendar = replace(levels.calendar, holiday_region="SCT" if port == 587 else "NIR")
+            save_service_levels(replace(levels, calendar=calendar), leader, now=NOW)
+        return (retention_months(), keep_days(), required_priorities(), load_mail_settings(),
+                load_service_levels().calendar,
+                list(Setting.select(Setting.key, Setting.value).order_by(Setting.key).tuples()),
+                [c.summary for c in ConfigChange.select().order_by(ConfigChange.id)])
+
+    on_sqlite, on_postgres = on_both(work)
+    assert on_postgres == on_sqlite
+    assert on_postgres[:4] == (24, 21, frozenset({1, 2}), replace(MAIL, port=465))
+    assert on_postgres[4].holiday_region == "NIR"
+
+
+def test_problems_are_found_by_text_in_any_case(on_both):
+    def work():
+        advisor = ensure_user("sam.advisor", "Sam Advisor")
+        for title in ("Billing system keeps failing", "VPN drops at noon", "billing export"):
+            create_problem(ProblemDraft(title=title), advisor, now=NOW)
+        return [[row.title for row in problems(text=text)]
+                for text in ("BILLING", "vpn", "100%", "drops_")]
+
+    on_sqlite, on_postgres = on_both(work)
+    assert on_postgres == on_sqlite
+    assert on_postgres[:2] == [["billing export", "Billing system keeps failing"],
+                               ["VPN drops at noon"]]
+
+
+def test_the_history_chain_stays_whole_under_concurrent_updates(pg_db):
+    advisor = ensure_user("sam.advisor", "Sam Advisor")
+    incidents = [create_incident(make_draft(), advisor, NOW) for _ in range(2)]
+    start = threading.Barrier(2)
+    failures: list[BaseException] = []
+
+    def update_some(incident_id):
+        try:
+            start.wait(timeout=10)
+            for n in range(10):
+                stored = Incident.get_by_id(incident_id)
+                draft = replace(draft_from_incident(stored), summary=f"Billing down, call {n}")
+                update_incident(incident_id, draft, advisor, stored.version, NOW)
+        except BaseException as exc:  # reported below, not lost in the thread
+            failures.append(exc)
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=update_some, args=(i.id,)) for i in incidents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not failures, failures
+    rows = list(History.select().order_by(History.id))
+    assert [r.id for r in rows] == list(range(rows[0].id, rows[0].id + len(rows)))
+    assert len([r for r in rows if r.field == "summary"]) == 20
+    for previous, row in itertools.pairwise(rows):
+        assert row.hash == row_hash(previous.hash, row.id, row.incident_id,
+                                    History.at.db_value(row.at), row.user_id, row.action,
+                                    row.field, row.old_value, row.new_value)
+    head = HistoryChain.get_by_id(1)
+    assert (head.last_id, head.last_hash) == (rows[-1].id, rows[-1].hash)
