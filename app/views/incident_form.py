@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from itertools import pairwise
 
@@ -527,9 +528,16 @@ class IncidentForm(QDialog):
         # Cancel: the form as it was; saving again is refused again, nothing is lost
 
     def _changed_labels(self) -> str:
+        """The fields I changed, named: the form's own and the prioritisation's (an override
+        and its reason, the wizard's answers), in that order."""
         draft = self.draft()
-        return ", ".join(self.tr(FIELD_LABELS[n]) for n in self.TAB_ORDER if n in FIELD_LABELS
-                         and getattr(draft, n) != getattr(self._initial, n))
+        names = [*self.TAB_ORDER, *(f.name for f in fields(IncidentDraft)
+                                    if f.name not in self.TAB_ORDER)]
+        changed = [self.tr(FIELD_LABELS.get(n, n.replace("_", " "))) for n in names
+                   if hasattr(draft, n) and getattr(draft, n) != getattr(self._initial, n)]
+        if not changed and self.is_dirty():  # dirty in a way no field names: still asked
+            changed = [self.tr("the form")]
+        return ", ".join(changed)
 
     def _take_current(self) -> tuple[str, IncidentDraft]:
         """Read the incident as it is now, ready to save against (its reference, draft)."""

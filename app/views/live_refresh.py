@@ -31,6 +31,7 @@ class LiveRefresh(QObject):
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.on_poll)
         self.timer.start()
+        self.pending = False  # a refresh that failed: the next poll tries it again
 
     @Slot()
     def on_poll(self) -> None:
@@ -38,7 +39,8 @@ class LiveRefresh(QObject):
             changed = self._watch.changed()
         except peewee.DatabaseError:  # busy or gone for a moment: the next poll asks again
             return
-        if changed:
+        if changed or self.pending:
+            self.pending = False
             self.changed.emit()
 
 

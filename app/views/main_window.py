@@ -680,9 +680,15 @@ class MainWindow(QMainWindow):
     def on_live_change(self) -> None:
         """Others saved: the log, the pane and the banner read again, as the user left them;
         an open form is left alone (its save is checked against their changes)."""
-        with kept_as_left(self.table, self.model, self.detail):
-            self.on_refresh()
-        self.update_banner()
+        try:
+            with kept_as_left(self.table, self.model, self.detail):
+                self.on_refresh()
+            self.update_banner()
+        except peewee.DatabaseError as exc:  # busy (an import writing) or gone a moment
+            self.live_refresh.pending = True  # tried again at the next poll
+            self.statusBar().showMessage(
+                self.tr("Could not read others' changes yet ({reason}); trying again.")
+                .format(reason=exc), 5_000)
 
     @Slot()
     def on_find(self) -> None:

@@ -151,3 +151,25 @@ def test_a_closed_window_stops_watching(qtbot, log_three, open_window):
     assert window.live_refresh.timer.isActive()
     window.close()
     assert not window.live_refresh.timer.isActive()
+
+
+def test_a_refresh_that_could_not_read_is_tried_again_at_the_next_poll(
+        qtbot, log_three, open_window, monkeypatch):
+    import peewee
+
+    window = open_window()
+    window.live_refresh.timer.stop()  # polled by hand below
+    window.live_refresh._watch = CountingWatch(set())  # others saved nothing more
+    real_refresh = window.model.refresh
+
+    def busy() -> None:
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(window.model, "refresh", busy)
+    window.on_live_change()  # another workstation's save, read while an import writes
+    assert window.live_refresh.pending
+    assert window.statusBar().currentMessage().startswith("Could not read others' changes yet")
+    monkeypatch.setattr(window.model, "refresh", real_refresh)
+    with qtbot.waitSignal(window.live_refresh.changed):
+        window.live_refresh.on_poll()  # the watch says nothing new: tried again anyway
+    assert not window.live_refresh.pending

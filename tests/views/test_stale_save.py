@@ -254,3 +254,34 @@ def test_the_wizard_from_the_log_names_who_changed_what_when_refused(qtbot, inci
                                     "since you opened it:")
     assert "Alex Colleague: Location “Manchester, head office” → “Leeds”" in text
     assert reload(incident).prioritisation == ""
+
+
+def test_reload_asks_first_when_only_the_prioritisation_was_changed(
+        qtbot, open_window, advisor, colleague, dialogs):
+    """An override set in the wizard, no field of the form touched: Reload still asks
+    before dropping it, and names it."""
+    from tests.views.helpers import choose
+
+    outcome = prioritise(BILLING)
+    incident = create_incident(apply_outcome(make_draft(received_at=RECEIVED_AT), outcome),
+                               advisor)
+    window = open_window()
+    form = edit_form(qtbot, window, incident)
+    click(qtbot, form.prioritise_button)
+    wizard = shown_wizard(qtbot, form)
+    while wizard.currentPage() is not wizard.result_page:  # the answers as stored
+        next_page(qtbot, wizard)
+    result = wizard.result_page
+    click(qtbot, result.override)
+    choose(result.override_priority, 1)
+    qtbot.keyClicks(result.override_reason, "Month-end billing run is today")
+    click(qtbot, button(wizard, QWizard.WizardButton.FinishButton))
+    assert form.priority.text() == "P1 Critical (override)"
+    colleague_changes(incident, colleague, location="Leeds")
+
+    dialogs.answers = [False]
+    click(qtbot, refused(qtbot, form).reload_button)
+    _, title, text = dialogs.calls[-1]
+    assert title == "Drop your changes?"
+    assert "Priority override" in text and "Reason for override" in text
+    assert form.priority.text() == "P1 Critical (override)"  # kept
