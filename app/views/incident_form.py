@@ -6,6 +6,7 @@ from dataclasses import fields
 from datetime import datetime
 from itertools import pairwise
 
+import peewee
 from PySide6.QtCore import QDateTime, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -505,6 +506,11 @@ class IncidentForm(QDialog):
             return
         except StaleIncidentError as exc:
             self.open_stale_dialog(exc)
+            return
+        except peewee.OperationalError as exc:  # locked for longer than the busy timeout
+            self._dialogs.error(self, self.tr("Not saved yet"), self.tr(
+                "The database is busy ({reason}), perhaps with a large import. Nothing is "
+                "lost: the form stays open; press Save again in a moment.").format(reason=exc))
             return
         self._initial = draft
         self.accept()

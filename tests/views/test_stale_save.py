@@ -285,3 +285,29 @@ def test_reload_asks_first_when_only_the_prioritisation_was_changed(
     assert title == "Drop your changes?"
     assert "Priority override" in text and "Reason for override" in text
     assert form.priority.text() == "P1 Critical (override)"  # kept
+
+
+def test_a_save_while_another_program_holds_the_database_keeps_the_form(
+        qtbot, incident, open_window, dialogs, db_path):
+    import sqlite3
+
+    from app.models.db import database
+
+    window = open_window()
+    form = edit_form(qtbot, window, incident)
+    retype(qtbot, form.summary, "Billing down since 9")
+    database.execute_sql("PRAGMA busy_timeout = 100")  # this test's wait, not 5 s
+    other = sqlite3.connect(db_path)
+    other.execute("BEGIN IMMEDIATE")  # a large import writing, say
+    try:
+        click_save(qtbot, form)
+        kind, title, text = dialogs.calls[-1]
+        assert (kind, title) == ("error", "Not saved yet")
+        assert text.startswith("The database is busy (database is locked)")
+        assert form.isVisible() and form.summary.text() == "Billing down since 9"
+    finally:
+        other.rollback()
+        other.close()
+    with qtbot.waitSignal(form.accepted):
+        click_save(qtbot, form)
+    assert reload(incident).summary == "Billing down since 9"
