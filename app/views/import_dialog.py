@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import gc
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -93,13 +94,19 @@ def off_the_gui_thread(work: Callable[[Callable[[int, int], None]], Any]
     return run
 
 
+# Taken to freeze and to unfreeze: a dialog closed while its work finishes is not frozen
+# again after it unfroze (which would hide everything from the collector until the next
+# import dialog closes).
+FREEZING = threading.Lock()
+
+
 def out_of_the_collectors_sight(work: Callable[[Callable[[int, int], None]], Any],
-                               freeze: bool = True
+                               freeze: Callable[[], bool] | None = None
                                ) -> Callable[[Callable[[int, int], None]], Any]:
-    """``work`` done with the garbage collector's automatic runs paused, and (``freeze``)
-    its result (a file's table, a checked plan) and all else alive then moved out of the
-    collector's sight once made (:func:`gc.freeze`), until the dialog closes
-    (:func:`gc.unfreeze`).
+    """``work`` done with the garbage collector's automatic runs paused, and (while
+    ``freeze()`` says the dialog is open) its result (a file's table, a checked plan) and
+    all else alive then moved out of the collector's sight once made (:func:`gc.freeze`),
+    until the dialog closes (:func:`gc.unfreeze`).
 
     WORKAROUND: a full collection walks every object the collector tracks while holding
     the GIL. With a 100,000-row file's rows and plan alive, one took 110 to 300 ms on
@@ -110,8 +117,9 @@ def out_of_the_collectors_sight(work: Callable[[Callable[[int, int], None]], Any
         gc.disable()
         try:
             result = work(progress)
-            if freeze:
-                gc.freeze()
+            with FREEZING:
+                if freeze is not None and freeze():
+                    gc.freeze()
             return result
         finally:
             gc.enable()
@@ -140,6 +148,7 @@ class ImportDialog(QDialog):
     def __init__(self, user: User, dialogs: Dialogs, parent: QWidget | None = None,
                  folder: Path | None = None):
         super().__init__(parent)
+        self.open = True  # until done(): work finishing after it freezes nothing
         self.user = user
         self.dialogs = dialogs
         self.folder = folder or Path.home()
@@ -375,12 +384,17 @@ class ImportDialog(QDialog):
             self.job.cancel()
         super().reject()
 
+    def is_open(self) -> bool:
+        return self.open
+
     def done(self, result: int) -> None:
         """Closed: the file's rows and plan let go, the collector's view restored."""
         self.table = self.plan = None
         self.problems_model.set_problems([], [], ColumnMapping())
         self.preview_model.set_rows([])
-        gc.unfreeze()
+        with FREEZING:
+            self.open = False
+            gc.unfreeze()
         super().done(result)
 
     def _run(self, work: Callable[[Callable[[int, int], None]], Any], title: str,
@@ -417,8 +431,8 @@ class ImportDialog(QDialog):
         self.file_edit.setText(str(path))
         self.file_state.setText(self.tr("Reading {name}…").format(name=path.name))
         self.file_problem.hide()
-        return self._run(out_of_the_collectors_sight(lambda progress: read_table(path,
-                                                                                 progress)),
+        return self._run(out_of_the_collectors_sight(
+                             lambda progress: read_table(path, progress), self.is_open),
                          self.tr("Import incidents"),
                          self.tr("Reading {name}…").format(name=path.name),
                          self.on_read, self.on_not_read)
@@ -508,7 +522,8 @@ class ImportDialog(QDialog):
         table, mapping = self.table, self.mapping()
         self.plan = None
         return self._run(out_of_the_collectors_sight(
-                             lambda progress: check_rows(table, mapping, progress=progress)),
+                             lambda progress: check_rows(table, mapping, progress=progress),
+                             self.is_open),
                          self.tr("Import incidents"),
                          self.tr("Checking {name}…").format(name=table.name),
                          self.on_checked, self.on_not_checked)
@@ -604,8 +619,7 @@ class ImportDialog(QDialog):
             return None
         user, name = self.user, plan.table.name
         return self._run(out_of_the_collectors_sight(
-                             lambda progress: import_incidents(plan, user, name, progress),
-                             freeze=False),
+                             lambda progress: import_incidents(plan, user, name, progress)),
                          self.tr("Import incidents"),
                          self.tr("Importing {count:,} incidents from {name}…").format(
                              count=len(plan.incidents), name=name),

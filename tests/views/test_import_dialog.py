@@ -481,3 +481,21 @@ def test_the_tables_pass_the_model_tester(qtmodeltester, leader, tmp_path):
     preview.set_rows(plan.preview())
     qtmodeltester.check(preview)
     assert tuple(COLUMN_LABELS) == COLUMNS  # every column of a file has its words
+
+
+def test_work_finishing_after_the_dialog_closed_leaves_the_collector_as_it_was(
+        qtbot, leader, dialogs):
+    import gc
+
+    from app.views.import_dialog import out_of_the_collectors_sight
+
+    dialog = ImportDialog(leader, dialogs)
+    qtbot.addWidget(dialog)
+    kept = [object() for _ in range(100)]
+    read = out_of_the_collectors_sight(lambda _progress: kept, dialog.is_open)
+    assert read(lambda _done, _total: None) is kept and gc.isenabled()
+    assert gc.get_freeze_count() > 0  # open: what was read is out of the collector's sight
+    dialog.reject()
+    assert gc.get_freeze_count() == 0  # closed: back in sight
+    assert read(lambda _done, _total: None) is kept  # a read that finishes after closing
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
