@@ -174,7 +174,11 @@ def _cli_user():
     from app.models.users import current_user, current_username
 
     if not passwords_required():
-        return current_user()
+        user = current_user()
+        if not user.active:  # as the window refuses them
+            raise SignInError(f"{user.display_name} is no longer an active user of this "
+                              "database: an administrator can reactivate them.")
+        return user
     username = os.environ.get("INCIDENT_DESK_USER") or current_username()
     password = os.environ.get(PASSWORD_VARIABLE)
     if password is None:
@@ -344,8 +348,10 @@ def _demo_data(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the process exit code."""
+def _user_errors() -> tuple[type[Exception], ...]:
+    """The errors reported as one line and exit code 1 rather than a traceback."""
+    # imported only when an error is reported: these modules bring in ReportLab and
+    # argon2, which opening the window would otherwise wait for (issue 9, cold start)
     from app.models.backup import BackupError
     from app.models.db import DatabaseOpenError
     from app.models.incident_record import ExportError
@@ -353,6 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     from app.models.sign_in import SignInError
     from app.reports.pages import ReportError
 
+    return (DatabaseOpenError, BackupError, ExportError, ReportError, RolePermissionError,
+            SignInError)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
     headless = {"export-pdf": _export_pdf, "report-pdf": _report_pdf,
                 "evidence-pack": _evidence_pack, "verify-export": _verify_export,
                 "import": _import, "export": _export}
@@ -372,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
 
         path, create_folder = _database_path(args)
         return run_gui(path, create_folder=create_folder)
-    except (DatabaseOpenError, BackupError, ExportError, ReportError,
-            RolePermissionError, SignInError) as exc:
+    except Exception as exc:
+        if not isinstance(exc, _user_errors()):
+            raise
         print(f"incident-desk: error: {exc}", file=sys.stderr)
         return 1

@@ -167,3 +167,17 @@ def test_export_by_period(desk, tmp_path):
     assert result.returncode == 1
     assert "There is no database at" in result.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_deactivated_user_runs_no_command(desk, tmp_path):
+    from app.models.entities import User
+
+    open_database(desk)
+    User.update(active=False).where(User.username == "tess.leader").execute()
+    close_database()
+    out = tmp_path / "out.csv"
+    result = run_as("tess.leader", "export", "--db", str(desk), "--out", str(out))
+    assert result.returncode == 1 and not out.exists()
+    assert result.stderr.strip() == ("incident-desk: error: Tess Leader is no longer an active "
+                                     "user of this database: an administrator can reactivate "
+                                     "them.")

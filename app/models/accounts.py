@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.models.clock import now_utc
 from app.models.db import database
+from app.models.dialect import put_setting
 from app.models.entities import ConfigChange, Setting, Team, User
 from app.models.permissions import Permission, Role, check_permission
 from app.models.text_rules import FieldProblemsError, text_error, trimmed
@@ -101,11 +102,14 @@ def _check_not_last_administrator(user: User, what: str) -> None:
     if user.role != Role.ADMINISTRATOR or not user.active:
         return
     others = User.select().where((User.role == Role.ADMINISTRATOR) & User.active
-                                 & (User.id != user.id)).exists()
-    if not others:
+                                 & (User.id != user.id))
+    if passwords_required():  # an administrator without a password could not sign in
+        others = others.where(User.password_hash != "")
+    if not others.exists():
         raise FieldProblemsError({"role": (
-            f"{user.display_name} is the last active administrator and cannot be {what}: "
-            "make someone else an administrator first.")})
+            f"{user.display_name} is the last active administrator who can sign in and "
+            f"cannot be {what}: make someone else an administrator (with a password, while "
+            "passwords are required) first.")})
 
 
 def _log(by: User, at: datetime, summary: str) -> None:
@@ -241,6 +245,6 @@ def set_passwords_required(required: bool, by: User, now: datetime | None = None
             raise FieldProblemsError({"require_password": (
                 "Set your own password first: with passwords required, you could not sign "
                 "in without one.")})
-        Setting.replace(key=PASSWORD_SETTING, value="1" if required else "0").execute()
+        put_setting(PASSWORD_SETTING, "1" if required else "0")
         _log(by, now or now_utc(), "Passwords required to sign in." if required
              else "Passwords no longer required: the computer's user is signed in.")

@@ -73,11 +73,18 @@ def can(user: User, permission: Permission) -> bool:
 
 
 def check_permission(user: User, permission: Permission) -> None:
-    """Raises RolePermissionError unless ``user`` may do ``permission``."""
-    if not can(user, permission):
+    """Raises RolePermissionError unless ``user`` may do ``permission`` as the database says
+    now: a session opened before an administrator deactivated the user or changed their
+    role holds a stale copy, which must not keep the rights it had."""
+    stored = User.get_or_none(User.id == user.id) if user.id is not None else user
+    if stored is None or not stored.active:
+        raise RolePermissionError(f"{user.display_name} is no longer an active user: an "
+                                  "administrator can reactivate them.")
+    if not can(stored, permission):
         wanted = " or ".join(_with_article(r.label.lower()) for r in sorted(GRANTS[permission]))
-        raise RolePermissionError(f"{user.display_name} is {Role(user.role).label.lower()}; "
-                               f"only {wanted} can do this.")
+        raise RolePermissionError(f"{stored.display_name} is "
+                                  f"{Role(stored.role).label.lower()}; only {wanted} can do "
+                                  "this.")
 
 
 def _with_article(noun: str) -> str:

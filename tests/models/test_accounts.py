@@ -247,3 +247,39 @@ def test_changing_ones_own_password_needs_the_current_one(advisor):
     assert sign_in("sam.advisor", "a first long one").id == advisor.id  # unchanged so far
     change_own_password(advisor, "a first long one", "a second long one", "a second long one")
     assert sign_in("sam.advisor", "a second long one").id == advisor.id
+
+
+def test_a_session_opened_before_a_demotion_or_deactivation_keeps_no_rights(admin, advisor):
+    """Each session holds the User it signed in as; the rules read the role and the active
+    flag as stored now, so a copy from before the change grants nothing more."""
+    from app.models.incidents import create_incident
+    from tests.conftest import make_draft
+
+    other = add_user("bea.admin", "Bea Admin", Role.ADMINISTRATOR, admin)
+    stale = User.get_by_id(other.id)  # Bea's open window
+    change_role(other.id, Role.ADVISOR, admin)
+    with pytest.raises(RolePermissionError, match="Bea Admin is advisor"):
+        change_role(other.id, Role.ADMINISTRATOR, stale)  # not back to administrator
+    with pytest.raises(RolePermissionError):
+        set_password(admin.id, "taking over now", "taking over now", stale)
+    assert User.get_by_id(other.id).role == Role.ADVISOR
+    window = User.get_by_id(advisor.id)  # Sam's open window
+    set_active(advisor.id, False, admin)
+    with pytest.raises(RolePermissionError, match="no longer an active user"):
+        create_incident(make_draft(), window)
+
+
+def test_the_last_administrator_who_can_sign_in_stays(admin):
+    from app.models.text_rules import FieldProblemsError
+
+    set_password(admin.id, "a long admin secret", "a long admin secret", admin)
+    set_passwords_required(True, admin)
+    add_user("bea.admin", "Bea Admin", Role.ADMINISTRATOR, admin)  # no password yet
+    with pytest.raises(FieldProblemsError, match="last active administrator who can sign in"):
+        set_active(admin.id, False, admin)
+    with pytest.raises(FieldProblemsError):
+        change_role(admin.id, Role.TEAM_LEADER, admin)
+    bea = User.get(User.username == "bea.admin")
+    set_password(bea.id, "bea's long secret", "bea's long secret", admin)
+    change_role(admin.id, Role.TEAM_LEADER, admin)  # now Bea can sign in: allowed
+    assert User.get_by_id(admin.id).role == Role.TEAM_LEADER
