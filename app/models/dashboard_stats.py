@@ -21,6 +21,7 @@ from enum import StrEnum
 import peewee as pw
 
 from app.models.clock import now_utc
+from app.models.dialect import latest_in_group
 from app.models.entities import Escalation, Incident, Problem, Satisfaction
 from app.models.incident_log import (
     CALLER_KEY,
@@ -224,8 +225,9 @@ def _escalations(first: datetime, after: datetime, where: pw.Expression | None
                      first, after, where)
     distinct = pw.fn.COUNT(Escalation.incident.distinct())
     total, incidents = made.select(COUNT, distinct).tuples().get()
-    # the bare name is the one of the row with MAX(id) (SQLite): the latest escalation's
-    targets = (made.select(Escalation.target_code, Escalation.target_name, Escalation.kind,
+    # the latest escalation's name (a bare column beside MAX(id) on SQLite)
+    name = latest_in_group(Escalation.target_name, Escalation.id)
+    targets = (made.select(Escalation.target_code, name, Escalation.kind,
                            COUNT, distinct, pw.fn.MAX(Escalation.id))
                .group_by(Escalation.target_code, Escalation.kind)
                .order_by(distinct.desc(), Escalation.target_code).tuples())
@@ -236,11 +238,12 @@ def _escalations(first: datetime, after: datetime, where: pw.Expression | None
 def _repeat_callers(first: datetime, after: datetime, where: pw.Expression | None,
                     limit: int) -> tuple[int, int, tuple[RepeatCaller, ...]]:
     """In one pass: how many callers called twice or more, with how many incidents, and the
-    ``limit`` who called most (the name and phone of each one's latest incident: bare
-    columns beside MAX, which SQLite takes from that row)."""
+    ``limit`` who called most (the name and phone of each one's latest incident: see
+    :func:`app.models.dialect.latest_in_group`)."""
     key = CALLER_KEY.alias("caller")
     rows = list(in_period(Incident.select(
-        key, COUNT.alias("n"), Incident.caller_name, Incident.caller_phone,
+        key, COUNT.alias("n"), latest_in_group(Incident.caller_name, Incident.received_at),
+        latest_in_group(Incident.caller_phone, Incident.received_at),
         pw.fn.MAX(Incident.received_at),
         pw.fn.COUNT(pw.SQL("*")).over(), pw.fn.SUM(COUNT).over(),
     ), first, after, where).where(CALLER_KNOWN)

@@ -21,7 +21,8 @@ def seconds_between(start: pw.Node, end: pw.Node) -> pw.Node:
     them; on PostgreSQL they are ``TIMESTAMP`` columns.
     """
     if on_postgres():
-        return pw.fn.EXTRACT(pw.NodeList((pw.SQL("EPOCH FROM"), end - start)))
+        # date_part, not EXTRACT: EXTRACT gives a numeric (a Decimal in Python) since 14
+        return pw.fn.date_part("epoch", end - start)
     return (pw.fn.julianday(end) - pw.fn.julianday(start)) * 86400
 
 
@@ -31,6 +32,24 @@ def days_between(start: pw.Node, end: pw.Node) -> pw.Node:
     if on_postgres():
         return seconds_between(start, end) / 86400
     return pw.fn.julianday(end) - pw.fn.julianday(start)
+
+
+def stored_time(node: pw.Node) -> pw.Node:
+    """A time given as UTC text (a bound value or a ``VALUES`` column, which PostgreSQL
+    types as text), comparable with a time column on either engine."""
+    return node.cast("timestamp") if on_postgres() else node
+
+
+def latest_in_group(column: pw.Field, by: pw.Field) -> pw.Node:
+    """In a grouped select, ``column`` of the group's row with the greatest ``by``.
+
+    On SQLite the bare column, which takes that row's value when the select also holds
+    ``MAX(by)``; PostgreSQL refuses a bare column, so the value is aggregated.
+    """
+    if on_postgres():
+        return pw.NodeList((pw.SQL("(array_agg("), column, pw.SQL("ORDER BY"), by.desc(),
+                            pw.SQL("))[1]")))
+    return column
 
 
 def like_any_case() -> pw.SQL:

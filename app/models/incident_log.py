@@ -14,6 +14,7 @@ from enum import StrEnum
 import peewee as pw
 
 from app.models.clock import local_day_bounds_utc, now_utc
+from app.models.dialect import days_between, on_postgres, raw_sql
 from app.models.entities import Category, Escalation, Incident, Satisfaction, User
 from app.models.lifecycle import Status
 from app.models.period_stats import resolution_outcome, response_outcome
@@ -83,7 +84,7 @@ def repeat_incidents(first: datetime | None, after: datetime | None,
         ranked = ranked.where(Incident.received_at >= first - timedelta(days=days))
     if after is not None:
         ranked = ranked.where(Incident.received_at < after)
-    gap = pw.fn.julianday(ranked.c.received_at) - pw.fn.julianday(ranked.c.previous)
+    gap = days_between(ranked.c.previous, ranked.c.received_at)
     query = pw.Select([ranked], [ranked.c.id]).where(ranked.c.previous.is_null(False),
                                                      gap <= days)
     if first is not None:
@@ -157,6 +158,12 @@ def fts_query(text: str) -> str:
     """
     words = re.findall(r"\w+", text)
     return " ".join(f'"{w}"*' for w in words)
+
+
+def tsquery(text: str) -> str:
+    """The same for PostgreSQL's ``to_tsquery('simple', ...)`` over ``search_vector``:
+    every word a quoted prefix (``'olivi':* & 'billing':*``)."""
+    return " & ".join(f"'{w}':*" for w in re.findall(r"\w+", text))
 
 
 def _next(response_field, resolution_field):
@@ -241,8 +248,12 @@ class IncidentLog:
         if reference:  # a whole reference: the unique index answers at once
             query = query.where(Incident.reference == reference.group(0).upper())
         elif match:
-            matching = pw.SQL("(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)",
-                              (match,))
+            if on_postgres():  # the generated column search_vector, on its GIN index
+                matching = pw.SQL(raw_sql("(SELECT id FROM incident WHERE search_vector @@ "
+                                          "to_tsquery('simple', ?))"), (tsquery(f.text),))
+            else:
+                matching = pw.SQL("(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?)",
+                                  (match,))
             query = query.where(Incident.id.in_(matching))
         return query
 

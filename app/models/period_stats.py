@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 import peewee as pw
 
 from app.models.clock import local_day_bounds_utc, now_utc
+from app.models.dialect import seconds_between, stored_time
 from app.models.entities import Category, Communication, Escalation, Incident, User
 from app.models.lifecycle import Status
 from app.models.vocabulary import PRIORITY_NAMES, priority_label
@@ -26,11 +27,15 @@ CATEGORY_LIMIT = 8  # categories shown by name; beyond that the smallest share "
 OTHER = "Other"
 DAY, WEEK = "day", "week"  # what a volume bucket counts
 
-# Elapsed seconds from received to resolved, to a few microseconds (rounded to the second
-# once averaged). julianday() is the fastest portable way: strftime("%s") takes twice as
-# long, and unixepoch() needs SQLite 3.38.
-SECONDS_TO_RESOLVE = (pw.fn.julianday(Incident.resolved_at)
-                      - pw.fn.julianday(Incident.received_at)) * 86400
+
+def seconds_to_resolve() -> pw.Node:
+    """Elapsed seconds from received to resolved, to a few microseconds (rounded to the
+    second once averaged); see :func:`app.models.dialect.seconds_between`. On SQLite
+    julianday() is the fastest portable way: strftime("%s") takes twice as long, and
+    unixepoch() needs SQLite 3.38."""
+    return seconds_between(Incident.received_at, Incident.resolved_at)
+
+
 # The local day of receipt: SQLite's "localtime" asks the operating system, as
 # app.models.clock does, so a day here is the day the advisor saw on screen.
 LOCAL_DAY = pw.fn.date(Incident.received_at, "localtime").coerce(False)
@@ -239,9 +244,10 @@ def _middle_seconds(first: datetime, after: datetime, where: pw.Expression | Non
     SQLite's sorter, several times cheaper than ranking every row with a window."""
     if not resolved:
         return None
-    query = in_period(Incident.select(SECONDS_TO_RESOLVE), first, after, where).where(
+    seconds_taken = seconds_to_resolve()
+    query = in_period(Incident.select(seconds_taken), first, after, where).where(
         Incident.resolved_at.is_null(False))
-    values = [seconds for (seconds,) in query.order_by(SECONDS_TO_RESOLVE)
+    values = [seconds for (seconds,) in query.order_by(seconds_taken)
               .limit(2 - resolved % 2).offset((resolved - 1) // 2).tuples()]
     return sum(values) / len(values) if values else None
 
@@ -287,7 +293,7 @@ def priority_stats(first: datetime, after: datetime, now: datetime,
         _count_if(resolved),
         _count_if(Incident.status == Status.CLOSED),
         _count_if(Incident.resolved_at.is_null() | (Incident.resolved_at >= after)),
-        pw.fn.SUM(SECONDS_TO_RESOLVE),
+        pw.fn.SUM(seconds_to_resolve()),
         _count_if(response_outcome(now) == MET),
         _count_if(response_outcome(now) == BREACHED),
         _count_if(resolution_outcome(now) == MET),
@@ -333,7 +339,8 @@ def daily_counts(start: date, end: date, where: pw.Expression | None = None
                                               local_day_bounds_utc(d, d))) for d in days]
                            ).cte("days", columns=("day", "first", "after"))
     count = Incident.select(pw.fn.COUNT(pw.SQL("*"))).where(
-        Incident.received_at >= bounds.c.first, Incident.received_at < bounds.c.after)
+        Incident.received_at >= stored_time(bounds.c.first),
+        Incident.received_at < stored_time(bounds.c.after))
     if where is not None:
         count = count.where(where)
     query = (pw.Select([bounds], [bounds.c.day, count]).with_cte(bounds)

@@ -14,6 +14,7 @@ import os
 import threading
 import uuid
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import peewee
@@ -26,11 +27,14 @@ if os.environ.get("INCIDENT_DESK_PG") != "1":
 import psycopg
 
 from app.models.backup import keep_days, set_keep_days
+from app.models.dashboard_stats import dashboard_statistics
 from app.models.db import DatabaseOpenError, close_database, database, open_database
 from app.models.entities import ConfigChange, History, HistoryChain, Incident, Setting
 from app.models.history_chain import row_hash
+from app.models.incident_log import CALLER_KEY, IncidentLog, LogFilter, SortKey
 from app.models.incidents import create_incident, draft_from_incident, update_incident
 from app.models.mail import MailSettings, load_mail_settings, save_mail_settings
+from app.models.period_stats import period_statistics, resolve_medians
 from app.models.permissions import Role
 from app.models.personal_data import retention_months, set_retention_months
 from app.models.problems import ProblemDraft, create_problem, problems
@@ -38,8 +42,10 @@ from app.models.review_gate import required_priorities
 from app.models.reviews import set_required_priorities
 from app.models.schema import applied_migrations, known_migrations
 from app.models.service_levels import load_service_levels, save_service_levels
+from app.models.sla import ClockState
 from app.models.users import ensure_user
 from tests.conftest import NOW, make_draft
+from tests.models.test_period_stats import log_november, utc
 
 pytestmark = pytest.mark.postgres
 
@@ -301,3 +307,69 @@ def test_the_history_chain_stays_whole_under_concurrent_updates(pg_db):
                                     row.field, row.old_value, row.new_value)
     head = HistoryChain.get_by_id(1)
     assert (head.last_id, head.last_hash) == (rows[-1].id, rows[-1].hash)
+
+
+LATER = utc(2, 12, month=12)  # after every incident of log_november
+NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
+
+
+def _log_some(advisor):
+    """log_november's nine incidents, and three of other callers and words."""
+    log_november(advisor)
+    for name, phone, summary in (("Ömer Yilmaz", "", "Telephony outage on floor 2"),
+                                 ("olivia Taylor", "0161 496 0999", "Printer jam"),
+                                 ("Zoe Adams", "07700 900123", "Billing export late")):
+        create_incident(make_draft(caller_name=name, caller_phone=phone, summary=summary,
+                                   received_at=utc(5, 9)), advisor, utc(5, 9, 5))
+
+
+def test_the_log_filters_sorts_pages_and_searches_alike(on_both):
+    filters = [LogFilter(), LogFilter(text="olivi bill"), LogFilter(text="TELEPH"),
+               LogFilter(text="ömer"), LogFilter(text="no such words"),
+               LogFilter(text="inc-2026-000003"), LogFilter(statuses=frozenset({"new"})),
+               LogFilter(priorities=frozenset({1, 2}), received_from=date(2026, 11, 3),
+                         received_to=date(2026, 11, 4)),
+               LogFilter(sla=ClockState.BREACHED), LogFilter(sla=ClockState.AT_RISK),
+               LogFilter(repeats=True), LogFilter(escalated=True, escalation_target="L3")]
+
+    def work():
+        _log_some(ensure_user("sam.advisor", "Sam Advisor"))
+        caller = Incident.select(CALLER_KEY).where(Incident.id == 1).scalar()
+        answers = []
+        for log_filter in [*filters, LogFilter(caller=caller)]:
+            for sort in SortKey:
+                for descending in (False, True):
+                    log = IncidentLog(log_filter, sort, descending, now=LATER)
+                    total = log.count()
+                    answers.append((log_filter, sort, descending, total, log.rows(0, 4),
+                                    log.rows(max(0, total - 3), 3),
+                                    [log.position_of(i) for i in (1, 4, 12)]))
+        return answers
+
+    on_sqlite, on_postgres = on_both(work)
+    for sqlite_answer, postgres_answer in zip(on_sqlite, on_postgres, strict=True):
+        assert postgres_answer == sqlite_answer
+    counts = {(a[0].text, a[0].repeats): a[3] for a in on_sqlite if a[1] == SortKey.RECEIVED}
+    assert counts[("olivi bill", False)] == 9  # make_draft's caller and summary
+    assert counts[("TELEPH", False)] == 1
+    assert counts[("inc-2026-000003", False)] == 1
+    assert counts[("no such words", False)] == 0
+    assert counts[("", True)] >= 1  # C repeats A (same caller and category, next day)
+
+
+def test_period_and_dashboard_statistics_are_alike(on_both):
+    def work():
+        _log_some(ensure_user("sam.advisor", "Sam Advisor"))
+        first, after = utc(1, 0), utc(1, 0, month=12)
+        return (period_statistics(*NOVEMBER, now=LATER),
+                dashboard_statistics(*NOVEMBER, now=LATER),
+                resolve_medians(first, after))
+
+    on_sqlite, on_postgres = on_both(work)
+    assert on_postgres[:2] == on_sqlite[:2]
+    medians, median = on_postgres[2]
+    assert medians.keys() == on_sqlite[2][0].keys()
+    for priority, seconds in medians.items():
+        assert seconds == pytest.approx(on_sqlite[2][0][priority], abs=0.01)
+    assert median == pytest.approx(on_sqlite[2][1], abs=0.01)
+    assert median == pytest.approx(4 * 3600, abs=0.01)  # 20m, 2h, 4h, 8h, 96h
