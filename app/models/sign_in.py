@@ -10,6 +10,7 @@ expiry, in the database.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import secrets
@@ -79,7 +80,7 @@ def sign_in(username: str, password: str, attempts: SignInAttempts | None = None
     try:
         if not stored:
             # as slow as a real check, so the time taken does not tell the user is unknown
-            hasher.verify(_DUMMY_HASH, password + "\x00")
+            hasher.verify(_dummy_hash(), password + "\x00")
         hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         user = None
@@ -96,7 +97,11 @@ def sign_in(username: str, password: str, attempts: SignInAttempts | None = None
     return user
 
 
-_DUMMY_HASH = hasher.hash("not anybody's password")
+@functools.cache
+def _dummy_hash() -> str:
+    # made at the first sign-in, not at import: an argon2 hash takes some 130 ms, which
+    # every start (and every window opened without passwords) would otherwise wait for
+    return hasher.hash("not anybody's password")
 
 
 # --- remember me ---------------------------------------------------------------------------

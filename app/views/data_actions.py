@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
@@ -14,7 +15,6 @@ from app.models.entities import User
 from app.models.first_run import needs_welcome
 from app.models.incidents import Change
 from app.views.about_dialog import AboutDialog
-from app.views.dashboard import DashboardWindow
 from app.views.dialogs import Dialogs
 from app.views.improvement_actions import ImprovementActionsWindow
 from app.views.organisation_editor import OrganisationDialog
@@ -25,6 +25,9 @@ from app.views.satisfaction_dialog import SatisfactionDialog
 from app.views.teams_dialog import TeamsDialog
 from app.views.welcome_dialog import WelcomeDialog
 from app.views.widgets import make_action
+
+if TYPE_CHECKING:
+    from app.views.dashboard import DashboardWindow
 
 
 class DataActions(QObject):
@@ -175,6 +178,10 @@ class DataActions(QObject):
     @Slot()
     def open_dashboard(self) -> DashboardWindow:
         if self.dashboard is None:
+            # imported when first opened: the dashboard brings QtCharts and ReportLab,
+            # which the window's start does not need (issue 9, cold start)
+            from app.views.dashboard import DashboardWindow
+
             self.dashboard = DashboardWindow(self._window)
             self.dashboard.setWindowFlag(Qt.WindowType.Window)
             self.dashboard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -41,7 +41,6 @@ from app.models.personal_data import (
     set_retention_months,
 )
 from app.models.service_levels import config_history
-from app.reports.subject_access import SubjectAccessError, export_subject_access
 from app.views.dialogs import Dialogs
 from app.views.theme import set_tone
 from app.views.widgets import action_button
@@ -269,6 +268,10 @@ class DataProtectionDialog(QDialog):
         folder = self.choose_folder()
         if folder is None:
             return
+        # imported here: the export writes a PDF with ReportLab, which the main window
+        # (importing this dialog) should not wait for at its start (issue 9, cold start)
+        from app.reports.subject_access import SubjectAccessError, export_subject_access
+
         try:
             pdf, data = export_subject_access(self.phone.text(), self.email.text(), folder,
                                               self._user, self.request.text())
