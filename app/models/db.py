@@ -315,7 +315,9 @@ def _open_postgres(target: PostgresTarget) -> peewee.PostgresqlDatabase:
     # stored there through app.models.secrets), PGPASSWORD only when it is set.
     params["password"] = os.environ.get("PGPASSWORD")
     params = {key: value for key, value in params.items() if value is not None}
-    db = peewee.PostgresqlDatabase(target.dbname, prefer_psycopg3=True, **params)
+    from app.models.pg_database import PostgresDatabase
+
+    db = PostgresDatabase(target.dbname, prefer_psycopg3=True, **params)
     try:
         db.connect()
     except peewee.DatabaseError as exc:
