@@ -34,7 +34,7 @@ from app.models.support import SupportDraft, SupportError, record_support, suppo
 from app.models.users import active_users
 from app.models.vocabulary import HandoverMethod, SupportKind
 from app.views.form_errors import FieldErrors, plain_label
-from app.views.text import tr
+from app.views.text import tr, vocabulary
 from app.views.theme import set_tone, tone_colour
 from app.views.widgets import action_button
 
@@ -83,7 +83,7 @@ def method_combo(name: str) -> QComboBox:
     combo.setObjectName(name)
     combo.addItem(tr("HandoverPanel", "Choose how…"), "")
     for method in HandoverMethod:
-        combo.addItem(tr("HandoverMethod", method.label), method.value)
+        combo.addItem(vocabulary(method.label), method.value)
     return combo
 
 
@@ -125,7 +125,7 @@ class SupportTab(QWidget):
         self.kind.setObjectName("supportKind")
         self.kind.addItem(self.tr("Choose what kind…"), "")
         for kind in SupportKind:
-            self.kind.addItem(tr("SupportKind", kind.label), kind.value)
+            self.kind.addItem(vocabulary(kind.label), kind.value)
         self.method = method_combo("supportMethod")
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setObjectName("supportWhen")
@@ -239,8 +239,8 @@ class ShiftSummaryTab(QWidget):
         self.counts = plain_label()
         self.counts.setObjectName("shiftCounts")
         self.counts.setStyleSheet("font-weight: 600;")
-        self.handovers = make_table("shiftHandovers", [self.tr(h) for h in HANDOVER_HEADINGS])
-        self.support = make_table("shiftSupport", [self.tr(h) for h in SUPPORT_HEADINGS])
+        self.handovers = make_table("shiftHandovers", [vocabulary(h) for h in HANDOVER_HEADINGS])
+        self.support = make_table("shiftSupport", [vocabulary(h) for h in SUPPORT_HEADINGS])
         tables = QSplitter(Qt.Orientation.Vertical)
         tables.addWidget(self.handovers)
         tables.addWidget(self.support)

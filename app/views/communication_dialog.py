@@ -34,6 +34,7 @@ from app.models.vocabulary import ContactMethod
 from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
 from app.views.mail_worker import ask_smtp_password, start_send
+from app.views.text import vocabulary
 
 
 class CommunicationDialog(QDialog):
@@ -59,19 +60,19 @@ class CommunicationDialog(QDialog):
         self.audience = QComboBox()
         self.audience.setObjectName("commAudience")
         for audience in Audience:
-            self.audience.addItem(self.tr(audience.label), audience.value)
+            self.audience.addItem(vocabulary(audience.label), audience.value)
         self.recipient = QLineEdit()
         self.recipient.setObjectName("commRecipient")
         self.recipient.setPlaceholderText(self.tr("Name, group or email address"))
         self.channel = QComboBox()
         self.channel.setObjectName("commChannel")
         for method in ContactMethod:
-            self.channel.addItem(self.tr(method.label), method.value)
+            self.channel.addItem(vocabulary(method.label), method.value)
         self.template = QComboBox()
         self.template.setObjectName("commTemplate")
         self.template.addItem(self.tr("(none)"), "")
         for key, (label, _subject, _body) in TEMPLATES.items():
-            self.template.addItem(self.tr(label), key)
+            self.template.addItem(vocabulary(label), key)
         self.subject = QLineEdit()
         self.subject.setObjectName("commSubject")
         self.message = QPlainTextEdit()
@@ -85,11 +86,13 @@ class CommunicationDialog(QDialog):
         self.when.setObjectName("commWhen")
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.when.setCalendarPopup(True)
-        for widget, name in ((self.audience, "Audience"), (self.recipient, "Recipient"),
-                             (self.channel, "Channel"), (self.template, "Template"),
-                             (self.subject, "Subject"), (self.message, "Message"),
-                             (self.when, "When")):
-            widget.setAccessibleName(self.tr(name))
+        for widget, name in ((self.audience, self.tr("Audience")),
+                             (self.recipient, self.tr("Recipient")),
+                             (self.channel, self.tr("Channel")),
+                             (self.template, self.tr("Template")),
+                             (self.subject, self.tr("Subject")),
+                             (self.message, self.tr("Message")), (self.when, self.tr("When"))):
+            widget.setAccessibleName(name)
         self.mail_note = plain_label()
         self.mail_note.setObjectName("commMailNote")
 

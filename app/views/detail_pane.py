@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,7 +42,7 @@ from app.models.escalation import (
 from app.models.incidents import get_incident
 from app.models.lifecycle import NOTE_REQUIRED, Status, TransitionError, allowed_next
 from app.models.problems import may_change, problem_of
-from app.models.satisfaction import satisfaction_of
+from app.models.satisfaction import SCORE_LABELS, satisfaction_of
 from app.models.sla import span_text
 from app.models.timeline import incident_timeline
 from app.models.vocabulary import CallerType, Channel, Level
@@ -50,19 +50,31 @@ from app.views.form_errors import plain_label
 from app.views.history_table_model import HistoryTableModel
 from app.views.operations import IncidentOperations
 from app.views.problem_table_model import status_text as problem_status_text
-from app.views.text import priority_badge_style, priority_text, status_text
+from app.views.text import priority_badge_style, priority_text, status_text, vocabulary
 from app.views.theme import set_tone, tone_colour
 
-DETAIL_FIELDS = (
-    ("received", "Received"), ("logged", "Logged"), ("channel", "Channel"),
-    ("caller", "Caller"), ("phone", "Phone / caller ID"), ("email", "Email"),
-    ("account", "Account or asset no."), ("location", "Location"),
-    ("category", "Category"), ("impact", "Impact / urgency"), ("why", "Why this priority"),
-    ("escalation", "Escalation"), ("regulator", "Report breach to regulator"),
-    ("owner", "Owner"),
-    ("confirmed", "Confirmed back"), ("respond_by", "Respond by"),
-    ("resolve_by", "Resolve by"), ("responded", "Responded"), ("resolved", "Resolved"),
-    ("closed", "Closed"), ("resolution", "Resolution"),
+DETAIL_FIELDS = (  # (key, label) of the incident's fields, in order
+    ("received", QT_TRANSLATE_NOOP("DetailPane", "Received")),
+    ("logged", QT_TRANSLATE_NOOP("DetailPane", "Logged")),
+    ("channel", QT_TRANSLATE_NOOP("DetailPane", "Channel")),
+    ("caller", QT_TRANSLATE_NOOP("DetailPane", "Caller")),
+    ("phone", QT_TRANSLATE_NOOP("DetailPane", "Phone / caller ID")),
+    ("email", QT_TRANSLATE_NOOP("DetailPane", "Email")),
+    ("account", QT_TRANSLATE_NOOP("DetailPane", "Account or asset no.")),
+    ("location", QT_TRANSLATE_NOOP("DetailPane", "Location")),
+    ("category", QT_TRANSLATE_NOOP("DetailPane", "Category")),
+    ("impact", QT_TRANSLATE_NOOP("DetailPane", "Impact / urgency")),
+    ("why", QT_TRANSLATE_NOOP("DetailPane", "Why this priority")),
+    ("escalation", QT_TRANSLATE_NOOP("DetailPane", "Escalation")),
+    ("regulator", QT_TRANSLATE_NOOP("DetailPane", "Report breach to regulator")),
+    ("owner", QT_TRANSLATE_NOOP("DetailPane", "Owner")),
+    ("confirmed", QT_TRANSLATE_NOOP("DetailPane", "Confirmed back")),
+    ("respond_by", QT_TRANSLATE_NOOP("DetailPane", "Respond by")),
+    ("resolve_by", QT_TRANSLATE_NOOP("DetailPane", "Resolve by")),
+    ("responded", QT_TRANSLATE_NOOP("DetailPane", "Responded")),
+    ("resolved", QT_TRANSLATE_NOOP("DetailPane", "Resolved")),
+    ("closed", QT_TRANSLATE_NOOP("DetailPane", "Closed")),
+    ("resolution", QT_TRANSLATE_NOOP("DetailPane", "Resolution")),
 )
 
 
@@ -356,14 +368,17 @@ class DetailPane(QWidget):
         if inc.subcategory_id:
             category += " › " + Category.get_by_id(inc.subcategory_id).name
         logged_by = User.get_by_id(inc.logged_by_id).display_name
+        caller_type = vocabulary(CallerType(inc.caller_type).label)
         texts = {
             "received": format_local(inc.received_at),
-            "logged": f"{format_local(inc.logged_at)} by {logged_by}",
-            "channel": Channel(inc.channel).label,
-            "caller": f"{inc.caller_name} ({CallerType(inc.caller_type).label.lower()})",
+            "logged": self.tr("{when} by {who}").format(when=format_local(inc.logged_at),
+                                                         who=logged_by),
+            "channel": vocabulary(Channel(inc.channel).label),
+            "caller": f"{inc.caller_name} ({caller_type.lower()})",
             "phone": inc.caller_phone, "email": inc.caller_email,
             "account": inc.account_ref, "location": inc.location, "category": category,
-            "impact": f"{Level(inc.impact).label} / {Level(inc.urgency).label}",
+            "impact": (f"{vocabulary(Level(inc.impact).label)} / "
+                       f"{vocabulary(Level(inc.urgency).label)}"),
             "why": inc.priority_rationale,
             "owner": owner.display_name if owner else self.tr("(unassigned)"),
             "confirmed": self.tr("Yes") if inc.details_confirmed else self.tr("No"),
@@ -425,7 +440,9 @@ class DetailPane(QWidget):
             self.satisfaction_label.setText(self.tr("Not recorded yet."))
             return
         text = self.tr("{score} (by {method}, {when})").format(
-            score=score.score_text, method=self.tr(score.method.label).lower(),
+            score=self.tr("{score} of 5: {label}").format(
+                score=score.score, label=vocabulary(SCORE_LABELS[score.score])),
+            method=vocabulary(score.method.label).lower(),
             when=format_local(score.given_at))
         if score.comment:
             text += f"\n“{score.comment}”"
@@ -473,7 +490,7 @@ class DetailPane(QWidget):
         value = self.next_status.currentData()
         needed = NOTE_REQUIRED.get(Status(value)) if value else None
         self.status_note.setPlaceholderText(
-            self.tr("Required: ") + needed if needed else self.tr("Optional note"))
+            self.tr("Required: ") + vocabulary(needed) if needed else self.tr("Optional note"))
 
     @Slot()
     def on_apply_status(self) -> None:

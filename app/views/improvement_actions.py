@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -48,7 +49,7 @@ from app.models.reviews import (
 )
 from app.views.dialogs import Dialogs
 from app.views.form_errors import plain_label
-from app.views.text import tr
+from app.views.text import tr, vocabulary
 from app.views.theme import tone_colour
 from app.views.widgets import action_button
 
@@ -57,13 +58,15 @@ INCIDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 2
 OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 3
 INCIDENT, NUMBER, ACTION, OWNER, DUE, STATUS = "incident", "number", "action", "owner", "due", \
     "status"
-HEADERS = {INCIDENT: "Incident", NUMBER: "#", ACTION: "Action", OWNER: "Owner",
-           DUE: "Due", STATUS: "Status"}
 CONTEXT = "ImprovementActions"
+HEADERS = {INCIDENT: QT_TRANSLATE_NOOP(CONTEXT, "Incident"), NUMBER: "#",
+           ACTION: QT_TRANSLATE_NOOP(CONTEXT, "Action"),
+           OWNER: QT_TRANSLATE_NOOP(CONTEXT, "Owner"), DUE: QT_TRANSLATE_NOOP(CONTEXT, "Due"),
+           STATUS: QT_TRANSLATE_NOOP(CONTEXT, "Status")}
 
 
 def status_text(status: ActionStatus) -> str:
-    return tr(CONTEXT, status.label)
+    return vocabulary(status.label)
 
 
 def due_text(row: ActionRow, today: date) -> str:

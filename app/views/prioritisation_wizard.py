@@ -46,7 +46,7 @@ from app.models.service_levels import due_times
 from app.models.validation import IncidentDraft
 from app.models.vocabulary import PRIORITY_NAMES
 from app.views.choices import fill_categories, fill_subcategories, select_data
-from app.views.text import priority_badge_style, priority_text
+from app.views.text import priority_badge_style, priority_text, vocabulary
 from app.views.theme import set_tone
 
 Pauses = list[tuple[datetime, datetime | None]]
@@ -69,7 +69,7 @@ class ChoiceGroup(QGroupBox):
         self.buttons: dict[StrEnum, QRadioButton] = {}
         layout = QVBoxLayout(self)
         for value, (text, *_rest) in answers.items():
-            button = QRadioButton(self.tr(text))
+            button = QRadioButton(vocabulary(text))
             button.setObjectName(f"{name}_{value}")
             self.group.addButton(button, len(self._values))
             self._values.append(value)
@@ -145,7 +145,7 @@ class ImpactPage(QWizardPage):
         harms = QGroupBox(self.tr("Is anything else at stake? (tick all that apply)"))
         harms_layout = QVBoxLayout(harms)
         for harm, (text, *_rest) in HARM_ANSWERS.items():
-            box = QCheckBox(self.tr(text))
+            box = QCheckBox(vocabulary(text))
             box.setObjectName(f"harm_{harm}")
             box.toggled.connect(self.on_changed)
             self.harms[harm] = box
@@ -182,7 +182,7 @@ class ImpactPage(QWizardPage):
         else:
             impact = assess_impact(answers)
             self.result.setText(self.tr("Impact {level}: {reasons}.").format(
-                level=impact.level.label.lower(), reasons=impact.clause()))
+                level=vocabulary(impact.level.label).lower(), reasons=impact.clause()))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -241,7 +241,7 @@ class UrgencyPage(QWizardPage):
             self.result.setText(self.tr("Answer the three questions."))
         else:
             self.result.setText(self.tr("Urgency {level}: {reasons}.").format(
-                level=urgency.level.label.lower(), reasons=urgency.clause()))
+                level=vocabulary(urgency.level.label).lower(), reasons=urgency.clause()))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

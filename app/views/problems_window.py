@@ -51,9 +51,6 @@ from app.views.problem_table_model import (
 from app.views.text import status_text as incident_status_text
 from app.views.widgets import action_button
 
-BANNER = ("A problem removes the cause; its incidents restore the service. Group the incidents "
-          "that keep coming back under one problem, find their root cause, and record a "
-          "workaround advisors can apply while the caller is on the line.")
 BANNER_STYLE = ("background: #e3f2fd; color: #0d47a1; border: 1px solid #90caf9; "
                 "border-radius: 3px; padding: 6px;")
 
@@ -103,7 +100,10 @@ class ProblemsWindow(QWidget):
         self._user = user
         self._dialogs = dialogs
 
-        self.banner = plain_label(self.tr(BANNER))
+        self.banner = plain_label(self.tr(
+            "A problem removes the cause; its incidents restore the service. Group the "
+            "incidents that keep coming back under one problem, find their root cause, and "
+            "record a workaround advisors can apply while the caller is on the line."))
         self.banner.setObjectName("problemsBanner")
         self.banner.setStyleSheet(BANNER_STYLE)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from html import escape
 
-from PySide6.QtCore import QDate, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -70,16 +70,23 @@ from app.views.improvement_actions import (
     may_set_status,
     status_combo,
 )
-from app.views.text import priority_badge_style, priority_text, status_text
+from app.views.text import priority_badge_style, priority_text, status_text, vocabulary
 from app.views.theme import tone_colour
 from app.views.widgets import action_button
 
-WHY_HINTS = ("Why did the service fail?", "Why did that happen?", "And why was that?",
-             "And why?", "And why? (as a rule, the root cause)")
-TEXT_HINTS = {"root_cause": "What made the incident happen: the cause to remove, not the "
-                           "symptom",
-              "contributing_factors": "What made it worse or slower to resolve",
-              "went_well": "What to keep doing", "lessons_learned": "What the team learned"}
+WHY_HINTS = (QT_TRANSLATE_NOOP("ReviewDialog", "Why did the service fail?"),
+             QT_TRANSLATE_NOOP("ReviewDialog", "Why did that happen?"),
+             QT_TRANSLATE_NOOP("ReviewDialog", "And why was that?"),
+             QT_TRANSLATE_NOOP("ReviewDialog", "And why?"),
+             QT_TRANSLATE_NOOP("ReviewDialog", "And why? (as a rule, the root cause)"))
+TEXT_HINTS = {
+    "root_cause": QT_TRANSLATE_NOOP("ReviewDialog", "What made the incident happen: the cause "
+                                                    "to remove, not the symptom"),
+    "contributing_factors": QT_TRANSLATE_NOOP("ReviewDialog",
+                                              "What made it worse or slower to resolve"),
+    "went_well": QT_TRANSLATE_NOOP("ReviewDialog", "What to keep doing"),
+    "lessons_learned": QT_TRANSLATE_NOOP("ReviewDialog", "What the team learned"),
+}
 DEFAULT_DUE = timedelta(days=14)
 TEXT_HEIGHT = 64
 
@@ -180,8 +187,8 @@ class ReviewDialog(QDialog):
                       "contributing_factors": self.contributing,
                       "went_well": self.went_well, "lessons_learned": self.lessons}
         for key, box in self.texts.items():
-            box.setAccessibleName(self.tr(FIELD_LABELS[key]))
-            self.errors.add_row(self.tr(FIELD_LABELS[key]) + ":", box, key)
+            box.setAccessibleName(vocabulary(FIELD_LABELS[key]))
+            self.errors.add_row(vocabulary(FIELD_LABELS[key]) + ":", box, key)
         review_box = QGroupBox(self.tr("Five whys, root cause and lessons"))
         review_box.setLayout(form)
 
@@ -240,9 +247,11 @@ class ReviewDialog(QDialog):
         self.action_due.setDisplayFormat("dd/MM/yyyy")
         self.action_due.setCalendarPopup(True)
         self.action_status = status_combo("actionStatus")
-        for widget, name in ((self.action_text, "Action"), (self.action_owner, "Owner"),
-                             (self.action_due, "Due by"), (self.action_status, "Status")):
-            widget.setAccessibleName(self.tr(name))
+        for widget, name in ((self.action_text, self.tr("Action")),
+                             (self.action_owner, self.tr("Owner")),
+                             (self.action_due, self.tr("Due by")),
+                             (self.action_status, self.tr("Status"))):
+            widget.setAccessibleName(name)
         editor = QFormLayout()
         self.action_errors = FieldErrors(editor)
         self.action_errors.add_row(self.tr("&Action:"), self.action_text, "description")
@@ -431,7 +440,7 @@ class ReviewDialog(QDialog):
         problems = dict(exc.problems)
         incident_problem = problems.pop("incident", "")
         self._show_problems(problems)
-        missing = ", ".join(self.tr(FIELD_LABELS[key]).lower() for key in problems)
+        missing = ", ".join(vocabulary(FIELD_LABELS[key]).lower() for key in problems)
         text = (self.tr("Not ready to complete; missing: {missing}.").format(missing=missing)
                 if missing else "")
         self.notice.setText(self.tr("Draft saved."))

@@ -8,17 +8,26 @@ from PySide6.QtGui import QColor
 from app.models.lifecycle import Status
 from app.models.vocabulary import PRIORITY_NAMES
 
+VOCABULARY = "Vocabulary"  # the context of the words from app/models: vocabulary_strings.py
+
 
 def tr(context: str, text: str) -> str:
     return QCoreApplication.translate(context, text)
 
 
+def vocabulary(text: str) -> str:
+    """``text``, a word of the model layer (an enumeration's ``label``, a label table's
+    entry), in the user's language. ``scripts/update_translations.py`` lists every such word
+    in ``vocabulary_strings.py`` for the translators."""
+    return QCoreApplication.translate(VOCABULARY, text)
+
+
 def status_text(status: str) -> str:
-    return tr("Status", Status(status).label)
+    return vocabulary(Status(status).label)
 
 
 def priority_text(priority: int) -> str:
-    return f"P{priority} {tr('Priority', PRIORITY_NAMES[priority])}"
+    return f"P{priority} {vocabulary(PRIORITY_NAMES[priority])}"
 
 
 # Background, foreground per priority; the text ("P1 Critical") always goes with the colour,
