@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from app.models.db import PostgresTarget
 
 
 def _count(text: str) -> int:
@@ -49,9 +53,12 @@ def _references(text: str) -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="the database file (default: incident-desk.sqlite in your "
-                             "data folder)")
+    common.add_argument("--db", metavar="PATH|URL", default=argparse.SUPPRESS,
+                        help="the database: a file's PATH (or sqlite:///PATH), or a "
+                             "PostgreSQL URL postgresql://user@host:port/dbname, its "
+                             "password from PGPASSWORD, the keyring or asked at the terminal "
+                             "(default: the one chosen in File › Database…, else "
+                             "incident-desk.sqlite in your data folder)")
     parser = argparse.ArgumentParser(
         prog="incident-desk", parents=[common],
         description=f"{APP_NAME}: log, prioritise and follow contact-centre incidents. "
@@ -147,15 +154,64 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _open_existing(args: argparse.Namespace) -> Path:
+def _open_existing(args: argparse.Namespace) -> Path | PostgresTarget:
     """Open the chosen database, which must exist (exports never create one)."""
+    from app.models.db import DatabaseOpenError
+
+    target, _ = _database_target(args)
+    if isinstance(target, Path) and not target.is_file():
+        raise DatabaseOpenError(f"There is no database at {target}.")
+    _open(target)
+    return target
+
+
+def _open(target: Path | PostgresTarget, create_folder: bool = False) -> None:
+    """Open ``target``; a PostgreSQL server's password is PGPASSWORD's or the keyring's,
+    else typed at the terminal (three tries), never stored by the command line.
+
+    Raises:
+        DatabaseOpenError: as opening does; asked for a password when not at a terminal,
+            it says to set PGPASSWORD.
+    """
+    import getpass
+
     from app.models.db import DatabaseOpenError, open_database
 
-    path, _ = _database_path(args)
-    if not path.is_file():
-        raise DatabaseOpenError(f"There is no database at {path}.")
-    open_database(path)
-    return path
+    try:
+        open_database(target, create_folder=create_folder)
+        return
+    except DatabaseOpenError as exc:
+        if not exc.needs_password:
+            raise
+        if not sys.stdin.isatty():
+            raise DatabaseOpenError(
+                f"{exc} Set PGPASSWORD to the password of the user {target.user} (this "
+                "command is not run at a terminal, so it cannot ask for it).",
+                needs_password=True) from exc
+        print(exc, file=sys.stderr)
+    for attempt in range(3):
+        password = getpass.getpass(f"Password of {target.user} for {target}: ")
+        try:
+            open_database(target, password=password)
+            return
+        except DatabaseOpenError as exc:
+            if not exc.needs_password or attempt == 2:
+                raise
+            print(exc, file=sys.stderr)
+
+
+def _file_only(target: Path | PostgresTarget, command: str, why: str) -> Path:
+    """``target`` when it is a database file; a PostgreSQL database is refused, saying why.
+
+    Raises:
+        DatabaseOpenError: ``target`` is a PostgreSQL database.
+    """
+    from app.models.db import DatabaseOpenError, PostgresTarget
+
+    if isinstance(target, PostgresTarget):
+        raise DatabaseOpenError(f"{command} works on a database file, and {target} is a "
+                                f"PostgreSQL database: {why}")
+    return target
 
 
 def _cli_user():
@@ -287,10 +343,16 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+SERVER_BACKUPS = ("its backups are taken on the server, with pg_dump, by the server's "
+                  "administrator.")
+
+
 def _verify(args: argparse.Namespace) -> int:
     from app.models.history_chain import verify_file
 
-    path, _ = _database_path(args)
+    path = _file_only(_database_target(args)[0], "verify",
+                      "checking a PostgreSQL database's history chain from the command line "
+                      "is not available yet; its integrity is the server's to keep.")
     result = verify_file(path)
     if result.ok:
         print(f"{path}: integrity check passed; {result.rows:,} history rows, chain intact.")
@@ -303,7 +365,7 @@ def _verify(args: argparse.Namespace) -> int:
 def _backup(args: argparse.Namespace) -> int:
     from app.models.backup import backup_database
 
-    path, _ = _database_path(args)
+    path = _file_only(_database_target(args)[0], "backup", SERVER_BACKUPS)
     out = backup_database(path, Path(args.out))
     print(f"Backed up {path} to {out} (integrity checked).")
     return 0
@@ -312,7 +374,9 @@ def _backup(args: argparse.Namespace) -> int:
 def _restore(args: argparse.Namespace) -> int:
     from app.models.backup import restore_database
 
-    path, _ = _database_path(args)
+    path = _file_only(_database_target(args)[0], "restore",
+                      "its backups are restored on the server (pg_restore) by the server's "
+                      "administrator.")
     aside = restore_database(path, Path(args.source))
     print(f"Restored {path} from {args.source}.")
     if aside is not None:
@@ -320,21 +384,20 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def _database_path(args: argparse.Namespace) -> tuple[Path, bool]:
-    """The chosen path, and whether its folder may be created (only for the default)."""
-    from app.models.db import default_database_path
+def _database_target(args: argparse.Namespace) -> tuple[Path | PostgresTarget, bool]:
+    """The chosen database (``--db``, else the one saved in File › Database…, else the
+    default file), and whether its folder may be created (only for the default)."""
+    from app.models.database_choice import start_database
 
-    if getattr(args, "db", None):
-        return Path(args.db), False
-    return default_database_path(), True
+    return start_database(getattr(args, "db", None))
 
 
 def _demo_data(args: argparse.Namespace) -> int:
-    from app.models.db import close_database, open_database
+    from app.models.db import close_database
     from app.models.demo_data import generate
 
-    path, create_folder = _database_path(args)
-    open_database(path, create_folder=create_folder)
+    path, create_folder = _database_target(args)
+    _open(path, create_folder=create_folder)
     try:
         def progress(done: int) -> None:
             if args.count >= 100_000:
@@ -382,8 +445,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(args)
         from app.views.application import run_gui
 
-        path, create_folder = _database_path(args)
-        return run_gui(path, create_folder=create_folder)
+        target, create_folder = _database_target(args)
+        return run_gui(target, create_folder=create_folder)
     except Exception as exc:
         if not isinstance(exc, _user_errors()):
             raise

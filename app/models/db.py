@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import sqlite3
@@ -17,6 +18,7 @@ from app import APP_NAME, ORGANISATION
 from app.models.clock import to_utc
 
 database = peewee.DatabaseProxy()
+log = logging.getLogger(__name__)
 
 # "INCD": stamped in the SQLite header so a file can be told apart from other SQLite files.
 APPLICATION_ID = 0x494E4344
@@ -48,11 +50,16 @@ class DatabaseOpenError(Exception):
     ``replaceable`` is true when the file is damaged or not ours, so restoring a backup in
     its place (keeping it aside) is the way out; false when the file is sound but cannot be
     used here (a newer version's, a read-only one) or the path is wrong.
+
+    ``needs_password`` is true when a PostgreSQL server asked for a password and none was
+    had (no ``PGPASSWORD``, none in the keyring) or it refused the one given: asking the
+    user for it and trying again is the way out.
     """
 
-    def __init__(self, message: str, replaceable: bool = False):
+    def __init__(self, message: str, replaceable: bool = False, needs_password: bool = False):
         super().__init__(message)
         self.replaceable = replaceable
+        self.needs_password = needs_password
 
 
 # How long to wait for a PostgreSQL server before saying it cannot be reached.
@@ -263,23 +270,32 @@ def pending_upgrades(path: Path | str) -> list[str]:
     return [name for name in known if name not in applied]
 
 
-def open_database(target: Path | str, create_folder: bool = False) -> peewee.Database:
+def open_database(target: Path | str | PostgresTarget, create_folder: bool = False,
+                  password: str | None = None,
+                  remember_password: bool = False) -> peewee.Database:
     """Open (creating or upgrading as needed) the database ``target`` names and bind the
     models: a SQLite file (a path or ``sqlite:///path``) or a PostgreSQL database
-    (``postgresql://user@host:port/dbname``, its password in ``PGPASSWORD``).
+    (``postgresql://user@host:port/dbname``).
+
+    Args:
+        password: a PostgreSQL password the user typed; without it, ``PGPASSWORD`` or the
+            one stored in the keyring for the URL (:mod:`app.models.db_password`).
+        remember_password: store ``password`` in the keyring once the server accepted it
+            (a keyring that refuses is logged, and the database opens all the same).
 
     Raises:
         DatabaseOpenError: the file is not ours, is damaged, is from a newer version, or
             cannot be written; the URL is of another kind; the server cannot be reached or
-            refuses the password; or the installation lacks its migration scripts. A
-            refused file or database is left as it was.
+            asks for a password it was not given or refuses it (``needs_password``); or
+            the installation lacks its migration scripts. A refused file or database is
+            left as it was.
     """
     from app.models.schema import migrations_folder, upgrade
 
-    parsed = parse_target(target)
+    parsed = target if isinstance(target, PostgresTarget) else parse_target(target)
     migrations_folder()  # an incomplete installation says so before a file or folder is made
     if isinstance(parsed, PostgresTarget):
-        db = _open_postgres(parsed)
+        db = _open_postgres(parsed, password, remember_password)
     else:
         db = _open_sqlite(parsed, create_folder, upgrade)
     database.initialize(db)
@@ -304,24 +320,42 @@ def _open_sqlite(path: Path, create_folder: bool, upgrade) -> peewee.SqliteDatab
     return db
 
 
-def _open_postgres(target: PostgresTarget) -> peewee.PostgresqlDatabase:
-    """Connect, refuse a database that is not ours or is newer, and upgrade it."""
-    from app.models.schema import upgrade
+def _connect_postgres(target: PostgresTarget, password: str | None = None
+                      ) -> peewee.PostgresqlDatabase:
+    """A connection to ``target`` (not bound to the models), with the password typed, from
+    ``PGPASSWORD`` or from the keyring.
 
-    params: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
-                                 "application_name": APP_NAME, **target.options}
-    params.update(user=target.user, host=target.host, port=target.port)
-    # TODO(issue 7, keyring step): take the password from the keyring (asked for once and
-    # stored there through app.models.secrets), PGPASSWORD only when it is set.
-    params["password"] = os.environ.get("PGPASSWORD")
-    params = {key: value for key, value in params.items() if value is not None}
+    Raises:
+        DatabaseOpenError: the server cannot be reached, or asks for a password it was not
+            given or refuses the one given (``needs_password``).
+    """
+    from app.models.db_password import find_password
     from app.models.pg_database import PostgresDatabase
 
+    found = find_password(target, password)
+    params: dict[str, object] = {"connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                                 "application_name": APP_NAME, **target.options}
+    params.update(user=target.user, host=target.host, port=target.port,
+                  password=found.password)
+    params = {key: value for key, value in params.items() if value is not None}
     db = PostgresDatabase(target.dbname, prefer_psycopg3=True, **params)
     try:
         db.connect()
     except peewee.DatabaseError as exc:
-        raise DatabaseOpenError(_connection_problem(target, exc)) from exc
+        message, needs_password = _connection_problem(target, exc, found.described())
+        raise DatabaseOpenError(message, needs_password=needs_password) from exc
+    return db
+
+
+def _open_postgres(target: PostgresTarget, password: str | None,
+                   remember_password: bool) -> peewee.PostgresqlDatabase:
+    """Connect, keep a typed password that worked when asked to, refuse a database that
+    is not ours or is newer, and upgrade it."""
+    from app.models.schema import upgrade
+
+    db = _connect_postgres(target, password)
+    if password and remember_password:
+        _remember(target, password)
     try:
         _inspect_postgres(db, target)
         upgrade(db)
@@ -334,27 +368,45 @@ def _open_postgres(target: PostgresTarget) -> peewee.PostgresqlDatabase:
     return db
 
 
-def _connection_problem(target: PostgresTarget, exc: Exception) -> str:
-    """Why a connection to ``target`` failed, in words a user can act on."""
+def _remember(target: PostgresTarget, password: str) -> None:
+    from app.models.db_password import store_password
+    from app.models.secrets import KeyringUnavailableError
+
+    try:
+        store_password(target, password)
+    except KeyringUnavailableError as exc:  # it is asked for again at the next start
+        log.warning("The password for %s was not stored: %s", target, exc)
+
+
+def _connection_problem(target: PostgresTarget, exc: Exception,
+                        source: str = "") -> tuple[str, bool]:
+    """Why a connection to ``target`` failed, in words a user can act on, and whether a
+    (new) password is what it needs.
+
+    Args:
+        source: where the password tried came from ("from PGPASSWORD"), empty for none.
+    """
     cause = exc.__cause__ or exc.__context__ or exc
     text = str(cause).strip()
     first_line = text.splitlines()[0] if text else type(cause).__name__
     reason = first_line.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
     user = target.user or "(default)"
     if getattr(cause, "sqlstate", None) == "28P01" or "password authentication failed" in text:
+        which = f" (the one {source})" if source else ""
         return (f"The PostgreSQL server at {target.server} refused the password of the user "
-                f"{user}. Check the password (PGPASSWORD).")
+                f"{user}{which}: it is wrong, or has been changed.", True)
     if "no password supplied" in text:
         return (f"The PostgreSQL server at {target.server} asks for a password for the user "
-                f"{user} and none was given: set PGPASSWORD.")
+                f"{user} and none was given (PGPASSWORD is not set and this computer's "
+                "keyring holds none for this database).", True)
     if f'database "{target.dbname}" does not exist' in text:
         return (f"There is no database {target.dbname} on the PostgreSQL server at "
                 f"{target.server}: its administrator creates it (Incident Desk then makes "
-                "its tables).")
+                "its tables).", False)
     if f'role "{user}" does not exist' in text:
-        return f"The PostgreSQL server at {target.server} has no user {user}."
+        return f"The PostgreSQL server at {target.server} has no user {user}.", False
     return (f"Cannot reach the PostgreSQL server at {target.server} ({reason}). Check that "
-            "it is running and that this workstation may connect to it.")
+            "it is running and that this workstation may connect to it.", False)
 
 
 def _inspect_postgres(db: peewee.PostgresqlDatabase, target: PostgresTarget) -> None:
@@ -377,3 +429,75 @@ def close_database() -> None:
     """Close the open database, if any (checkpointing its write-ahead log)."""
     if database.obj is not None and not database.obj.is_closed():
         database.obj.close()
+
+
+@dataclass(frozen=True)
+class DatabaseProbe:
+    """What a test connection found at a database, without opening it for the application.
+
+    ``schema`` is the number of the latest schema change applied (``14`` for
+    ``0014_sla_order_index``), None when there is no Incident Desk database there yet (a
+    file to be created, an empty PostgreSQL database): Incident Desk makes its tables when
+    it opens it. ``pending`` counts the changes this version will apply on opening.
+    """
+
+    target: Path | PostgresTarget
+    schema: int | None
+    pending: int = 0
+
+
+def schema_number(names: list[str] | set[str]) -> int | None:
+    """The number of the latest migration among ``names`` (``0014_x`` is 14)."""
+    numbers = [int(name.split("_", 1)[0]) for name in names if name[:4].isdigit()]
+    return max(numbers) if numbers else None
+
+
+def probe_database(target: Path | str | PostgresTarget,
+                   password: str | None = None) -> DatabaseProbe:
+    """Reach the database ``target`` names and say what is there, changing nothing and
+    leaving the application's own database as it is (a PostgreSQL server may take up to
+    CONNECT_TIMEOUT_SECONDS to answer: call it off the GUI thread).
+
+    Raises:
+        DatabaseOpenError: as opening would (``needs_password`` included), and for a file
+            that does not exist in a folder that does not.
+    """
+    from app.models.schema import MIGRATION_TABLE, known_migrations
+
+    parsed = target if isinstance(target, PostgresTarget) else parse_target(target)
+    known = known_migrations()
+    if isinstance(parsed, PostgresTarget):
+        db = _connect_postgres(parsed, password)
+        try:
+            _inspect_postgres(db, parsed)
+            applied = (set() if MIGRATION_TABLE not in db.get_tables() else
+                       {row[0] for row in db.execute_sql(f"SELECT name FROM {MIGRATION_TABLE}")})
+        except peewee.DatabaseError as exc:
+            raise DatabaseOpenError(f"Cannot read {parsed}: {exc}.") from exc
+        finally:
+            db.close()
+    else:
+        check_database_file(parsed)
+        _inspect(parsed)
+        applied = set()
+        if parsed.is_file() and parsed.stat().st_size > 0:
+            try:
+                conn = sqlite3.connect(f"{parsed.as_uri()}?mode=ro", uri=True)
+                try:
+                    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
+                                    (MIGRATION_TABLE,)).fetchone():
+                        applied = {row[0] for row in conn.execute(
+                            f"SELECT name FROM {MIGRATION_TABLE}")}
+                finally:
+                    conn.close()
+            except sqlite3.DatabaseError as exc:
+                raise DatabaseOpenError(f"{parsed} cannot be read as a database ({exc}).",
+                                        replaceable=True) from exc
+    return DatabaseProbe(parsed, schema_number(applied),
+                         len([name for name in known if name not in applied]))
+
+
+def is_server(target: Path | PostgresTarget | str) -> bool:
+    """Whether ``target`` is a PostgreSQL database (shared on a server) rather than a file."""
+    return isinstance(target, PostgresTarget) or (
+        isinstance(target, str) and isinstance(parse_target(target), PostgresTarget))
