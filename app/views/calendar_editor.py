@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.models.service_levels import HOLIDAY_REGIONS, CalendarSettings
 from app.models.sla import WEEKDAYS
 from app.views.choices import select_data
+from app.views.text import vocabulary
 
 
 class CalendarEditor(QWidget):
@@ -43,13 +44,15 @@ class CalendarEditor(QWidget):
         self.opens: list[QTimeEdit] = []
         self.closes: list[QTimeEdit] = []
         for weekday, name in enumerate(WEEKDAYS):
-            box = QCheckBox(self.tr(name))
+            day = vocabulary(name)
+            box = QCheckBox(day)
             box.setObjectName(f"open_{weekday}")
             opens, closes = QTimeEdit(), QTimeEdit()
-            for edit, what in ((opens, "opens"), (closes, "closes")):
+            for edit, what, said in ((opens, "opens", self.tr("{day} opens")),
+                                     (closes, "closes", self.tr("{day} closes"))):
                 edit.setDisplayFormat("HH:mm")
                 edit.setObjectName(f"{what}_{weekday}")
-                edit.setAccessibleName(f"{name} {what}")
+                edit.setAccessibleName(said.format(day=day))
             box.toggled.connect(opens.setEnabled)
             box.toggled.connect(closes.setEnabled)
             self.open_day.append(box)
@@ -69,7 +72,7 @@ class CalendarEditor(QWidget):
         self.holidays = QComboBox()
         self.holidays.setObjectName("holidays")
         for code, name in HOLIDAY_REGIONS.items():
-            self.holidays.addItem(self.tr(name), code)
+            self.holidays.addItem(vocabulary(name), code)
         settings = QFormLayout()
         settings.addRow(self.tr("Time &zone:"), self.zone)
         settings.addRow(self.tr("&Bank holidays of:"), self.holidays)

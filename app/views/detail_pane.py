@@ -42,7 +42,7 @@ from app.models.escalation import (
 from app.models.incidents import get_incident
 from app.models.lifecycle import NOTE_REQUIRED, Status, TransitionError, allowed_next
 from app.models.problems import may_change, problem_of
-from app.models.satisfaction import SCORE_LABELS, satisfaction_of
+from app.models.satisfaction import satisfaction_of
 from app.models.sla import span_text
 from app.models.timeline import incident_timeline
 from app.models.vocabulary import CallerType, Channel, Level
@@ -50,6 +50,7 @@ from app.views.form_errors import plain_label
 from app.views.history_table_model import HistoryTableModel
 from app.views.operations import IncidentOperations
 from app.views.problem_table_model import status_text as problem_status_text
+from app.views.satisfaction_dialog import score_text
 from app.views.text import priority_badge_style, priority_text, status_text, vocabulary
 from app.views.theme import set_tone, tone_colour
 
@@ -440,8 +441,7 @@ class DetailPane(QWidget):
             self.satisfaction_label.setText(self.tr("Not recorded yet."))
             return
         text = self.tr("{score} (by {method}, {when})").format(
-            score=self.tr("{score} of 5: {label}").format(
-                score=score.score, label=vocabulary(SCORE_LABELS[score.score])),
+            score=score_text(score.score),
             method=vocabulary(score.method.label).lower(),
             when=format_local(score.given_at))
         if score.comment:

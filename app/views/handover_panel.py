@@ -48,7 +48,7 @@ from app.views.colleague_tabs import (
 from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
 from app.views.operations import IncidentOperations
-from app.views.text import status_text
+from app.views.text import clock_text, status_text, vocabulary
 from app.views.theme import set_tone, tone_colour
 from app.views.widgets import action_button
 
@@ -200,7 +200,7 @@ class HandOverTab(QWidget):
         self.already_offered.setVisible(bool(offered))
         self.incidents.blockSignals(True)
         fill_table(self.incidents, [(r.reference, r.summary, status_text(r.status),
-                                r.clock.text(now)) for r in rows], [r.id for r in rows])
+                                clock_text(r.clock, now)) for r in rows], [r.id for r in rows])
         for row, r in enumerate(rows):  # all of them, to begin with
             self.incidents.item(row, 0).setCheckState(
                 Qt.CheckState.Unchecked if r.id in unticked else Qt.CheckState.Checked)
@@ -369,8 +369,8 @@ class ForMeTab(QWidget):
     def reload(self) -> None:
         chosen = selected_data(self.list)
         self.views = handover.pending_for(self._panel.user)
-        fill_table(self.list, [(v.giver, format_local(v.offered_at), v.method, v.references())
-                          for v in self.views], [v.id for v in self.views])
+        fill_table(self.list, [(v.giver, format_local(v.offered_at), vocabulary(v.method),
+                                 v.references()) for v in self.views], [v.id for v in self.views])
         ids = [v.id for v in self.views]
         self.list.setCurrentCell(ids.index(chosen) if chosen in ids else
                                  (0 if ids else -1), 0)
@@ -454,8 +454,8 @@ class OfferedTab(QWidget):
                 answer = f"{format_local(v.decided_at)} {v.decided_by}"
                 if v.query_reason:
                     answer += f": {v.query_reason}"
-            rows.append((v.receiver, format_local(v.offered_at), v.method, v.references(),
-                         v.state.label, answer))
+            rows.append((v.receiver, format_local(v.offered_at), vocabulary(v.method),
+                         v.references(), vocabulary(v.state.label), answer))
         fill_table(self.list, rows, [v.id for v in views])
         for r, v in enumerate(views):
             if v.state == handover.HandoverState.QUERIED:  # back with me: stands out

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from app.models.audit import HistoryEntry, describe
 from app.models.clock import format_local
 from app.views.text import tr
 
-HEADERS = ("When", "Who", "What", "From", "To")
+HEADERS = (QT_TRANSLATE_NOOP("HistoryTableModel", "When"),
+           QT_TRANSLATE_NOOP("HistoryTableModel", "Who"),
+           QT_TRANSLATE_NOOP("HistoryTableModel", "What"),
+           QT_TRANSLATE_NOOP("HistoryTableModel", "From"),
+           QT_TRANSLATE_NOOP("HistoryTableModel", "To"))
 
 
 class HistoryTableModel(QAbstractTableModel):

@@ -4,27 +4,34 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QPoint, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+)
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QPolygon
 
 from app.models.clock import format_local, now_utc
 from app.models.incident_log import IncidentLog, LogFilter, LogRow, SortKey
 from app.models.sla import ClockState
-from app.views.text import PRIORITY_COLOURS, priority_text, status_text, tr
+from app.views.text import PRIORITY_COLOURS, clock_text, priority_text, status_text, tr
 
 IncidentIdRole = Qt.ItemDataRole.UserRole + 1
 PriorityRole = Qt.ItemDataRole.UserRole + 2
 
 COLUMNS: tuple[tuple[SortKey, str], ...] = (
-    (SortKey.REFERENCE, "Reference"),
-    (SortKey.RECEIVED, "Received"),
-    (SortKey.CALLER, "Caller"),
-    (SortKey.NATURE, "Nature"),
-    (SortKey.CATEGORY, "Category"),
-    (SortKey.PRIORITY, "Priority"),
-    (SortKey.SLA, "SLA"),
-    (SortKey.STATUS, "Status"),
-    (SortKey.OWNER, "Owner"),
+    (SortKey.REFERENCE, QT_TRANSLATE_NOOP("IncidentTableModel", "Reference")),
+    (SortKey.RECEIVED, QT_TRANSLATE_NOOP("IncidentTableModel", "Received")),
+    (SortKey.CALLER, QT_TRANSLATE_NOOP("IncidentTableModel", "Caller")),
+    (SortKey.NATURE, QT_TRANSLATE_NOOP("IncidentTableModel", "Nature")),
+    (SortKey.CATEGORY, QT_TRANSLATE_NOOP("IncidentTableModel", "Category")),
+    (SortKey.PRIORITY, QT_TRANSLATE_NOOP("IncidentTableModel", "Priority")),
+    (SortKey.SLA, QT_TRANSLATE_NOOP("IncidentTableModel", "SLA")),
+    (SortKey.STATUS, QT_TRANSLATE_NOOP("IncidentTableModel", "Status")),
+    (SortKey.OWNER, QT_TRANSLATE_NOOP("IncidentTableModel", "Owner")),
 )
 PRIORITY_COLUMN = 5
 SLA_COLUMN = 6
@@ -233,5 +240,5 @@ class IncidentTableModel(QAbstractTableModel):
         if key == SortKey.STATUS:
             return status_text(log_row.status)
         if key == SortKey.SLA:
-            return tr("IncidentTableModel", log_row.clock.text(self._log.now))
+            return clock_text(log_row.clock, self._log.now)
         return log_row.owner

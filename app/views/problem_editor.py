@@ -93,11 +93,13 @@ class ProblemEditor(QWidget):
         self.workaround = _text_box("problemWorkaround",
                                     self.tr("What advisors can do meanwhile to restore the "
                                             "service (required for a known error)"))
-        for widget, name in ((self.title, "Title"), (self.description, "Description"),
-                             (self.owner, "Owner"), (self.status, "Status"),
-                             (self.note, "Note"), (self.root_cause, "Root cause"),
-                             (self.workaround, "Workaround")):
-            widget.setAccessibleName(self.tr(name))
+        for widget, name in ((self.title, self.tr("Title")),
+                             (self.description, self.tr("Description")),
+                             (self.owner, self.tr("Owner")), (self.status, self.tr("Status")),
+                             (self.note, self.tr("Note")),
+                             (self.root_cause, self.tr("Root cause")),
+                             (self.workaround, self.tr("Workaround"))):
+            widget.setAccessibleName(name)
 
         form = QFormLayout()
         self.errors = FieldErrors(form)

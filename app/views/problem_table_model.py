@@ -4,20 +4,31 @@ dialog."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTableView
 
 from app.models.problems import ProblemRow, ProblemStatus
-from app.views.text import tr
+from app.views.text import tr, vocabulary
 
-HEADERS = ("Reference", "Title", "Status", "Incidents", "Known error", "Owner")
+HEADERS = (QT_TRANSLATE_NOOP("ProblemTableModel", "Reference"),
+           QT_TRANSLATE_NOOP("ProblemTableModel", "Title"),
+           QT_TRANSLATE_NOOP("ProblemTableModel", "Status"),
+           QT_TRANSLATE_NOOP("ProblemTableModel", "Incidents"),
+           QT_TRANSLATE_NOOP("ProblemTableModel", "Known error"),
+           QT_TRANSLATE_NOOP("ProblemTableModel", "Owner"))
 REFERENCE, TITLE, STATUS, INCIDENTS, KNOWN_ERROR, OWNER = range(len(HEADERS))
 PROBLEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TICK = "✓"
 
 
 def status_text(status: ProblemStatus | str) -> str:
-    return tr("ProblemStatus", ProblemStatus(status).label)
+    return vocabulary(ProblemStatus(status).label)
 
 
 class ProblemTableModel(QAbstractTableModel):

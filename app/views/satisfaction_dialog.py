@@ -33,6 +33,13 @@ from app.models.satisfaction import (
 from app.views.choices import select_data
 from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
+from app.views.text import tr, vocabulary
+
+
+def score_text(score: int) -> str:
+    """``4 of 5: Satisfied``, in the user's language."""
+    return tr("SatisfactionDialog", "{score} of 5: {label}").format(
+        score=score, label=vocabulary(SCORE_LABELS[score]))
 
 
 class SatisfactionDialog(QDialog):
@@ -69,10 +76,10 @@ class SatisfactionDialog(QDialog):
         score_layout.setSpacing(2)
         self.score_buttons: dict[int, QRadioButton] = {}
         for score in SCORES:
-            button = QRadioButton(f"&{score}  {self.tr(SCORE_LABELS[score])}")
+            button = QRadioButton(f"&{score}  {vocabulary(SCORE_LABELS[score])}")
             button.setObjectName(f"score{score}")
             button.setAccessibleName(self.tr("Score {score} of 5: {label}").format(
-                score=score, label=self.tr(SCORE_LABELS[score])))
+                score=score, label=vocabulary(SCORE_LABELS[score])))
             self.scores.addButton(button, score)
             self.score_buttons[score] = button
             score_layout.addWidget(button)
@@ -86,7 +93,7 @@ class SatisfactionDialog(QDialog):
         self.method.setObjectName("satisfactionMethod")
         self.method.setAccessibleName(self.tr("How it was given"))
         for method in SatisfactionMethod:
-            self.method.addItem(self.tr(method.label), method.value)
+            self.method.addItem(vocabulary(method.label), method.value)
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setObjectName("satisfactionWhen")
         self.when.setAccessibleName(self.tr("When it was given"))
@@ -130,7 +137,7 @@ class SatisfactionDialog(QDialog):
             return
         self.amend_note.setText(self.tr(
             "{who} recorded {score} on {when}. Changing it keeps the previous score in the "
-            "incident's audit trail.").format(who=shown.recorded_by, score=shown.score_text,
+            "incident's audit trail.").format(who=shown.recorded_by, score=score_text(shown.score),
                                               when=format_local(shown.recorded_at)))
         self.score_buttons[shown.score].setChecked(True)
         self.comment.setPlainText(shown.comment)

@@ -39,7 +39,7 @@ from app.models.service_levels import (
 from app.models.vocabulary import PRIORITY_NAMES, Level
 from app.views.calendar_editor import CalendarEditor
 from app.views.choices import select_data
-from app.views.text import priority_text
+from app.views.text import priority_text, vocabulary
 from app.views.theme import set_tone
 
 MAX_HOURS = 9999
@@ -130,15 +130,16 @@ class ServiceLevelsDialog(QDialog):
         grid.addWidget(QLabel(self.tr("<b>Impact</b> \\ <b>urgency</b>")), 0, 0)
         self.matrix: dict[tuple[Level, Level], QComboBox] = {}
         for column, urgency in enumerate(Level, start=1):
-            grid.addWidget(QLabel(f"<b>{self.tr(urgency.label)}</b>"), 0, column,
+            grid.addWidget(QLabel(f"<b>{vocabulary(urgency.label)}</b>"), 0, column,
                            Qt.AlignmentFlag.AlignCenter)
         for row, impact in enumerate(Level, start=1):
-            grid.addWidget(QLabel(f"<b>{self.tr(impact.label)}</b>"), row, 0)
+            grid.addWidget(QLabel(f"<b>{vocabulary(impact.label)}</b>"), row, 0)
             for column, urgency in enumerate(Level, start=1):
                 combo = QComboBox()
                 combo.setObjectName(f"matrix_{impact}_{urgency}")
                 combo.setAccessibleName(self.tr("Impact {impact}, urgency {urgency}").format(
-                    impact=impact.label.lower(), urgency=urgency.label.lower()))
+                    impact=vocabulary(impact.label).lower(),
+                    urgency=vocabulary(urgency.label).lower()))
                 combo.addItem(self.tr("(choose)"), None)
                 for priority in PRIORITY_NAMES:
                     combo.addItem(priority_text(priority), priority)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,7 +19,11 @@ from app.models.clock import format_local
 from app.models.edit_conflicts import OtherChange
 from app.views.form_errors import plain_label
 
-HEADERS = ("When", "Who", "What", "From", "To")
+HEADERS = (QT_TRANSLATE_NOOP("StaleSaveDialog", "When"),
+           QT_TRANSLATE_NOOP("StaleSaveDialog", "Who"),
+           QT_TRANSLATE_NOOP("StaleSaveDialog", "What"),
+           QT_TRANSLATE_NOOP("StaleSaveDialog", "From"),
+           QT_TRANSLATE_NOOP("StaleSaveDialog", "To"))
 
 
 class StaleSaveDialog(QDialog):

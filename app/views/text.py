@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
+from app.models.clock import to_utc
 from app.models.lifecycle import Status
+from app.models.sla import ClockReading, ClockState, span_text
 from app.models.vocabulary import PRIORITY_NAMES
 
 VOCABULARY = "Vocabulary"  # the context of the words from app/models: vocabulary_strings.py
@@ -46,3 +50,23 @@ def priority_badge_style(priority: int) -> str:
     background, foreground = PRIORITY_COLOURS[priority]
     return (f"background: {background.name()}; color: {foreground.name()}; "
             "border-radius: 3px; font-weight: 600; padding: 2px 6px;")
+
+
+def clock_text(reading: ClockReading, now: datetime) -> str:
+    """An SLA clock in the user's language, as :meth:`ClockReading.text` says it in English:
+    ``Respond: 2h 15m left``, ``Resolve: breached 35m ago``, ``On hold``, ``Met``, ``Missed``."""
+    if reading.state == ClockState.PAUSED:
+        return tr("Clock", "On hold")
+    if reading.state == ClockState.MET:
+        return tr("Clock", "Met")
+    if reading.state == ClockState.MISSED:
+        return tr("Clock", "Missed")
+    assert reading.due is not None
+    left = reading.due - to_utc(now)
+    if left < timedelta(0):
+        text = (tr("Clock", "Respond: breached {span} ago") if reading.target == "response"
+                else tr("Clock", "Resolve: breached {span} ago"))
+        return text.format(span=span_text(-left))
+    text = (tr("Clock", "Respond: {span} left") if reading.target == "response"
+            else tr("Clock", "Resolve: {span} left"))
+    return text.format(span=span_text(left))

@@ -4,7 +4,13 @@ will be stored; and the words for each column of a file of incidents."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from app.models.incident_transfer import COLUMNS, ColumnMapping, RowProblem
@@ -12,32 +18,36 @@ from app.views.text import tr
 
 # What each column of a file of incidents holds, in the words the incident form uses.
 COLUMN_LABELS = {
-    "reference": "Reference",
-    "received_at": "Received",
-    "channel": "Channel",
-    "caller_name": "Caller name",
-    "caller_phone": "Phone / caller ID",
-    "caller_email": "Email",
-    "caller_type": "Caller type",
-    "account_ref": "Account or asset no.",
-    "location": "Location",
-    "category": "Category",
-    "subcategory": "Subcategory",
-    "summary": "Nature of incident",
-    "description": "Caller's description",
-    "impact": "Impact",
-    "urgency": "Urgency",
-    "priority": "Priority",
-    "status": "Status",
-    "owner": "Owner",
-    "response_due": "Response due",
-    "resolution_due": "Resolution due",
-    "responded_at": "Responded",
-    "resolved_at": "Resolved",
-    "closed_at": "Closed",
+    "reference": QT_TRANSLATE_NOOP("IncidentColumns", "Reference"),
+    "received_at": QT_TRANSLATE_NOOP("IncidentColumns", "Received"),
+    "channel": QT_TRANSLATE_NOOP("IncidentColumns", "Channel"),
+    "caller_name": QT_TRANSLATE_NOOP("IncidentColumns", "Caller name"),
+    "caller_phone": QT_TRANSLATE_NOOP("IncidentColumns", "Phone / caller ID"),
+    "caller_email": QT_TRANSLATE_NOOP("IncidentColumns", "Email"),
+    "caller_type": QT_TRANSLATE_NOOP("IncidentColumns", "Caller type"),
+    "account_ref": QT_TRANSLATE_NOOP("IncidentColumns", "Account or asset no."),
+    "location": QT_TRANSLATE_NOOP("IncidentColumns", "Location"),
+    "category": QT_TRANSLATE_NOOP("IncidentColumns", "Category"),
+    "subcategory": QT_TRANSLATE_NOOP("IncidentColumns", "Subcategory"),
+    "summary": QT_TRANSLATE_NOOP("IncidentColumns", "Nature of incident"),
+    "description": QT_TRANSLATE_NOOP("IncidentColumns", "Caller's description"),
+    "impact": QT_TRANSLATE_NOOP("IncidentColumns", "Impact"),
+    "urgency": QT_TRANSLATE_NOOP("IncidentColumns", "Urgency"),
+    "priority": QT_TRANSLATE_NOOP("IncidentColumns", "Priority"),
+    "status": QT_TRANSLATE_NOOP("IncidentColumns", "Status"),
+    "owner": QT_TRANSLATE_NOOP("IncidentColumns", "Owner"),
+    "response_due": QT_TRANSLATE_NOOP("IncidentColumns", "Response due"),
+    "resolution_due": QT_TRANSLATE_NOOP("IncidentColumns", "Resolution due"),
+    "responded_at": QT_TRANSLATE_NOOP("IncidentColumns", "Responded"),
+    "resolved_at": QT_TRANSLATE_NOOP("IncidentColumns", "Resolved"),
+    "closed_at": QT_TRANSLATE_NOOP("IncidentColumns", "Closed"),
 }
 
-PROBLEM_HEADERS = ("Row", "Column", "File column", "Value", "Reason")
+PROBLEM_HEADERS = (QT_TRANSLATE_NOOP("ImportProblems", "Row"),
+                   QT_TRANSLATE_NOOP("ImportProblems", "Column"),
+                   QT_TRANSLATE_NOOP("ImportProblems", "File column"),
+                   QT_TRANSLATE_NOOP("ImportProblems", "Value"),
+                   QT_TRANSLATE_NOOP("ImportProblems", "Reason"))
 ROW, COLUMN, FILE_COLUMN, VALUE, REASON = range(len(PROBLEM_HEADERS))
 _ANY = QModelIndex()
 
