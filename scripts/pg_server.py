@@ -125,10 +125,11 @@ def start() -> str:
     return url()
 
 
-def stop() -> None:
-    """Stop the server if it runs; its files stay."""
+def stop(mode: str = "fast") -> None:
+    """Stop the server if it runs; its files stay. ``mode``: pg_ctl's shutdown mode
+    ("fast" ends the sessions cleanly; "immediate" as a crash would)."""
     if running():
-        result = _as_server_user([str(_bin_dir() / "pg_ctl"), "stop", "-w", "-m", "fast",
+        result = _as_server_user([str(_bin_dir() / "pg_ctl"), "stop", "-w", "-m", mode,
                                   "-D", str(_data())])
         if result.returncode != 0:
             raise ServerError(f"pg_ctl stop failed:\n{result.stderr}")

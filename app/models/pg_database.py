@@ -2,12 +2,193 @@
 
 Kept apart from :mod:`app.models.db` so what is particular to a server connection (a
 connection lost when the server restarts, notifications for live refresh) has one place.
+
+A connection lost (the server restarted, stopped, or the network dropped) makes the
+statement that meets it raise :class:`ConnectionLostError`, once; the next unit of work
+(a statement outside a transaction, or a transaction's BEGIN) finds the connection dead
+and connects again. Nothing is ever run again on its own: a write that met the loss is
+reported, and the user decides whether to save again.
 """
 
 from __future__ import annotations
 
+import contextlib
+import select
+
 import peewee
+import psycopg
+from psycopg.pq import ConnStatus, TransactionStatus
+
+# SQLSTATEs that mean the session is gone: class 08 (connection exception), and the
+# server's own shutdown, crash or start-up (57P01 to 57P03).
+_LOST_STATES = ("57P01", "57P02", "57P03")
+
+
+class ConnectionLostError(peewee.OperationalError):
+    """The connection to the PostgreSQL server was lost (or cannot be made again).
+
+    A :class:`peewee.OperationalError`, so code that already copes with a database it
+    cannot use for a moment (busy, locked) copes with this too.
+
+    Attributes:
+        server: ``host:port`` of the server.
+        outcome_unknown: the loss came while a COMMIT was on its way: the server may have
+            saved the transaction or not (look before saving again).
+    """
+
+    def __init__(self, server: str, reason: str, outcome_unknown: bool = False):
+        self.server = server
+        self.reason = reason
+        self.outcome_unknown = outcome_unknown
+        what = ("while a transaction was being committed: it may or may not have been "
+                "saved" if outcome_unknown else "what was being written was not saved")
+        super().__init__(
+            f"Lost the connection to the PostgreSQL server at {server} ({reason}); {what}. "
+            "Incident Desk connects again at the next action once the server is back.")
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's first line, without libpq's prefixes."""
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause).strip()
+    line = text.splitlines()[0] if text else type(cause).__name__
+    return line.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    for candidate in (exc, getattr(exc, "orig", None), exc.__cause__, exc.__context__):
+        state = getattr(candidate, "sqlstate", None)
+        if state:
+            return state
+    return None
 
 
 class PostgresDatabase(peewee.PostgresqlDatabase):
-    """A peewee PostgreSQL database (psycopg 3)."""
+    """A peewee PostgreSQL database (psycopg 3) that recovers from a lost connection."""
+
+    @property
+    def server(self) -> str:
+        """``host:port`` as the user can be told it."""
+        host = self.connect_params.get("host") or "localhost"
+        return f"{host}:{self.connect_params.get('port') or 5432}"
+
+    def backend_pid(self) -> int | None:
+        """The server process of this thread's connection (None when none is open); what
+        a notification sent by our own statements carries."""
+        if self.is_closed():
+            return None
+        return self._state.conn.info.backend_pid
+
+    # --- finding a dead connection -------------------------------------------------------
+    def _conn_dead(self) -> bool:
+        conn = self._state.conn
+        return conn is not None and conn.pgconn.status == ConnStatus.BAD
+
+    def _found_dead(self) -> bool:
+        """Whether this thread's connection, waiting for no reply, was closed by the
+        server: a shutdown sends a last message and closes the socket, readable at once
+        (no round trip)."""
+        if self._conn_dead():
+            return True
+        pgconn = self._state.conn.pgconn
+        if pgconn.transaction_status not in (TransactionStatus.IDLE,
+                                             TransactionStatus.INTRANS,
+                                             TransactionStatus.INERROR):
+            return False  # a statement under way: its reply is what is readable
+        try:
+            # the last message and the end of the stream may come in two reads
+            for _ in range(3):
+                readable, _, _ = select.select([pgconn.socket], [], [], 0)
+                if not readable:
+                    break
+                pgconn.consume_input()
+        except (OSError, ValueError, psycopg.Error):
+            return True
+        return pgconn.status == ConnStatus.BAD
+
+    def _is_loss(self, exc: BaseException) -> bool:
+        state = _sqlstate(exc)
+        return self._conn_dead() or (state is not None and (
+            state.startswith("08") or state in _LOST_STATES))
+
+    def _lost(self, exc: BaseException, committing: bool = False) -> ConnectionLostError:
+        if not self.in_transaction() and not self.is_closed():
+            self._drop()  # dead: the next statement connects again
+        return ConnectionLostError(self.server, _reason(exc), outcome_unknown=committing)
+
+    def _drop(self) -> None:
+        with self._lock:
+            try:
+                with contextlib.suppress(psycopg.Error):
+                    self._state.conn.close()
+            finally:
+                self._state.reset()
+
+    # --- where statements go --------------------------------------------------------------
+    def cursor(self, named_cursor=None):
+        reconnecting = False
+        if not self.is_closed() and not self.in_transaction() and self._found_dead():
+            self._drop()
+            reconnecting = True
+        if self.is_closed() and (reconnecting or self.server_version is not None):
+            # connected before: a failure now is the connection lost, not a wrong setting
+            try:
+                self.connect()
+            except peewee.DatabaseError as exc:
+                raise ConnectionLostError(self.server, _reason(exc)) from exc
+        return super().cursor(named_cursor)
+
+    def _translated(self, exc: peewee.DatabaseError) -> peewee.DatabaseError:
+        """``exc``, or the ConnectionLostError it is or wraps (peewee's exception wrapper
+        turns ours, raised by cursor(), into a plain OperationalError around it, as
+        ``orig``)."""
+        if isinstance(exc, ConnectionLostError):
+            return exc
+        inner = getattr(exc, "orig", None)
+        if isinstance(inner, ConnectionLostError):
+            return inner
+        return self._lost(exc) if self._is_loss(exc) else exc
+
+    def execute_sql(self, sql, params=None):
+        try:
+            return super().execute_sql(sql, params)
+        except peewee.DatabaseError as exc:
+            error = self._translated(exc)
+            if error is exc:
+                raise
+            raise error from exc
+
+    def begin(self, isolation_level=None):
+        try:
+            super().begin(isolation_level)
+        except peewee.DatabaseError as exc:
+            error = self._translated(exc)
+            if error is exc:
+                raise
+            raise error from exc
+
+    def commit(self):
+        # Never through cursor(): a COMMIT sent on a new connection would commit nothing
+        # and say nothing.
+        if self.is_closed() or self._found_dead():  # known before: nothing committed
+            error = ConnectionLostError(self.server, "the server closed the connection")
+            if not self.is_closed():
+                self._drop()
+            raise error
+        try:
+            with peewee.__exception_wrapper__:
+                self._state.conn.cursor().execute("COMMIT")
+        except peewee.DatabaseError as exc:
+            if self._is_loss(exc):
+                raise self._lost(exc, committing=True) from exc
+            raise
+
+    def rollback(self):
+        if self.is_closed() or self._conn_dead():
+            return  # the server ended the session, and its transaction with it
+        try:
+            with peewee.__exception_wrapper__:
+                self._state.conn.cursor().execute("ROLLBACK")
+        except peewee.DatabaseError as exc:
+            if not self._is_loss(exc):
+                raise
