@@ -52,7 +52,7 @@ from app.views.dashboard_charts import (
 )
 from app.views.dashboard_tables import RepeatCallersModel
 from app.views.report_runner import ReportJob
-from app.views.text import PRIORITY_COLOURS, priority_text
+from app.views.text import PRIORITY_COLOURS, priority_text, vocabulary
 from app.views.theme import set_tone
 
 ALL_TEAMS = None
@@ -107,7 +107,7 @@ class DashboardWindow(QWidget):
         self.preset.setObjectName("periodPreset")
         self.preset.setAccessibleName(self.tr("Period"))
         for preset in Preset:
-            self.preset.addItem(self.tr(preset.label), preset)
+            self.preset.addItem(vocabulary(preset.label), preset)
         self.date_from = QDateEdit()
         self.date_to = QDateEdit()
         for edit, name in ((self.date_from, "periodFrom"), (self.date_to, "periodTo")):

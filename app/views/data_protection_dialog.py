@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from app.models.clock import format_local, now_utc
 from app.models.entities import Incident, User
-from app.models.lifecycle import Status
 from app.models.permissions import Permission, RolePermissionError, can
 from app.models.personal_data import (
     RETENTION_AREA,
@@ -42,10 +41,15 @@ from app.models.personal_data import (
 )
 from app.models.service_levels import config_history
 from app.views.dialogs import Dialogs
+from app.views.text import status_text
 from app.views.theme import set_tone
 from app.views.widgets import action_button
 
-COLUMNS = ("Reference", "Received", "Caller", "Nature", "Status")
+COLUMNS = (QT_TRANSLATE_NOOP("DataProtectionDialog", "Reference"),
+           QT_TRANSLATE_NOOP("DataProtectionDialog", "Received"),
+           QT_TRANSLATE_NOOP("DataProtectionDialog", "Caller"),
+           QT_TRANSLATE_NOOP("DataProtectionDialog", "Nature"),
+           QT_TRANSLATE_NOOP("DataProtectionDialog", "Status"))
 
 
 def run_retention(user: User, on_demand: bool) -> int:
@@ -200,7 +204,7 @@ class DataProtectionDialog(QDialog):
         self.results.setRowCount(len(self.found))
         for row, incident in enumerate(self.found):
             values = (incident.reference, format_local(incident.received_at),
-                      incident.caller_name, incident.summary, Status(incident.status).label)
+                      incident.caller_name, incident.summary, status_text(incident.status))
             for column, value in enumerate(values):
                 self.results.setItem(row, column, QTableWidgetItem(value))
         self._update_actions()

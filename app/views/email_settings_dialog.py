@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -53,13 +53,16 @@ from app.models.secrets import KeyringUnavailableError, keyring_available
 from app.models.text_rules import trimmed
 from app.views.dialogs import Dialogs
 from app.views.mail_worker import MailJob, ask_smtp_password, start_send
+from app.views.text import vocabulary
 from app.views.theme import note_style, set_tone
 from app.views.widgets import action_button
 
 NOTE_STYLE = note_style("amber", "border: 1px solid #ffe082; padding: 6px;")
-SECURITY_TEXTS = {"starttls": "STARTTLS (usually port 587)",
-                  "ssl": "SSL/TLS (usually port 465)",
-                  "none": "None, unencrypted (usually port 25)"}
+SECURITY_TEXTS = {
+    "starttls": QT_TRANSLATE_NOOP("EmailSettingsDialog", "STARTTLS (usually port 587)"),
+    "ssl": QT_TRANSLATE_NOOP("EmailSettingsDialog", "SSL/TLS (usually port 465)"),
+    "none": QT_TRANSLATE_NOOP("EmailSettingsDialog", "None, unencrypted (usually port 25)"),
+}
 ORDER = ("host", "port", "security", "username", "password", "sender", "sender_name",
          "timeout_seconds")
 _PORT = re.compile(r"\d{1,5}", re.ASCII)
@@ -322,7 +325,7 @@ class EmailSettingsDialog(QDialog):
 
     def _refuse(self, problems: dict[str, str], what: str) -> None:
         self.show_errors(problems)
-        names = ", ".join(self.tr(FIELD_LABELS[n]) for n in ORDER if n in problems)
+        names = ", ".join(vocabulary(FIELD_LABELS[n]) for n in ORDER if n in problems)
         self._say(self.tr("{what}: correct the fields marked ({names}).").format(
             what=what, names=names), error=True)
         first = next(n for n in ORDER if n in problems)
@@ -405,7 +408,7 @@ class EmailSettingsDialog(QDialog):
             "settings: server {host} port {port}, security {security}, from {sender}.\n\n"
             "If you can read it, stakeholder updates can be sent.").format(
             user=self._user.display_name, host=settings.host, port=settings.port,
-            security=SECURITY_LABELS[settings.security], sender=settings.sender)
+            security=vocabulary(SECURITY_LABELS[settings.security]), sender=settings.sender)
 
     @Slot()
     def on_send_test(self) -> None:

@@ -26,6 +26,7 @@ from app.models.escalation_matrix import load_escalation_matrix
 from app.models.incidents import Change, get_incident
 from app.models.vocabulary import ContactMethod
 from app.views.form_errors import FieldErrors, plain_label
+from app.views.text import vocabulary
 
 
 class EscalateDialog(QDialog):
@@ -59,7 +60,7 @@ class EscalateDialog(QDialog):
         self.method = QComboBox()
         self.method.setObjectName("escalateMethod")
         for method in ContactMethod:
-            self.method.addItem(self.tr(method.label), method.value)
+            self.method.addItem(vocabulary(method.label), method.value)
         self.when = QDateTimeEdit(QDateTime.currentDateTime())
         self.when.setObjectName("escalateWhen")
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
@@ -74,10 +75,11 @@ class EscalateDialog(QDialog):
         for box in (self.reason, self.tried):
             box.setTabChangesFocus(True)
             box.setFixedHeight(80)
-        for widget, name in ((self.target, "To"), (self.contact, "Contact"),
-                             (self.method, "Contact method"), (self.when, "When"),
-                             (self.reason, "Why"), (self.tried, "Already tried")):
-            widget.setAccessibleName(self.tr(name))
+        for widget, name in ((self.target, self.tr("To")), (self.contact, self.tr("Contact")),
+                             (self.method, self.tr("Contact method")),
+                             (self.when, self.tr("When")), (self.reason, self.tr("Why")),
+                             (self.tried, self.tr("Already tried"))):
+            widget.setAccessibleName(name)
 
         kind_row = QHBoxLayout()
         kind_row.addWidget(self.hierarchical)

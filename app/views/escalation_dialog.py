@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,18 +53,28 @@ from app.models.incident_log import REFERENCE_PATTERN
 from app.models.permissions import Permission, can
 from app.models.service_levels import config_history
 from app.models.sla import span_text
-from app.models.vocabulary import PRIORITY_NAMES, ContactMethod, priority_label
+from app.models.vocabulary import PRIORITY_NAMES, ContactMethod
 from app.views.dialogs import Dialogs
 from app.views.form_errors import plain_label
+from app.views.text import priority_text, vocabulary
 from app.views.widgets import action_button
 
 CURRENT_OVERDUE = QColor("#ffcdd2")  # due, not made
 CURRENT_DONE = QColor("#c8e6c9")  # due, made
 NEXT = QColor("#bbdefb")
 MARK_TEXT = QColor("#1a1a1a")
-CONTACT_COLUMNS = ("Name", "Role", "Phone", "Email", "Hours available")
-RULE_COLUMNS = ("Priority", "Category", "Breach only", "When", "To", "Method",
-                "Named contact")
+CONTACT_COLUMNS = (QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Name"),
+                   QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Role"),
+                   QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Phone"),
+                   QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Email"),
+                   QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Hours available"))
+RULE_COLUMNS = (QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Priority"),
+                QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Category"),
+                QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Breach only"),
+                QT_TRANSLATE_NOOP("EscalationMatrixDialog", "When"),
+                QT_TRANSLATE_NOOP("EscalationMatrixDialog", "To"),
+                QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Method"),
+                QT_TRANSLATE_NOOP("EscalationMatrixDialog", "Named contact"))
 
 
 def _step_state(step: PlannedStep) -> str:
@@ -302,7 +312,8 @@ class EscalationMatrixDialog(QDialog):
         priority = incident.priority if incident else None
         if priority is None:
             priority = Incident.get_by_id(self.incident_id).priority
-        texts = [f"{priority_label(priority)}, {self.tr('at')} {state.level_name}."]
+        texts = [self.tr("{priority}, at {level}.").format(priority=priority_text(priority),
+                                                        level=state.level_name)]
         current = state.current
         if current is not None:
             kind = _step_state(current)
@@ -343,7 +354,7 @@ class EscalationMatrixDialog(QDialog):
         priority = QComboBox()
         priority.addItem(self.tr("Any"), None)
         for p in PRIORITY_NAMES:
-            priority.addItem(priority_label(p), p)
+            priority.addItem(priority_text(p), p)
         priority.setCurrentIndex(max(priority.findData(rule.priority), 0))
         category = QComboBox()
         category.addItem(self.tr("Any"), None)
@@ -367,7 +378,7 @@ class EscalationMatrixDialog(QDialog):
         target.setCurrentIndex(index)
         method = QComboBox()
         for m in ContactMethod:
-            method.addItem(self.tr(m.label), m.value)
+            method.addItem(vocabulary(m.label), m.value)
         method.setCurrentIndex(max(method.findData(rule.method), 0))
         contact = QLineEdit(rule.contact)
         contact.setPlaceholderText(self.tr("whoever is available"))

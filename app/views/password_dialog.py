@@ -17,6 +17,7 @@ from app.models.entities import User
 from app.models.text_rules import FieldProblemsError
 from app.views.dialogs import Dialogs
 from app.views.form_errors import FieldErrors, plain_label
+from app.views.text import vocabulary
 
 
 def _password_field(name: str) -> QLineEdit:
@@ -39,7 +40,8 @@ class ChangePasswordDialog(QDialog):
         self.current = _password_field(self.tr("Current password"))
         self.password = _password_field(self.tr("New password"))
         self.repeated = _password_field(self.tr("New password again"))
-        self.rule = plain_label(PASSWORD_RULE)  # the model's rule, as its refusal says it
+        # the model's rule, as its refusal says it
+        self.rule = plain_label(vocabulary(PASSWORD_RULE))
         form = QFormLayout()
         self.errors = FieldErrors(form)
         if self.has_password:

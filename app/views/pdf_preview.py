@@ -25,6 +25,7 @@ from collections.abc import Callable, Generator
 from pathlib import Path
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QEvent,
     QPoint,
     QRect,
@@ -71,7 +72,7 @@ MIN_ZOOM, MAX_ZOOM = 0.1, 8.0
 # stays near 35 MB in memory (the printer's own 1,200 dpi would be 16 times that).
 PRINT_DPI = 300
 STRIP_ROWS = 400  # of a page's picture drawn on the printer at a time (about 3.4 cm)
-PDF_FILTER = "PDF files (*.pdf)"
+PDF_FILTER = QT_TRANSLATE_NOOP("PdfPreviewDialog", "PDF files (*.pdf)")
 
 # (printer, parent, number of pages) -> whether to print; tests answer without a dialog
 PrinterAsker = Callable[[QPrinter, QWidget | None, int], bool]
@@ -80,13 +81,16 @@ UrlOpener = Callable[[QUrl], bool]
 PdfWriter = Callable[[Path, ProgressCallback, CancelledCheck], Path]
 
 _LOAD_ERRORS = {
-    QPdfDocument.Error.FileNotFound: "the file is not there",
-    QPdfDocument.Error.InvalidFileFormat: "it is not a PDF file, or it is damaged",
-    QPdfDocument.Error.IncorrectPassword: "it is protected by a password",
-    QPdfDocument.Error.UnsupportedSecurityScheme: "it is protected in a way that cannot be "
-                                                  "read here",
-    QPdfDocument.Error.DataNotYetAvailable: "it has not been read in full",
-    QPdfDocument.Error.Unknown: "an unknown error",
+    QPdfDocument.Error.FileNotFound: QT_TRANSLATE_NOOP("PdfPreview", "the file is not there"),
+    QPdfDocument.Error.InvalidFileFormat: QT_TRANSLATE_NOOP(
+        "PdfPreview", "it is not a PDF file, or it is damaged"),
+    QPdfDocument.Error.IncorrectPassword: QT_TRANSLATE_NOOP(
+        "PdfPreview", "it is protected by a password"),
+    QPdfDocument.Error.UnsupportedSecurityScheme: QT_TRANSLATE_NOOP(
+        "PdfPreview", "it is protected in a way that cannot be read here"),
+    QPdfDocument.Error.DataNotYetAvailable: QT_TRANSLATE_NOOP(
+        "PdfPreview", "it has not been read in full"),
+    QPdfDocument.Error.Unknown: QT_TRANSLATE_NOOP("PdfPreview", "an unknown error"),
 }
 
 

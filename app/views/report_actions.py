@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QObject, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -41,7 +41,7 @@ from app.views.pdf_preview import preview_report
 from app.views.report_runner import ReportJob, run_report
 from app.views.theme import set_tone
 
-PDF_FILTER = "PDF files (*.pdf)"
+PDF_FILTER = QT_TRANSLATE_NOOP("ReportActions", "PDF files (*.pdf)")
 
 
 def _background_database(write: Callable[..., Path]) -> Callable[..., Path]:
@@ -287,7 +287,7 @@ class ReportActions(QObject):
 
     def _export_to_file(self, job: ExportJob, open_after: bool) -> ReportJob | None:
         path = self._dialogs.save_file(self._window, self.tr("Export PDF"),
-                                       Path.home() / job.suggested_name(), PDF_FILTER)
+                                       Path.home() / job.suggested_name(), self.tr(PDF_FILTER))
         if path is None:
             return None
         if path.suffix.lower() != ".pdf":
@@ -346,7 +346,7 @@ class ReportActions(QObject):
                                       self._dialogs)
             return self.job
         path = self._dialogs.save_file(self._window, self.tr("Export PDF"),
-                                       Path.home() / name, PDF_FILTER)
+                                       Path.home() / name, self.tr(PDF_FILTER))
         if path is None:
             return None
         self.job = run_report(self._window, lambda report, cancelled: write(

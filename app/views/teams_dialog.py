@@ -26,6 +26,7 @@ from app.models.permissions import Permission, Role, RolePermissionError, can
 from app.models.teams import create_team, remove_team, rename_team, set_user_team, teams
 from app.models.text_rules import FieldProblemsError
 from app.views.dialogs import Dialogs
+from app.views.text import vocabulary
 from app.views.theme import set_tone
 from app.views.widgets import action_button
 
@@ -107,7 +108,7 @@ class TeamsDialog(QDialog):
         self.members.setRowCount(len(users))
         for row, colleague in enumerate(users):
             self.members.setItem(row, 0, QTableWidgetItem(colleague.display_name))
-            self.members.setItem(row, 1, QTableWidgetItem(Role(colleague.role).label))
+            self.members.setItem(row, 1, QTableWidgetItem(vocabulary(Role(colleague.role).label)))
             combo = QComboBox()
             combo.setAccessibleName(self.tr("Team of %1").replace("%1", colleague.display_name))
             combo.addItem(self.tr("No team"), None)

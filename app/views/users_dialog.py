@@ -35,6 +35,7 @@ from app.models.entities import User
 from app.models.permissions import Permission, Role, RolePermissionError, can
 from app.models.text_rules import FieldProblemsError
 from app.views.dialogs import Dialogs
+from app.views.text import vocabulary
 from app.views.theme import set_tone
 from app.views.widgets import action_button
 
@@ -109,7 +110,7 @@ class UsersDialog(QDialog):
         chosen_form.addRow(self.active_button)
         chosen_form.addRow(self.tr("New pass&word:"), self.password)
         chosen_form.addRow(self.tr("&Again:"), self.repeated)
-        rule = QLabel(self.tr(PASSWORD_RULE))
+        rule = QLabel(vocabulary(PASSWORD_RULE))
         rule.setWordWrap(True)
         chosen_form.addRow(rule)
         chosen_form.addRow(self.password_button)
@@ -139,7 +140,7 @@ class UsersDialog(QDialog):
         box = QComboBox()
         box.setAccessibleName(name)
         for role in Role:
-            box.addItem(self.tr(role.label), role.value)
+            box.addItem(vocabulary(role.label), role.value)
         return box
 
     def reload(self, select: int | None = None) -> None:
@@ -147,7 +148,7 @@ class UsersDialog(QDialog):
         rows = users()
         self.table.setRowCount(len(rows))
         for n, row in enumerate(rows):
-            cells = [row.username, row.display_name, self.tr(row.role.label), row.team,
+            cells = [row.username, row.display_name, vocabulary(row.role.label), row.team,
                      self.tr("Yes") if row.active else self.tr("No"),
                      self.tr("Set") if row.has_password else self.tr("None")]
             for column, text in enumerate(cells):
