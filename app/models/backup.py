@@ -21,6 +21,7 @@ from app.models.db import (
     check_database_file,
     close_database,
     database,
+    is_server,
     open_database,
 )
 from app.models.dialect import put_setting
@@ -306,7 +307,10 @@ def taken_at(backup: Path) -> datetime | None:
 
 
 def automatic_backups(db_path: Path) -> list[tuple[datetime, Path]]:
-    """The automatic backups of ``db_path`` with their local times, newest first."""
+    """The automatic backups of ``db_path`` with their local times, newest first (none
+    for a PostgreSQL database: the server's administrator backs it up)."""
+    if is_server(db_path):
+        return []
     db_path = Path(db_path).absolute()
     folder = backup_folder(db_path)
     if not folder.is_dir():
@@ -401,6 +405,8 @@ def automatic_backup(db_path: Path, days: int, now: datetime | None = None
     Raises:
         BackupError: the backup could not be written (older ones are then all kept).
     """
+    if is_server(db_path):  # its administrator backs a server's database up (pg_dump)
+        return None, []
     db_path = Path(db_path).absolute()
     now = now or now_utc()
     local_now = to_local(now).replace(tzinfo=None)

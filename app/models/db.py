@@ -88,6 +88,11 @@ class PostgresTarget:
     def server(self) -> str:
         return f"{self.host or 'localhost'}:{self.port or 5432}"
 
+    @property
+    def name(self) -> str:
+        """A short name for window titles, as a file's name is: ``incidents on db1``."""
+        return f"{self.dbname} on {self.host or 'localhost'}"
+
 
 def parse_target(target: Path | str) -> Path | PostgresTarget:
     """What ``--db`` names: a SQLite file (a path or ``sqlite:///path``) or a PostgreSQL

@@ -1,13 +1,15 @@
 """Drafts of incidents being logged, kept on disk as the advisor types, so that a crash or a
 power cut in the middle of a call loses nothing: the next start offers the draft back.
 
-One draft per database and user, in a ``drafts`` folder beside the database. Each save
+One draft per database and user, in a ``drafts`` folder beside the database file (for a
+PostgreSQL database, in the user's data folder, keyed by its URL). Each save
 replaces the file whole (written to a temporary file, synced, then renamed over the old
 one), so a draft on disk is always a complete one: the last saved, or the one before it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -15,7 +17,11 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 
+import platformdirs
+
+from app import APP_NAME, ORGANISATION
 from app.models.clock import now_utc
+from app.models.db import PostgresTarget
 from app.models.validation import IncidentDraft
 
 DRAFT_FOLDER = "drafts"
@@ -65,12 +71,27 @@ def draft_from_json(text: str) -> SavedDraft:
     return SavedDraft(draft, datetime.fromisoformat(data["saved_at"]))
 
 
-class DraftStore:
-    """The draft of the incident ``username`` is logging in the database at ``database``."""
+def server_drafts_folder() -> Path:
+    """Where drafts for PostgreSQL databases are kept: the user's data folder (a server
+    has no folder of ours beside it)."""
+    return platformdirs.user_data_path(APP_NAME, ORGANISATION, roaming=False) / DRAFT_FOLDER
 
-    def __init__(self, database: Path, username: str):
-        database = Path(database)
+
+class DraftStore:
+    """The draft of the incident ``username`` is logging in the database at ``database``:
+    beside a database file, or for a PostgreSQL database in ``server_folder`` (the user's
+    data folder by default), named after its server and database and keyed by its URL."""
+
+    def __init__(self, database: Path | PostgresTarget, username: str,
+                 server_folder: Path | None = None):
         name = _UNSAFE.sub("_", username) or "_"
+        if isinstance(database, PostgresTarget):
+            key = hashlib.sha256(str(database).encode("utf-8")).hexdigest()[:12]
+            stem = _UNSAFE.sub("_", f"{database.host or 'localhost'}-{database.dbname}")
+            folder = server_folder or server_drafts_folder()
+            self.path = folder / f"{stem}-{key}.{name}.json"
+            return
+        database = Path(database)
         self.path = database.parent / DRAFT_FOLDER / f"{database.stem}.{name}.json"
 
     def save(self, draft: IncidentDraft, now: datetime | None = None) -> None:

@@ -16,17 +16,23 @@ from pathlib import Path
 from PySide6.QtCore import QDir, QLockFile, QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from app.models.db import PostgresTarget
+
 RAISE = b"raise\n"
 CONNECT_MS = 1000
 
 
-def instance_key(database_path: Path) -> str:
-    """The same for every start on one database by one user of the workstation."""
+def instance_key(database_path: Path | PostgresTarget) -> str:
+    """The same for every start on one database by one user of the workstation: a file by
+    its resolved path, a PostgreSQL database by its URL."""
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "user"
-    where = str(database_path.expanduser().resolve()).lower()  # Windows paths ignore case
+    if isinstance(database_path, PostgresTarget):
+        where = str(database_path)
+    else:  # Windows paths ignore case
+        where = str(database_path.expanduser().resolve()).lower()
     digest = hashlib.sha256(f"{user}\0{where}".encode()).hexdigest()[:24]
     return f"incident-desk-{digest}"
 
@@ -36,7 +42,7 @@ class InstanceGuard(QObject):
 
     raise_requested = Signal()
 
-    def __init__(self, database_path: Path, parent: QObject | None = None):
+    def __init__(self, database_path: Path | PostgresTarget, parent: QObject | None = None):
         super().__init__(parent)
         self.key = instance_key(database_path)
         self._lock = QLockFile(QDir.temp().filePath(self.key + ".lock"))

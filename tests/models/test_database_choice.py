@@ -163,3 +163,31 @@ def test_probing_a_foreign_file_refuses_it(tmp_path):
     with pytest.raises(DatabaseOpenError, match="not an Incident Desk database"):
         probe_database(Path(foreign))
     assert foreign.read_text() == "hello"
+
+
+# --- what is keyed by the database, on a PostgreSQL one ------------------------------------
+def test_drafts_of_a_server_database_are_kept_per_url_and_user(tmp_path):
+    from app.models.drafts import DraftStore
+    from tests.conftest import make_draft
+
+    first = DraftStore(parse_target(URL), "sam.advisor", server_folder=tmp_path)
+    same = DraftStore(parse_target(URL), "sam.advisor", server_folder=tmp_path)
+    other_server = DraftStore(parse_target(URL.replace("5433", "5434")), "sam.advisor",
+                              server_folder=tmp_path)
+    other_user = DraftStore(parse_target(URL), "tess.leader", server_folder=tmp_path)
+    assert first.path == same.path
+    assert first.path.parent == tmp_path
+    assert first.path.name.startswith("db.example.org-incidents-")
+    assert len({first.path, other_server.path, other_user.path}) == 3
+    first.save(make_draft(caller_name="Kept"))
+    assert same.load().draft.caller_name == "Kept"
+
+
+def test_no_file_backups_of_a_server_database(tmp_path):
+    from app.models.backup import automatic_backup, automatic_backups, latest_good_backup
+
+    target = parse_target(URL)
+    assert automatic_backup(target, 7) == (None, [])
+    assert automatic_backups(target) == []
+    assert latest_good_backup(target) is None
+    assert not list(tmp_path.iterdir())

@@ -59,3 +59,12 @@ def test_the_key_is_the_same_however_the_path_is_written(tmp_path):
     path = tmp_path / "incidents.sqlite"
     assert instance_key(path) == instance_key(tmp_path / "." / "incidents.sqlite")
     assert instance_key(path) != instance_key(tmp_path / "other.sqlite")
+
+
+def test_a_postgresql_database_is_keyed_by_its_url():
+    from app.models.db import parse_target
+
+    url = "postgresql://advisor@db.example.org:5432/incidents"
+    assert instance_key(parse_target(url)) == instance_key(parse_target(url))
+    assert instance_key(parse_target(url)) != instance_key(parse_target(url + "2"))
+    assert instance_key(parse_target(url)).startswith("incident-desk-")
