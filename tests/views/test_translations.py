@@ -3,11 +3,20 @@ no change to the code; Qt's own strings come translated too; English needs no fi
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale
 
+from app.models import vocabulary
+from app.models.incidents import create_incident
+from app.views import vocabulary_strings
+from app.views.communication_dialog import CommunicationDialog
+from app.views.data_protection_dialog import DataProtectionDialog
+from app.views.text import status_text
 from app.views.translations import find_translation, install_translators, language_names
 from scripts import update_translations
+from tests.conftest import make_draft
 
 pytestmark = pytest.mark.gui
 
@@ -116,3 +125,134 @@ def test_the_template_holds_the_strings_of_the_code(tmp_path):
     assert "<name>ImprovementActions</name>" in text
     messages, translated = update_translations.counts(template)
     assert messages > 800 and translated == 0
+
+
+# --- the words the windows take from the model layer ---------------------------------------
+def sources_by_context(ts_file) -> dict[str, set[str]]:
+    """{context: its source strings} of a .ts file."""
+    found: dict[str, set[str]] = {}
+    for context in ElementTree.parse(ts_file).getroot().iter("context"):
+        found.setdefault(context.findtext("name"), set()).update(
+            message.findtext("source") for message in context.iter("message"))
+    return found
+
+
+def vocabulary_words() -> set[str]:
+    return {word for words in update_translations.vocabulary().values() for word in words}
+
+
+def test_the_vocabulary_module_lists_every_word_of_the_model_layer():
+    # stale when a label is added or changed in app/models: run scripts/update_translations.py
+    assert update_translations.VOCABULARY_MODULE.read_text(encoding="utf-8") == (
+        update_translations.vocabulary_module(update_translations.vocabulary()))
+    listed = set(vocabulary_strings.STRINGS)
+    for enumeration in update_translations.model_enumerations():
+        missing = {member.label for member in enumeration} - listed
+        assert not missing, f"{enumeration.__qualname__}: {missing}"
+    assert {"Regulator (ICO)", "Face to face", "Last 30 days", "Known error", "Critical",
+            "Very dissatisfied", "Root cause", "Monday", "A good workaround"} <= listed
+
+
+def test_every_enumeration_with_a_label_is_found(monkeypatch):
+    names = {f"{e.__module__}.{e.__qualname__}"
+             for e in update_translations.model_enumerations()}
+    assert {"app.models.vocabulary.Channel", "app.models.communications.Audience",
+            "app.models.permissions.Role", "app.models.lifecycle.Status",
+            "app.models.problems.ProblemStatus", "app.models.reviews.ActionStatus"} <= names
+    # a label changed in the model is a word the module does not list yet: the test above
+    # would fail until the script is run again
+    monkeypatch.setitem(vocabulary._CHANNEL_LABELS, vocabulary.Channel.RADIO, "Two-way radio")
+    assert "Two-way radio" in vocabulary_words()
+    assert "Two-way radio" not in update_translations.VOCABULARY_MODULE.read_text(
+        encoding="utf-8")
+
+
+def test_every_table_of_words_a_view_imports_is_decided():
+    """A view that starts showing a new table of the model layer's words fails here until
+    the table is put in VOCABULARY_TABLES (or NOT_VOCABULARY, with the reason)."""
+    imported = set(update_translations.imported_texts())
+    listed = set(update_translations.VOCABULARY_TABLES)
+    undecided = imported - listed - set(update_translations.NOT_VOCABULARY)
+    assert not undecided
+    assert listed <= imported  # nothing listed that no window shows
+    assert not listed & set(update_translations.NOT_VOCABULARY)
+
+
+def test_words_of_a_table():
+    words = update_translations.words
+    assert words({1: "Critical", 2: "High"}) == ["Critical", "High"]
+    assert words({"ack": ("Acknowledgement", "subject", "body")}) == ["Acknowledgement"]
+    assert words(("When", 3, vocabulary.Level.HIGH)) == ["When"]  # members are keys
+    assert words(7) == []
+
+
+def test_the_template_holds_the_words_of_the_model_layer_and_the_views_lists(tmp_path):
+    template = tmp_path / "incident_desk.ts"
+
+    update_translations.lupdate([template])
+
+    contexts = sources_by_context(template)
+    assert vocabulary_words() <= contexts["Vocabulary"]
+    # the views' own lists, marked where they are defined, in the context that shows them
+    assert {"Nature", "SLA"} <= contexts["IncidentTableModel"]
+    assert {"Breach only", "Hours available"} <= contexts["EscalationMatrixDialog"]
+    assert "Caller's description" in contexts["IncidentColumns"]
+    assert "What the team learned" in contexts["ReviewDialog"]
+    assert {"Incident", "Due"} <= contexts["ImprovementActions"]  # CONTEXT written out
+    assert "Respond: breached {span} ago" in contexts["Clock"]
+    # and the template in the tree is up to date with them
+    committed = sources_by_context(update_translations.TEMPLATE)
+    assert vocabulary_words() <= committed["Vocabulary"]
+    assert contexts["IncidentTableModel"] <= committed["IncidentTableModel"]
+
+
+GERMAN_VOCABULARY_TS = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>Vocabulary</name>
+    <message>
+        <source>Caller</source>
+        <translation>Anrufer</translation>
+    </message>
+    <message>
+        <source>Regulator (ICO)</source>
+        <translation>Aufsichtsbehörde (ICO)</translation>
+    </message>
+    <message>
+        <source>In progress</source>
+        <translation>In Bearbeitung</translation>
+    </message>
+</context>
+<context>
+    <name>DataProtectionDialog</name>
+    <message>
+        <source>Nature</source>
+        <translation>Art</translation>
+    </message>
+</context>
+</TS>
+"""
+
+
+def test_words_of_the_model_layer_show_translated(qtbot, tmp_path, translators, leader,
+                                                   dialogs):
+    source = tmp_path / "incident_desk_de.ts"
+    source.write_text(GERMAN_VOCABULARY_TS, encoding="utf-8")
+    folder = tmp_path / "translations"
+    folder.mkdir()
+    update_translations.lrelease(source, folder / "incident_desk_de.qm")
+    translators(QLocale("de_DE"), folder)
+    incident = create_incident(make_draft(), leader)
+
+    update = CommunicationDialog(incident.id, leader, dialogs)
+    qtbot.addWidget(update)
+    search = DataProtectionDialog(leader, dialogs)
+    qtbot.addWidget(search)
+
+    audiences = [update.audience.itemText(i) for i in range(update.audience.count())]
+    assert audiences[0] == "Anrufer" and update.audience.itemData(0) == "caller"
+    assert "Aufsichtsbehörde (ICO)" in audiences
+    assert "Manager" in audiences  # not in the file: English
+    assert status_text("in_progress") == "In Bearbeitung"
+    assert search.results.horizontalHeaderItem(3).text() == "Art"
