@@ -38,6 +38,7 @@ from app.models.incidents import (
     get_incident,
     incident_pauses,
 )
+from app.models.pg_database import ConnectionLostError
 from app.models.prioritisation import apply_outcome
 from app.models.priority import compute_priority
 from app.models.users import active_users
@@ -489,7 +490,11 @@ class IncidentForm(QDialog):
     @Slot()
     def on_save(self) -> None:
         draft = self.draft()
-        errors = validate_draft(draft, now_utc())
+        try:
+            errors = validate_draft(draft, now_utc())  # reads the categories
+        except ConnectionLostError as exc:
+            self.say_lost(exc)
+            return
         if errors:
             self._refuse(errors)
             return
@@ -507,6 +512,9 @@ class IncidentForm(QDialog):
         except StaleIncidentError as exc:
             self.open_stale_dialog(exc)
             return
+        except ConnectionLostError as exc:  # the server restarting, or the network down
+            self.say_lost(exc)
+            return
         except peewee.OperationalError as exc:  # locked for longer than the busy timeout
             self._dialogs.error(self, self.tr("Not saved yet"), self.tr(
                 "The database is busy ({reason}), perhaps with a large import. Nothing is "
@@ -514,6 +522,26 @@ class IncidentForm(QDialog):
             return
         self._initial = draft
         self.accept()
+
+    def say_lost(self, error: ConnectionLostError) -> None:
+        """A save that met a lost server connection: said, the form kept as typed."""
+        self.form_message.setText(self.tr("Not saved: lost the connection to the database "
+                                          "server."))
+        self._dialogs.error(self, self.tr("Not saved yet"), self.lost_text(error))
+
+    def lost_text(self, error: ConnectionLostError) -> str:
+        """What a save that met a lost server connection tells the user."""
+        if error.outcome_unknown:
+            return self.tr(
+                "The connection to the database server at {server} was lost while the save "
+                "was being committed: it may or may not have been saved. The form stays "
+                "open with everything typed; once the server is back, look for the incident "
+                "in the log before pressing Save again.").format(server=error.server)
+        return self.tr(
+            "Lost the connection to the database server at {server} ({reason}). Nothing "
+            "typed is lost: the form stays open; press Save again once the server is back "
+            "(Incident Desk connects again by itself).").format(server=error.server,
+                                                               reason=error.reason)
 
     # --- someone else saved first ------------------------------------------------------------
     def open_stale_dialog(self, error: StaleIncidentError) -> StaleSaveDialog:

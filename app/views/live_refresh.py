@@ -19,9 +19,15 @@ POLL_MS = 700  # well under a second from another's save to this window, at ~0.0
 
 class LiveRefresh(QObject):
     """Asks ``watch`` (the open database's, by default) every ``interval_ms`` whether
-    others saved, and emits ``changed`` when they did."""
+    others saved, and emits ``changed`` when they did.
+
+    While the watch cannot tell (the database server out of reach) ``status`` carries a
+    message for the status bar, shown until the server is back; then a short one says so
+    and ``changed`` follows, for what others saved meanwhile.
+    """
 
     changed = Signal()
+    status = Signal(str, int)  # for the status bar, and for how long (ms; 0: until replaced)
 
     def __init__(self, watch: ChangeWatch | None = None, interval_ms: int = POLL_MS,
                  parent: QObject | None = None):
@@ -32,6 +38,7 @@ class LiveRefresh(QObject):
         self.timer.timeout.connect(self.on_poll)
         self.timer.start()
         self.pending = False  # a refresh that failed: the next poll tries it again
+        self.lost: str | None = None  # the server out of reach, as last told
 
     @Slot()
     def on_poll(self) -> None:
@@ -39,9 +46,29 @@ class LiveRefresh(QObject):
             changed = self._watch.changed()
         except peewee.DatabaseError:  # busy or gone for a moment: the next poll asks again
             return
+        lost = getattr(self._watch, "lost", None)
+        if lost != self.lost:
+            if lost is not None:
+                self.status.emit(self.lost_message(lost), 0)
+            else:
+                self.status.emit(self.tr("The connection to the database server at {server} "
+                                         "is back.").format(server=self.lost), 5_000)
+            self.lost = lost
         if changed or self.pending:
             self.pending = False
             self.changed.emit()
+
+    def lost_message(self, server: str) -> str:
+        return self.tr("Lost the connection to the database server at {server}; retrying. "
+                       "Others' changes show once it is back; an open form keeps what is "
+                       "typed.").format(server=server)
+
+    def stop(self) -> None:
+        """No more watching (the window closed): the timer stops, the watch lets go."""
+        self.timer.stop()
+        close = getattr(self._watch, "close", None)
+        if close is not None:
+            close()
 
 
 @contextmanager

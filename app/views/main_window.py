@@ -44,6 +44,7 @@ from app.models.incidents import (
 )
 from app.models.permissions import Permission, can
 from app.models.personal_data import retention_months
+from app.models.pg_database import ConnectionLostError
 from app.models.prioritisation import apply_outcome
 from app.models.sign_in import forget
 from app.models.sla import ClockState
@@ -209,6 +210,7 @@ class MainWindow(QMainWindow):
         self.backup_job: ReportJob | None = None  # the daily backup, while it runs
         self.live_refresh = LiveRefresh(parent=self)  # saves made at other workstations
         self.live_refresh.changed.connect(self.on_live_change)
+        self.live_refresh.status.connect(self.statusBar().showMessage)
         self.update_banner()
 
     def _make_actions(self) -> None:
@@ -333,7 +335,7 @@ class MainWindow(QMainWindow):
                 return
         self._settings.setValue("window/geometry", self.saveGeometry())
         self._settings.setValue("window/splitter", self.splitter.saveState())
-        self.live_refresh.timer.stop()  # closed: no more reading for a window not shown
+        self.live_refresh.stop()  # closed: no more reading for a window not shown
         super().closeEvent(event)
 
     def _offer_what_the_role_may(self) -> None:
@@ -684,6 +686,9 @@ class MainWindow(QMainWindow):
             with kept_as_left(self.table, self.model, self.detail):
                 self.on_refresh()
             self.update_banner()
+        except ConnectionLostError as exc:  # the server restarting: connected again later
+            self.live_refresh.pending = True
+            self.statusBar().showMessage(self.live_refresh.lost_message(exc.server), 5_000)
         except peewee.DatabaseError as exc:  # busy (an import writing) or gone a moment
             self.live_refresh.pending = True  # tried again at the next poll
             self.statusBar().showMessage(
@@ -734,10 +739,13 @@ class MainWindow(QMainWindow):
     def on_clock_tick(self) -> None:
         """Move the SLA clocks on: the column, the selection kept, the banner."""
         selected = self.detail.incident_id
-        self.model.tick()
-        if selected is not None and not self.table.selectionModel().hasSelection():
-            self.select_incident(selected)
-        self.update_banner()
+        try:
+            self.model.tick()
+            if selected is not None and not self.table.selectionModel().hasSelection():
+                self.select_incident(selected)
+            self.update_banner()
+        except ConnectionLostError as exc:  # the server restarting: the next tick tries again
+            self.statusBar().showMessage(self.live_refresh.lost_message(exc.server), 5_000)
 
     def update_banner(self) -> None:
         """Warn when incidents I own are at risk of breaching, have breached, or wait for an

@@ -1,0 +1,140 @@
+"""PostgreSQL: another workstation's save appears in the open window's log within a second
+(LISTEN/NOTIFY); a server restarted mid-session is told in the status bar and the form,
+what is typed is kept, and Save works once the server is back.
+
+Runs when ``INCIDENT_DESK_PG=1`` (see tests/models/test_postgres.py); the restart uses a
+second server of its own (tests/models/pg_restartable.py).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+if os.environ.get("INCIDENT_DESK_PG") != "1":
+    pytest.skip("PostgreSQL tests not run: set INCIDENT_DESK_PG=1 to run them against "
+                "scripts/pg_server.py", allow_module_level=True)
+
+from PySide6.QtCore import QSettings
+
+from app.models.db import open_database
+from app.models.entities import History, Incident
+from app.models.users import ensure_user
+from app.views.application import make_window
+from app.views.main_window import MainWindow
+from tests.models import pg_restartable, test_postgres
+from tests.views.helpers import CALLER, click_save, fill_valid_call, log_column, open_new_form
+
+pytestmark = [pytest.mark.postgres, pytest.mark.gui]
+
+# the fixtures this module borrows
+pg_server, pg_url = test_postgres.pg_server, test_postgres.pg_url
+restartable_server = pg_restartable.restartable_server
+restartable = pg_restartable.restartable
+
+WITHIN_MS = 5000  # a poll every 700 ms; generous for a loaded machine
+
+
+@pytest.fixture
+def pg_window(qtbot, tmp_path, dialogs):
+    """Opens the main window over the PostgreSQL database at ``url``."""
+    def opener(url: str) -> MainWindow:
+        open_database(url)
+        user = ensure_user("sam.advisor", "Sam Advisor")
+        settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+        # where the window keeps its drafts: a folder of the test's (the database is a URL)
+        window = make_window(tmp_path / "pg", dialogs=dialogs, settings=settings, user=user)
+        qtbot.addWidget(window, before_close_func=lambda _: dialogs.answers.append(True))
+        window.show()
+        with qtbot.waitActive(window):
+            window.activateWindow()
+        return window
+    return opener
+
+
+def log_elsewhere(url: str, caller: str) -> subprocess.Popen:
+    """Another workstation (a process of its own, through app.models) logs an incident and
+    prints the moment its commit returned (time.time())."""
+    script = textwrap.dedent(f"""
+        import time
+        from app.models.db import open_database
+        from app.models.incidents import create_incident
+        from app.models.users import ensure_user
+        from tests.conftest import make_draft
+        open_database({url!r})
+        alex = ensure_user("alex.colleague", "Alex Colleague")
+        create_incident(make_draft(caller_name={caller!r}), alex)
+        print(time.time(), flush=True)
+    """)
+    return subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+
+
+def test_another_workstations_incident_appears_within_a_second(qtbot, pg_url, pg_window):
+    window = pg_window(pg_url)
+    assert window.live_refresh.lost is None
+    seen_at: list[float] = []
+
+    def look() -> None:
+        if not seen_at and "Marta Nowak" in log_column(window, CALLER):
+            seen_at.append(time.time())
+    window.model.modelReset.connect(look)
+
+    other = log_elsewhere(pg_url, "Marta Nowak")  # the window's event loop runs meanwhile
+    qtbot.waitUntil(lambda: other.poll() is not None and bool(seen_at), timeout=60_000)
+    assert other.returncode == 0
+    committed_at = float(other.stdout.read().split()[-1])
+    other.stdout.close()
+    delay_ms = (seen_at[0] - committed_at) * 1000
+    print(f"another workstation's incident shown {delay_ms:.0f} ms after its commit")
+    assert delay_ms < WITHIN_MS
+    assert log_column(window, CALLER)[0] == "Marta Nowak"
+
+
+def test_a_server_restarted_mid_session_keeps_the_form_and_saves_once_back(
+        qtbot, restartable, pg_window, dialogs):
+    window = pg_window(restartable.url())
+    server = f"127.0.0.1:{restartable.PORT}"
+    form = open_new_form(qtbot, window)
+    fill_valid_call(qtbot, form, caller="Priya Raman")
+
+    restartable.stop("fast")
+    # the status bar says so by itself (the live refresh's listening connection is lost)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith(
+        f"Lost the connection to the database server at {server}; retrying."),
+        timeout=WITHIN_MS)
+
+    click_save(qtbot, form)
+    kind, title, text = dialogs.calls[-1]
+    assert (kind, title) == ("error", "Not saved yet")
+    assert text.startswith(f"Lost the connection to the database server at {server} (")
+    assert "Nothing typed is lost" in text
+    assert form.form_message.text() == "Not saved: lost the connection to the database server."
+    assert form.isVisible()
+    assert form.caller_name.text() == "Priya Raman"
+    assert form.summary.text() == "Door access cards not working"
+
+    restartable.start()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() ==
+                    f"The connection to the database server at {server} is back.",
+                    timeout=WITHIN_MS)
+    with qtbot.waitSignal(form.accepted):
+        click_save(qtbot, form)
+    incidents = list(Incident.select())
+    assert [i.caller_name for i in incidents] == ["Priya Raman"]  # saved once
+    actions = [h.action for h in History.select().where(History.incident == incidents[0].id)]
+    assert actions[0] == "created"
+    qtbot.waitUntil(lambda: "Priya Raman" in log_column(window, CALLER), timeout=WITHIN_MS)
+
+
+def test_a_window_closed_lets_its_listening_connection_go(qtbot, pg_url, pg_window):
+    window = pg_window(pg_url)
+    watch = window.live_refresh._watch
+    assert watch.lost is None
+    window.close()
+    assert not window.live_refresh.timer.isActive()
+    assert watch.changed() is False  # closed: asks nothing of the server
