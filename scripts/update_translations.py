@@ -177,8 +177,10 @@ def vocabulary() -> dict[str, list[str]]:
 def vocabulary_module(found: dict[str, list[str]]) -> str:
     """The text of ``app/views/vocabulary_strings.py`` for the words ``found``: each string
     once, under the first place it is defined."""
-    lines = ['"""The words the windows take from the model layer, for lupdate to find (written by',
-             "``scripts/update_translations.py``: do not edit). The windows translate them with",
+    lines = ['"""The words the windows take from the model layer, listed for pyside6-lupdate.',
+             "",
+             "Written by ``scripts/update_translations.py`` from the enumerations and label tables",
+             "of ``app/models``: do not edit. The windows translate them with",
              '``app.views.text.vocabulary``."""',
              "",
              "from __future__ import annotations",

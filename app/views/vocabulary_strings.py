@@ -1,5 +1,7 @@
-"""The words the windows take from the model layer, for lupdate to find (written by
-``scripts/update_translations.py``: do not edit). The windows translate them with
+"""The words the windows take from the model layer, listed for pyside6-lupdate.
+
+Written by ``scripts/update_translations.py`` from the enumerations and label tables
+of ``app/models``: do not edit. The windows translate them with
 ``app.views.text.vocabulary``."""
 
 from __future__ import annotations
