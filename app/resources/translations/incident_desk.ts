@@ -3355,7 +3355,7 @@ Last update: {last}</source>
 <context>
     <name>IncidentForm</name>
     <message>
-        <location filename="../../views/incident_form.py" line="+103"/>
+        <location filename="../../views/incident_form.py" line="+104"/>
         <source>Full name, or &apos;Anonymous&apos;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3500,17 +3500,33 @@ Last update: {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+65"/>
+        <location line="+11"/>
         <source>Not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-10"/>
         <source>The database is busy ({reason}), perhaps with a large import. Nothing is lost: the form stays open; press Save again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
+        <source>Not saved: lost the connection to the database server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The connection to the database server at {server} was lost while the save was being committed: it may or may not have been saved. The form stays open with everything typed; once the server is back, look for the incident in the log before pressing Save again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Lost the connection to the database server at {server} ({reason}). Nothing typed is lost: the form stays open; press Save again once the server is back (Incident Desk connects again by itself).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Not saved: someone else changed the incident.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3615,6 +3631,19 @@ Last update: {last}</source>
     </message>
 </context>
 <context>
+    <name>LiveRefresh</name>
+    <message>
+        <location filename="../../views/live_refresh.py" line="+54"/>
+        <source>The connection to the database server at {server} is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Lost the connection to the database server at {server}; retrying. Others&apos; changes show once it is back; an open form keeps what is typed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>MailWorker</name>
     <message>
         <location filename="../../views/mail_worker.py" line="+116"/>
@@ -3645,12 +3674,12 @@ Last update: {last}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../views/main_window.py" line="+189"/>
+        <location filename="../../views/main_window.py" line="+190"/>
         <source>Handovers and support</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>&amp;New incident…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3976,12 +4005,12 @@ Open it again to finish logging it? No deletes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+33"/>
         <source>Could not read others&apos; changes yet ({reason}); trying again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+65"/>
+        <location line="+68"/>
         <source>{reference} is about to breach</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6403,7 +6432,7 @@ With many incidents this can take a minute: please wait.</source>
 <context>
     <name>Vocabulary</name>
     <message>
-        <location filename="../../views/vocabulary_strings.py" line="+11"/>
+        <location filename="../../views/vocabulary_strings.py" line="+13"/>
         <source>Caller</source>
         <translation type="unfinished"></translation>
     </message>
