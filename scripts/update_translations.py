@@ -18,7 +18,10 @@ them out, each as ``QT_TRANSLATE_NOOP("Vocabulary", "...")``, into
 ``app/views/vocabulary_strings.py``, and the windows show them through
 ``app.views.text.vocabulary(label)``. What counts as vocabulary is decided by
 :func:`vocabulary` alone: every label of an enumeration in ``app/models`` with a ``label``, and
-every table of words a module of ``app/views`` imports from ``app/models`` or ``app/reports``.
+the tables of :data:`VOCABULARY_TABLES` (``tests/views/test_translations.py`` fails when a
+view imports a table of words from the model layer that is neither there nor in
+:data:`NOT_VOCABULARY`). A view's own lists (column headings) are marked where they are
+defined, ``QT_TRANSLATE_NOOP("<the context that shows them>", "...")``, and read by lupdate.
 
 ``--check`` only reports how many strings the code has and how many each language has
 translated, and whether ``vocabulary_strings.py`` is current, writing nothing.
