@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import select
+import time
 
 import peewee
 import psycopg
@@ -22,6 +23,8 @@ from psycopg.pq import ConnStatus, TransactionStatus
 # SQLSTATEs that mean the session is gone: class 08 (connection exception), and the
 # server's own shutdown, crash or start-up (57P01 to 57P03).
 _LOST_STATES = ("57P01", "57P02", "57P03")
+# How long a reconnection waits for the server (the first connection waits longer).
+RECONNECT_TIMEOUT_SECONDS = 3
 
 
 class ConnectionLostError(peewee.OperationalError):
@@ -65,6 +68,9 @@ def _sqlstate(exc: BaseException) -> str | None:
 
 class PostgresDatabase(peewee.PostgresqlDatabase):
     """A peewee PostgreSQL database (psycopg 3) that recovers from a lost connection."""
+
+    _retry_at = 0.0  # monotonic time before which a reconnection is not tried again
+    _last_reason = ""
 
     @property
     def server(self) -> str:
@@ -132,11 +138,28 @@ class PostgresDatabase(peewee.PostgresqlDatabase):
             reconnecting = True
         if self.is_closed() and (reconnecting or self.server_version is not None):
             # connected before: a failure now is the connection lost, not a wrong setting
-            try:
-                self.connect()
-            except peewee.DatabaseError as exc:
-                raise ConnectionLostError(self.server, _reason(exc)) from exc
+            self._reconnect()
         return super().cursor(named_cursor)
+
+    def _reconnect(self) -> None:
+        """Connect again, waiting at most RECONNECT_TIMEOUT_SECONDS; after an attempt that
+        took long (a server that does not answer) the next waits as long again first, so
+        that a user typing in a form is not held at every key while it stays away."""
+        now = time.monotonic()
+        if now < self._retry_at:
+            raise ConnectionLostError(self.server, self._last_reason)
+        saved = self.connect_params
+        timeout = int(saved.get("connect_timeout") or RECONNECT_TIMEOUT_SECONDS)
+        self.connect_params = {**saved,
+                               "connect_timeout": min(timeout, RECONNECT_TIMEOUT_SECONDS)}
+        try:
+            self.connect()
+        except peewee.DatabaseError as exc:
+            failed = time.monotonic()
+            self._retry_at, self._last_reason = failed + (failed - now), _reason(exc)
+            raise ConnectionLostError(self.server, self._last_reason) from exc
+        finally:
+            self.connect_params = saved
 
     def _translated(self, exc: peewee.DatabaseError) -> peewee.DatabaseError:
         """``exc``, or the ConnectionLostError it is or wraps (peewee's exception wrapper

@@ -91,6 +91,7 @@ class IncidentForm(QDialog):
         self._version = 0
         self._mark = 0  # the incident's last history row when opened (or reloaded)
         self.stale_dialog: StaleSaveDialog | None = None
+        self._offline_note: str | None = None  # what say_offline last showed
         self._touched: set[str] = set()
         self.saved_incident_id: int | None = None
         self.setObjectName("incidentForm")
@@ -423,14 +424,23 @@ class IncidentForm(QDialog):
         if (quiet and name not in self._touched) or not self.isVisible():
             return  # focus leaves the fields as the form closes: nothing to check then
         self._touched.add(name)
-        errors = validate_draft(self.draft(), now_utc())
+        try:
+            errors = validate_draft(self.draft(), now_utc())  # reads the categories
+        except ConnectionLostError as exc:
+            self.say_offline(exc)
+            return
+        if self.form_message.text() == self._offline_note:  # the server is back
+            self.form_message.clear()
         if quiet:
             errors = {k: v for k, v in errors.items() if self.errors[k].isVisible()}
         self.show_errors(errors, only=self._touched)
 
     @Slot()
     def on_category_changed(self) -> None:
-        fill_subcategories(self.subcategory_id, self.category_id.currentData())
+        try:
+            fill_subcategories(self.subcategory_id, self.category_id.currentData())
+        except ConnectionLostError as exc:
+            self.say_offline(exc)
 
     @Slot()
     def on_priority_inputs_changed(self) -> None:
@@ -441,8 +451,14 @@ class IncidentForm(QDialog):
             self._prioritisation = {name: getattr(IncidentDraft(), name)
                                     for name in PRIORITISATION_FIELDS}
         if impact and urgency:
-            priority = (self._prioritisation["priority_override"]
-                        or compute_priority(impact, urgency))
+            try:
+                priority = (self._prioritisation["priority_override"]
+                            or compute_priority(impact, urgency))
+            except ConnectionLostError as exc:  # the matrix is in the database
+                self.say_offline(exc)
+                self.priority.setText(self.tr("Shown once the database server is back"))
+                set_tone(self.priority, "muted")
+                return
             overridden = self._prioritisation["priority_override"] is not None
             self.priority.setText(priority_text(priority)
                                   + (self.tr(" (override)") if overridden else ""))
@@ -522,6 +538,14 @@ class IncidentForm(QDialog):
             return
         self._initial = draft
         self.accept()
+
+    def say_offline(self, error: ConnectionLostError) -> None:
+        """A check that reads the database, made while its server is out of reach: the
+        form says so and keeps what is typed (Save checks everything once it is back)."""
+        self._offline_note = self.tr(
+            "Lost the connection to the database server at {server}: what you type is kept "
+            "and checked when you save.").format(server=error.server)
+        self.form_message.setText(self._offline_note)
 
     def say_lost(self, error: ConnectionLostError) -> None:
         """A save that met a lost server connection: said, the form kept as typed."""

@@ -8,6 +8,7 @@ Runs when ``INCIDENT_DESK_PG=1`` (see tests/models/test_postgres.py).
 from __future__ import annotations
 
 import os
+import socket
 import time
 
 import pytest
@@ -23,7 +24,11 @@ from app.models.change_watch import PostgresChangeWatch, watch_database
 from app.models.db import database, open_database
 from app.models.entities import History, Incident
 from app.models.incidents import create_incident
-from app.models.pg_database import ConnectionLostError, PostgresDatabase
+from app.models.pg_database import (
+    RECONNECT_TIMEOUT_SECONDS,
+    ConnectionLostError,
+    PostgresDatabase,
+)
 from app.models.users import ensure_user
 from tests.conftest import NOW, make_draft
 from tests.models import pg_restartable, test_postgres
@@ -192,3 +197,37 @@ def test_a_commit_on_a_lost_connection_says_whether_it_may_have_saved(pg_db):
     # the loss was there to see before COMMIT went: known not saved
     assert lost.value.outcome_unknown is False
     assert Incident.select().count() == 0
+
+
+def test_a_server_that_does_not_answer_is_not_waited_for_at_every_statement(restartable):
+    """The server's machine is up but PostgreSQL hangs (here: a socket on its port that
+    never answers): a reconnection waits RECONNECT_TIMEOUT_SECONDS, and the statements
+    right after it are refused at once instead of each waiting as long again."""
+    db = open_database(restartable.url())
+    advisor = ensure_user("sam.advisor", "Sam Advisor")
+    restartable.stop("fast")
+    with socket.socket() as silent:
+        silent.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        silent.bind(("127.0.0.1", restartable.PORT))
+        silent.listen(8)
+        started = time.monotonic()
+        with pytest.raises(ConnectionLostError, match="timeout"):
+            Incident.select().count()
+        waited = time.monotonic() - started
+        assert RECONNECT_TIMEOUT_SECONDS - 0.5 < waited < db.connect_params["connect_timeout"]
+        started = time.monotonic()
+        with pytest.raises(ConnectionLostError):
+            create_incident(make_draft(), advisor, NOW)
+        assert time.monotonic() - started < 0.5
+    restartable.start()
+    wait_until(lambda: _connects(db), seconds=2 * RECONNECT_TIMEOUT_SECONDS + 5)
+    create_incident(make_draft(), advisor, NOW)
+    assert Incident.select().count() == 1
+
+
+def _connects(db: PostgresDatabase) -> bool:
+    try:
+        db.execute_sql("SELECT 1")
+    except ConnectionLostError:
+        return False
+    return True

@@ -20,7 +20,7 @@ if os.environ.get("INCIDENT_DESK_PG") != "1":
     pytest.skip("PostgreSQL tests not run: set INCIDENT_DESK_PG=1 to run them against "
                 "scripts/pg_server.py", allow_module_level=True)
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from app.models.db import open_database
 from app.models.entities import History, Incident
@@ -28,7 +28,15 @@ from app.models.users import ensure_user
 from app.views.application import make_window
 from app.views.main_window import MainWindow
 from tests.models import pg_restartable, test_postgres
-from tests.views.helpers import CALLER, click_save, fill_valid_call, log_column, open_new_form
+from tests.views.helpers import (
+    CALLER,
+    choose,
+    click_save,
+    fill_valid_call,
+    log_column,
+    open_new_form,
+    retype,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.gui]
 
@@ -108,6 +116,15 @@ def test_a_server_restarted_mid_session_keeps_the_form_and_saves_once_back(
         f"Lost the connection to the database server at {server}; retrying."),
         timeout=WITHIN_MS)
 
+    # typing goes on: the checks that read the database say they wait, nothing is lost
+    retype(qtbot, form.summary, "Door access cards not working on floor 2")
+    qtbot.keyClick(form.summary, Qt.Key.Key_Tab)
+    choose(form.urgency, "high")
+    assert form.form_message.text() == (
+        f"Lost the connection to the database server at {server}: what you type is kept "
+        "and checked when you save.")
+    assert form.priority.text() == "Shown once the database server is back"
+
     click_save(qtbot, form)
     kind, title, text = dialogs.calls[-1]
     assert (kind, title) == ("error", "Not saved yet")
@@ -116,7 +133,8 @@ def test_a_server_restarted_mid_session_keeps_the_form_and_saves_once_back(
     assert form.form_message.text() == "Not saved: lost the connection to the database server."
     assert form.isVisible()
     assert form.caller_name.text() == "Priya Raman"
-    assert form.summary.text() == "Door access cards not working"
+    assert form.summary.text() == "Door access cards not working on floor 2"
+    assert form.urgency.currentData() == "high"
 
     restartable.start()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage() ==
@@ -125,7 +143,8 @@ def test_a_server_restarted_mid_session_keeps_the_form_and_saves_once_back(
     with qtbot.waitSignal(form.accepted):
         click_save(qtbot, form)
     incidents = list(Incident.select())
-    assert [i.caller_name for i in incidents] == ["Priya Raman"]  # saved once
+    assert [(i.caller_name, i.summary, i.urgency) for i in incidents] == [
+        ("Priya Raman", "Door access cards not working on floor 2", "high")]  # saved once
     actions = [h.action for h in History.select().where(History.incident == incidents[0].id)]
     assert actions[0] == "created"
     qtbot.waitUntil(lambda: "Priya Raman" in log_column(window, CALLER), timeout=WITHIN_MS)
