@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.models.components import COMPONENTS, licence_text
+from app.models.db import PostgresTarget
 
 
 class AboutDialog(QDialog):
-    def __init__(self, database_path: Path, parent: QWidget | None = None):
+    def __init__(self, database_path: Path | PostgresTarget, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("About %1").replace("%1", APP_NAME))
         title = QLabel(f"<h2>{APP_NAME} {__version__}</h2>")
@@ -40,6 +41,12 @@ class AboutDialog(QDialog):
         self.database.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.database.setWordWrap(True)
         facts.addRow(self.tr("Database:"), self.database)
+        if isinstance(database_path, PostgresTarget):  # the URL: it never holds a password
+            backups = QLabel(self.tr("Kept on a PostgreSQL server, whose administrator backs "
+                                     "it up (Incident Desk takes no file backups of it)."))
+            backups.setObjectName("about_backups")
+            backups.setWordWrap(True)
+            facts.addRow(self.tr("Backups:"), backups)
         facts.addRow(self.tr("Qt:"), QLabel(qVersion()))
 
         self.components = QTableWidget(len(COMPONENTS), 4)

@@ -20,7 +20,14 @@ from app.models.backup import (
     restore_database,
     taken_at,
 )
-from app.models.db import DatabaseOpenError, close_database, open_database, pending_upgrades
+from app.models.db import (
+    DatabaseOpenError,
+    PostgresTarget,
+    close_database,
+    open_database,
+    parse_target,
+    pending_upgrades,
+)
 from app.models.entities import User
 from app.models.sign_in import start_user
 from app.models.users import current_user
@@ -55,9 +62,13 @@ def application_icon() -> QIcon:
     return icon
 
 
-def make_window(database_path: Path, dialogs: Dialogs | None = None,
+Target = Path | PostgresTarget
+
+
+def make_window(database_path: Target, dialogs: Dialogs | None = None,
                 settings: QSettings | None = None, user: User | None = None) -> MainWindow:
-    """The main window over the database already opened at ``database_path``."""
+    """The main window over the database already opened at ``database_path`` (a file, or a
+    PostgreSQL database)."""
     operations = IncidentOperations(user or current_user())
     window = MainWindow(operations, dialogs or Dialogs(), settings or QSettings(),
                         database_path)
@@ -66,9 +77,10 @@ def make_window(database_path: Path, dialogs: Dialogs | None = None,
     return window
 
 
-def signed_in_user(database_path: Path, dialogs: Dialogs) -> User | None:
+def signed_in_user(database_path: Target, dialogs: Dialogs) -> User | None:
     """Who uses the window: the computer's user, or the remembered one, or whoever the
-    sign-in dialog signs in when passwords are required; None when it is cancelled."""
+    sign-in dialog signs in when passwords are required; None when it is cancelled. The
+    remembered sign-in is keyed by the file's path or the database's URL."""
     user = start_user(str(database_path))
     if user is not None:
         return user
@@ -85,18 +97,25 @@ def _import_holidays_in_background() -> None:
                      name="import-holidays", daemon=True).start()
 
 
-def open_or_recover(database_path: Path, create_folder: bool, dialogs: Dialogs) -> None:
-    """Open the database; when it is damaged or not ours, offer the latest good backup.
+def open_or_recover(database_path: Target, create_folder: bool, dialogs: Dialogs) -> None:
+    """Open the database; when it is a file that is damaged or not ours, offer the latest
+    good backup; when it is a PostgreSQL database whose password is missing or refused,
+    ask for it (again, until it is accepted or the user cancels).
 
     Raises:
         DatabaseOpenError: after telling the user why it cannot open (no backup, the offer
-            declined, or the restore failed). The file that failed is never written to.
+            declined, or the restore failed), or when the password was not given. The file
+            that failed is never written to.
     """
     try:
         open_database(database_path, create_folder=create_folder)
         return
     except DatabaseOpenError as exc:
-        backup = latest_good_backup(database_path) if exc.replaceable else None
+        if exc.needs_password and isinstance(database_path, PostgresTarget):
+            _open_with_password(database_path, str(exc), dialogs)
+            return
+        backup = (latest_good_backup(database_path)
+                  if exc.replaceable and isinstance(database_path, Path) else None)
         question = tr("Recovery", "{problem}\n\nThe latest good backup was taken on {when}. "
                                   "Restore it? The file that could not be opened is kept "
                                   "aside, unchanged, beside it.")
@@ -118,12 +137,37 @@ def open_or_recover(database_path: Path, create_folder: bool, dialogs: Dialogs) 
         when=_backup_time(backup), aside=aside))
 
 
+def _open_with_password(target: PostgresTarget, problem: str, dialogs: Dialogs) -> None:
+    """Ask the password of ``target`` and open it, asking again while the server refuses
+    it; a password is remembered (if the user asked) only once the server accepted it.
+
+    Raises:
+        DatabaseOpenError: the user cancelled (nothing said: they chose to), or opening
+            failed for another reason (said in a message box).
+    """
+    while True:
+        answer = dialogs.ask_database_password(None, target, problem)
+        if answer is None:
+            raise DatabaseOpenError(tr("Recovery", "No password was given for {target}: "
+                                                   "Incident Desk did not open it.").format(
+                target=target), needs_password=True)
+        password, remember = answer
+        try:
+            open_database(target, password=password, remember_password=remember)
+            return
+        except DatabaseOpenError as exc:
+            if not exc.needs_password:
+                dialogs.error(None, APP_NAME, str(exc))
+                raise
+            problem = str(exc)
+
+
 def _backup_time(backup: Path) -> str:
     taken = taken_at(backup)
     return taken.strftime("%d/%m/%Y at %H:%M") if taken else backup.name
 
 
-def upgrade_notice(database_path: Path) -> QWidget | None:
+def upgrade_notice(database_path: Target) -> QWidget | None:
     """A window saying the database is being upgraded, shown while it is, when it is: with
     millions of history rows an upgrade can take a minute, and a start that shows nothing
     for that long looks like a hang."""
@@ -142,9 +186,10 @@ def upgrade_notice(database_path: Path) -> QWidget | None:
     return notice
 
 
-def run_gui(database_path: Path, create_folder: bool = False,
+def run_gui(database_path: Target | str, create_folder: bool = False,
             dialogs: Dialogs | None = None) -> int:
-    """Open the window on ``database_path``; returns the exit code.
+    """Open the window on ``database_path`` (a file's path, or a PostgreSQL database as a
+    PostgresTarget or its URL); returns the exit code.
 
     Raises:
         DatabaseOpenError: after telling the user, in a message box, why it cannot open.
@@ -158,6 +203,12 @@ def run_gui(database_path: Path, create_folder: bool = False,
     # kept until the window closes: a translator reads its file's bytes in place
     translators = install_translators(app)  # noqa: F841
     dialogs = dialogs or Dialogs()
+    if not isinstance(database_path, PostgresTarget):
+        try:  # a file's path made absolute, a URL read
+            database_path = parse_target(database_path)
+        except DatabaseOpenError as exc:
+            dialogs.error(None, APP_NAME, str(exc))
+            raise
     notice = upgrade_notice(database_path)
     try:
         open_or_recover(database_path, create_folder, dialogs)
@@ -165,7 +216,6 @@ def run_gui(database_path: Path, create_folder: bool = False,
         if notice is not None:
             notice.close()
     try:
-        database_path = database_path.expanduser().absolute()
         user = signed_in_user(database_path, dialogs)
         if user is None:  # the sign-in dialog was cancelled
             return 0

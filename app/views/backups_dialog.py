@@ -41,6 +41,7 @@ from app.models.backup import (
     taken_at,
 )
 from app.models.clock import format_local, now_utc
+from app.models.db import PostgresTarget
 from app.models.entities import User
 from app.models.permissions import Permission, RolePermissionError, can, check_permission
 from app.views.dialogs import Dialogs
@@ -78,7 +79,7 @@ class BackupsDialog(QDialog):
 
     restored = Signal(object)  # a Restored: the open database was replaced by a backup
 
-    def __init__(self, database_path: Path, user: User, dialogs: Dialogs,
+    def __init__(self, database_path: Path | PostgresTarget, user: User, dialogs: Dialogs,
                  parent: QWidget | None = None, choose_file: FileChooser = ask_backup_file):
         super().__init__(parent)
         self._database_path = database_path
@@ -88,9 +89,15 @@ class BackupsDialog(QDialog):
         self.setObjectName("backupsDialog")
         self.setWindowTitle(self.tr("Backups"))
 
-        folder = QLabel(self.tr("Backups are written to {folder}, checked after writing, "
-                                "one a day at least.").format(
-            folder=backup_folder(database_path)))
+        self.on_server = isinstance(database_path, PostgresTarget)
+        folder = QLabel(self.tr(
+            "This database is kept on the PostgreSQL server {server}: the server's "
+            "administrator backs it up and restores it (with pg_dump and pg_restore). "
+            "Incident Desk takes no file backups of it.").format(server=database_path.server)
+            if self.on_server else self.tr(
+            "Backups are written to {folder}, checked after writing, one a day at "
+            "least.").format(folder=backup_folder(database_path)))
+        folder.setObjectName("backupsWhere")
         folder.setTextFormat(Qt.TextFormat.PlainText)
         folder.setWordWrap(True)
         folder.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -184,9 +191,13 @@ class BackupsDialog(QDialog):
                 widget.setEnabled(False)
                 widget.setToolTip(who)
         self.note.setVisible(not self.may_manage)
+        if self.on_server:  # nothing here applies to a server's database
+            for widget in (self.table, self.back_up_button, self.restore_button,
+                           self.restore_file_button, keep_box, self.note):
+                widget.hide()
         self.list_backups()
         self._show_keep_history()
-        self.resize(620, 520)
+        self.resize(620, 180 if self.on_server else 520)
 
     # --- showing ---------------------------------------------------------------------------
     def list_backups(self, select: Path | None = None) -> None:

@@ -86,6 +86,10 @@ class DataActions(QObject):
                                           self.tr("The name and logo reports are printed "
                                                   "with"))
         self.about_action = action(self.tr("&About Incident Desk"), None, self.open_about)
+        self.database_action = action(
+            self.tr("&Database…"), "Ctrl+Shift+G", self.open_database_settings,
+            self.tr("The database file or PostgreSQL server Incident Desk opens at its next "
+                    "start, with a test connection"))
 
     def _open(self, dialog: QWidget) -> QWidget:
         self.shown = dialog
@@ -201,6 +205,13 @@ class DataActions(QObject):
         return self._open(OrganisationDialog(self._user, self._dialogs, self._window))
 
     @Slot()
+    def open_database_settings(self) -> QWidget:
+        """File › Database…: the database of the next start (imported when first asked
+        for: the window's start does not wait for it)."""
+        from app.views.database_dialog import DatabaseDialog
+
+        return self._open(DatabaseDialog(self._database_path, self._dialogs, self._window))
+
     def open_about(self) -> AboutDialog:
         return self._open(AboutDialog(self._database_path, self._window))
 

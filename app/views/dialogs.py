@@ -58,6 +58,15 @@ class Dialogs:
             label.setTextFormat(Qt.TextFormat.PlainText)
         return box.textValue() if box.exec() == QDialog.DialogCode.Accepted else None
 
+    def ask_database_password(self, parent: QWidget | None, target,
+                              problem: str) -> tuple[str, bool] | None:
+        """The password of a PostgreSQL database ``target`` (a PostgresTarget) and whether
+        to remember it, asked because of ``problem``; None when cancelled."""
+        from app.views.database_password_dialog import DatabasePasswordDialog
+
+        dialog = DatabasePasswordDialog(target, problem, parent)
+        return dialog.answer() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def save_file(self, parent: QWidget | None, title: str, suggested: Path,
                   filters: str) -> Path | None:
         """Where to save a file, chosen by the user (the picker asks before replacing a file

@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.transfer.import_action, self.transfer.export_action])
         file_menu.addSeparator()
-        file_menu.addAction(self.backups_action)
+        file_menu.addActions([self.data.database_action, self.backups_action])
         file_menu.addSeparator()
         file_menu.addActions([self.password_action, self.sign_out_action, self.quit_action])
         incident_menu = self.menuBar().addMenu(self.tr("&Incident"))

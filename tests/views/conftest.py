@@ -47,6 +47,12 @@ class ScriptedDialogs(Dialogs):
         assert self.passwords, f"unexpected password prompt: {title!r} {text!r}"
         return self.passwords.pop(0)
 
+    def ask_database_password(self, parent, target, problem: str) -> tuple[str, bool] | None:
+        self.calls.append(("ask_database_password", str(target), problem))
+        assert self.passwords, f"unexpected database password prompt: {problem!r}"
+        answer = self.passwords.pop(0)
+        return answer if answer is None or isinstance(answer, tuple) else (answer, False)
+
     def save_file(self, parent, title: str, suggested: Path, filters: str) -> Path | None:
         self.calls.append(("save_file", title, str(suggested)))
         assert self.save_files, f"unexpected file picker: {title!r} {suggested}"
