@@ -83,7 +83,10 @@ class PostgresDatabase(peewee.PostgresqlDatabase):
         a notification sent by our own statements carries."""
         if self.is_closed():
             return None
-        return self._state.conn.info.backend_pid
+        try:
+            return self._state.conn.info.backend_pid
+        except psycopg.Error:  # a connection closed under us
+            return None
 
     # --- finding a dead connection -------------------------------------------------------
     def _conn_dead(self) -> bool:

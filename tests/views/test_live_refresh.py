@@ -173,3 +173,36 @@ def test_a_refresh_that_could_not_read_is_tried_again_at_the_next_poll(
     with qtbot.waitSignal(window.live_refresh.changed):
         window.live_refresh.on_poll()  # the watch says nothing new: tried again anyway
     assert not window.live_refresh.pending
+
+
+class LosingWatch(CountingWatch):
+    """A watch whose server is out of reach on the polls listed (1-based), like
+    PostgresChangeWatch's ``lost``; changes on ``changes_on``."""
+
+    def __init__(self, lost_on: set[int], changes_on: set[int]):
+        super().__init__(changes_on)
+        self._lost_on = lost_on
+
+    @property
+    def lost(self) -> str | None:
+        return "db.example.org:5432" if self.polls in self._lost_on else None
+
+
+def test_a_server_out_of_reach_is_told_in_the_status_bar_until_it_is_back(
+        qtbot, log_three, open_window):
+    window = open_window()
+    live = window.live_refresh
+    live.timer.stop()  # polled by hand below
+    live._watch = LosingWatch(lost_on={2, 3}, changes_on={4})
+    live.on_poll()
+    assert window.statusBar().currentMessage() == ""
+    live.on_poll()
+    lost = window.statusBar().currentMessage()
+    assert lost.startswith("Lost the connection to the database server at "
+                           "db.example.org:5432; retrying.")
+    live.on_poll()  # still out of reach: the message stays
+    assert window.statusBar().currentMessage() == lost
+    with qtbot.waitSignal(live.changed):  # back: what others saved meanwhile is read
+        live.on_poll()
+    assert window.statusBar().currentMessage() == (
+        "The connection to the database server at db.example.org:5432 is back.")
