@@ -295,8 +295,9 @@ class DatabaseDialog(QDialog):
         self.form_message.setVisible(bool(text))
         self._fit_height()
 
-    def _say_test(self, text: str, error: bool = False) -> None:
-        set_tone(self.test_status, "error" if error else None, bold=error)
+    def _say_test(self, text: str, error: bool = False, success: bool = False) -> None:
+        set_tone(self.test_status, "error" if error else "success" if success else None,
+                 bold=error)
         self.test_status.setText(text)
         self.test_status.show()
         self._fit_height()
@@ -361,7 +362,7 @@ class DatabaseDialog(QDialog):
         self.test_button.setEnabled(True)
         if isinstance(probe.target, PostgresTarget) and password:
             self._verified = (str(probe.target), password)
-        self._say_test(self.describe(probe))
+        self._say_test(self.describe(probe), success=True)
 
     def describe(self, probe: DatabaseProbe) -> str:
         """What a test connection found, in words."""

@@ -43,9 +43,8 @@ class DatabasePasswordDialog(QDialog):
         self.setObjectName("databasePasswordDialog")
         self.setWindowTitle(self.tr("Database password — {app}").format(app=APP_NAME))
         intro = _plain("passwordIntro", self.tr(
-            "The database {database} on the PostgreSQL server {server} needs the password "
-            "of the user {user}.").format(database=target.dbname, server=target.server,
-                                           user=target.user or self.tr("(default)")))
+            "Incident Desk needs the password of the user {user} to open this PostgreSQL "
+            "database.").format(user=target.user or self.tr("(default)")))
         self.problem = _plain("passwordProblem", problem)
         set_tone(self.problem, "error")
         self.problem.setVisible(bool(problem))
@@ -97,7 +96,18 @@ class DatabasePasswordDialog(QDialog):
         layout.addWidget(self.keyring_note)
         layout.addWidget(self.buttons)
         self.resize(480, 0)
+        self._fit_height()
         self.password.setFocus()
+
+    def _fit_height(self) -> None:
+        """Tall enough for every line shown: wrapped labels make the height depend on the
+        width, which the window's minimum size does not follow."""
+        layout = self.layout()
+        layout.activate()
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.totalSizeHint().height())
+        if self.height() < needed:
+            self.resize(self.width(), needed)
 
     @Slot()
     def on_connect(self) -> None:
@@ -106,6 +116,7 @@ class DatabasePasswordDialog(QDialog):
                                                 "the user {user}.").format(
                 user=self.target.user or self.tr("(default)")))
             self.password_error.show()
+            self._fit_height()
             self.password.setFocus()
             return
         self.accept()
