@@ -198,7 +198,7 @@ class PostgresDatabase(peewee.PostgresqlDatabase):
         # and say nothing.
         if self.is_closed() or self._found_dead():  # known before: nothing committed
             error = ConnectionLostError(self.server, "the server closed the connection")
-            if not self.is_closed():
+            if not self.is_closed() and not self.in_transaction():
                 self._drop()
             raise error
         try:
