@@ -79,3 +79,35 @@ def test_the_children_cache_their_bytecode_outside_the_tree(tmp_path, monkeypatc
     env = _child_env(tmp_path)
     assert "PYTHONDONTWRITEBYTECODE" not in env
     assert env["PYTHONPYCACHEPREFIX"] == str(tmp_path / "pycache")
+
+
+def _described(tmp_path: Path, migrations: list[str]) -> Path:
+    """The release-1 test database (3 incidents) as a bench database of that schema."""
+    import shutil
+    from dataclasses import asdict
+
+    from bench.databases import BenchDatabase
+
+    path = tmp_path / "incidents-3.sqlite"
+    shutil.copy(ROOT / "tests" / "data" / "schema_v1.sqlite", path)
+    described = BenchDatabase(str(path), 3, 1, 2, "2026-11-01", "2026-11-30", "2026-12-01",
+                              tuple(migrations))
+    path.with_suffix(".json").write_text(json.dumps(asdict(described)))
+    return path
+
+
+def test_a_database_of_an_older_schema_is_upgraded_in_place_not_made_again(tmp_path,
+                                                                           monkeypatch):
+    from app.models.schema import known_migrations
+    from bench import databases
+
+    monkeypatch.setattr(databases, "FIXTURE_INCIDENTS", 0)
+    path = _described(tmp_path, ["0001_initial"])
+    found = databases._reusable(path, 3)
+    assert found is not None and found.migrations == tuple(known_migrations())
+    assert json.loads(path.with_suffix(".json").read_text())["migrations"] == list(
+        known_migrations())
+    assert databases._incident_count(path) == 3
+    # a schema this version does not know is not reused
+    path = _described(tmp_path, ["0001_initial", "0002_someone_elses"])
+    assert databases._reusable(path, 3) is None

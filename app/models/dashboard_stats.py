@@ -24,12 +24,13 @@ from app.models.clock import now_utc
 from app.models.dialect import latest_in_group
 from app.models.entities import Escalation, Incident, Problem, Satisfaction
 from app.models.incident_log import (
-    CALLER_KEY,
-    CALLER_KNOWN,
     REPEAT_WINDOW_DAYS,
+    CallerIncident,
     LogFilter,
+    caller_team_condition,
     repeat_incidents,
     team_condition,
+    unindexed,
 )
 from app.models.period_stats import (
     PriorityStats,
@@ -239,16 +240,21 @@ def _repeat_callers(first: datetime, after: datetime, where: pw.Expression | Non
                     limit: int) -> tuple[int, int, tuple[RepeatCaller, ...]]:
     """In one pass: how many callers called twice or more, with how many incidents, and the
     ``limit`` who called most (the name and phone of each one's latest incident: see
-    :func:`app.models.dialect.latest_in_group`)."""
-    key = CALLER_KEY.alias("caller")
-    rows = list(in_period(Incident.select(
-        key, COUNT.alias("n"), latest_in_group(Incident.caller_name, Incident.received_at),
-        latest_in_group(Incident.caller_phone, Incident.received_at),
-        pw.fn.MAX(Incident.received_at),
+    :func:`app.models.dialect.latest_in_group`). Read in caller order from schema 16's
+    index, so that only the callers are sorted, not their incidents."""
+    received = unindexed(CallerIncident.received_at)
+    query = CallerIncident.select(
+        CallerIncident.caller_key.alias("caller"), COUNT.alias("n"),
+        latest_in_group(CallerIncident.caller_name, CallerIncident.received_at),
+        latest_in_group(CallerIncident.caller_phone, CallerIncident.received_at),
+        pw.fn.MAX(CallerIncident.received_at),
         pw.fn.COUNT(pw.SQL("*")).over(), pw.fn.SUM(COUNT).over(),
-    ), first, after, where).where(CALLER_KNOWN)
-        .group_by(pw.SQL("caller")).having(COUNT >= 2)
-        .order_by(pw.SQL("n").desc(), pw.SQL("caller")).limit(limit).tuples())
+    ).where(received >= CallerIncident.received_at.db_value(first),
+            received < CallerIncident.received_at.db_value(after))
+    if where is not None:
+        query = query.where(where)
+    rows = list(query.group_by(CallerIncident.caller_key).having(COUNT >= 2)
+                .order_by(pw.SQL("n").desc(), pw.SQL("caller")).limit(limit).tuples())
     if not rows:
         return 0, 0, ()
     top = tuple(RepeatCaller(caller, name, mask_phone(phone), n)
@@ -256,10 +262,10 @@ def _repeat_callers(first: datetime, after: datetime, where: pw.Expression | Non
     return rows[0][5], rows[0][6], top
 
 
-def _repeats(first: datetime, after: datetime, where: pw.Expression | None) -> RepeatStats:
+def _repeats(first: datetime, after: datetime, team_id: int | None) -> RepeatStats:
+    where = caller_team_condition(team_id) if team_id is not None else None
     callers, incidents, top = _repeat_callers(first, after, where, TOP_CALLERS)
-    repeated = (in_period(Incident.select(COUNT), first, after, where)
-                .where(Incident.id.in_(repeat_incidents(first, after))).scalar())
+    repeated = repeat_incidents(first, after, where=where).count()
     return RepeatStats(callers, incidents, top, repeated or 0)
 
 
@@ -314,6 +320,6 @@ def dashboard_statistics(start: date, end: date, team_id: int | None = None,
         priorities=tuple(priorities),
         mean_to_resolve=None if mean is None else timedelta(seconds=round(mean)),
         median_to_resolve=None if median is None else timedelta(seconds=round(median)),
-        escalations=_escalations(first, after, where), repeats=_repeats(first, after, where),
+        escalations=_escalations(first, after, where), repeats=_repeats(first, after, team_id),
         satisfaction=_satisfaction(first, after, where), problems=problems,
         problem_incidents=linked)
