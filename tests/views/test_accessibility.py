@@ -4,12 +4,15 @@ from datetime import date
 
 import pytest
 
+from app.models.db import parse_target
 from app.models.incidents import create_incident
 from app.views.about_dialog import AboutDialog
 from app.views.accessibility import unnamed_inputs
 from app.views.backups_dialog import BackupsDialog
 from app.views.communication_dialog import CommunicationDialog
 from app.views.data_protection_dialog import DataProtectionDialog
+from app.views.database_dialog import DatabaseDialog
+from app.views.database_password_dialog import DatabasePasswordDialog
 from app.views.email_settings_dialog import EmailSettingsDialog
 from app.views.escalate_dialog import EscalateDialog
 from app.views.escalation_dialog import EscalationMatrixDialog
@@ -55,6 +58,10 @@ DIALOGS = {
     "change my password": lambda c: ChangePasswordDialog(c.leader, c.dialogs),
     "users": lambda c: UsersDialog(c.leader, c.dialogs),
     "sign in": lambda c: SignInDialog(str(c.db_path), c.dialogs),
+    "database": lambda c: DatabaseDialog(c.db_path, c.dialogs,
+                                         choice_file=c.db_path.with_suffix(".json")),
+    "database password": lambda c: DatabasePasswordDialog(
+        parse_target("postgresql://sam@db.example.org/incidents"), "", None, True),
 }
 
 
