@@ -183,14 +183,15 @@ def _open(target: Path | PostgresTarget, create_folder: bool = False) -> None:
     except DatabaseOpenError as exc:
         if not exc.needs_password:
             raise
+        user = target.user or getpass.getuser()  # libpq's default user
         if not sys.stdin.isatty():
             raise DatabaseOpenError(
-                f"{exc} Set PGPASSWORD to the password of the user {target.user} (this "
+                f"{exc} Set PGPASSWORD to the password of the user {user} (this "
                 "command is not run at a terminal, so it cannot ask for it).",
                 needs_password=True) from exc
         print(exc, file=sys.stderr)
     for attempt in range(3):
-        password = getpass.getpass(f"Password of {target.user} for {target}: ")
+        password = getpass.getpass(f"Password of {user} for {target}: ")
         try:
             open_database(target, password=password)
             return
