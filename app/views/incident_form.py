@@ -7,7 +7,7 @@ from datetime import datetime
 from itertools import pairwise
 
 import peewee
-from PySide6.QtCore import QDateTime, Qt, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDateTime, Qt, QTimer, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -56,18 +56,24 @@ from app.views.dialogs import Dialogs
 from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.stale_save_dialog import StaleSaveDialog
-from app.views.text import priority_badge_style, priority_text
+from app.views.text import priority_badge_style, priority_text, vocabulary
 from app.views.theme import set_note, set_tone
 
 IMPACT_HINTS = {
-    Level.HIGH: "High: many people or a whole service; safety, money, regulation at stake",
-    Level.MEDIUM: "Medium: a team, a site or a group of customers",
-    Level.LOW: "Low: one person, with little harm",
+    Level.HIGH: QT_TRANSLATE_NOOP(
+        "IncidentForm",
+        "High: many people or a whole service; safety, money, regulation at stake"),
+    Level.MEDIUM: QT_TRANSLATE_NOOP("IncidentForm",
+                                    "Medium: a team, a site or a group of customers"),
+    Level.LOW: QT_TRANSLATE_NOOP("IncidentForm", "Low: one person, with little harm"),
 }
 URGENCY_HINTS = {
-    Level.HIGH: "High: getting worse fast, no workaround, a deadline today",
-    Level.MEDIUM: "Medium: can wait hours; a poor workaround exists",
-    Level.LOW: "Low: can wait days; a good workaround exists",
+    Level.HIGH: QT_TRANSLATE_NOOP(
+        "IncidentForm", "High: getting worse fast, no workaround, a deadline today"),
+    Level.MEDIUM: QT_TRANSLATE_NOOP("IncidentForm",
+                                    "Medium: can wait hours; a poor workaround exists"),
+    Level.LOW: QT_TRANSLATE_NOOP("IncidentForm",
+                                 "Low: can wait days; a good workaround exists"),
 }
 AUTOSAVE_MS = 300  # a new incident's draft is written this long after the last change
 
@@ -100,14 +106,14 @@ class IncidentForm(QDialog):
         self.received_at = QDateTimeEdit()
         self.received_at.setCalendarPopup(True)
         self.received_at.setDisplayFormat("dd/MM/yyyy HH:mm")
-        self.channel = self._combo([(c.label, c.value) for c in Channel])
+        self.channel = self._combo([(vocabulary(c.label), c.value) for c in Channel])
         self.caller_name = QLineEdit()
         self.caller_name.setPlaceholderText(self.tr("Full name, or 'Anonymous'"))
         self.caller_phone = QLineEdit()
         self.caller_phone.setPlaceholderText(self.tr("e.g. 0161 496 0000"))
         self.caller_email = QLineEdit()
         self.caller_email.setPlaceholderText(self.tr("name@example.org"))
-        self.caller_type = self._combo([(c.label, c.value) for c in CallerType])
+        self.caller_type = self._combo([(vocabulary(c.label), c.value) for c in CallerType])
         self.account_ref = QLineEdit()
         self.location = QLineEdit()
         self.location.setPlaceholderText(self.tr("Where it is happening"))
@@ -120,9 +126,9 @@ class IncidentForm(QDialog):
         self.category_id = QComboBox()
         fill_categories(self.category_id, self.tr("Choose a category…"))
         self.subcategory_id = QComboBox()
-        self.impact = self._combo([(IMPACT_HINTS[v], v.value) for v in Level],
+        self.impact = self._combo([(self.tr(IMPACT_HINTS[v]), v.value) for v in Level],
                                   placeholder=self.tr("How much is affected?"))
-        self.urgency = self._combo([(URGENCY_HINTS[v], v.value) for v in Level],
+        self.urgency = self._combo([(self.tr(URGENCY_HINTS[v]), v.value) for v in Level],
                                    placeholder=self.tr("How fast must it be fixed?"))
         self.priority = QLabel()
         self.priority.setObjectName("priorityPreview")
@@ -225,8 +231,8 @@ class IncidentForm(QDialog):
         combo = QComboBox()
         if placeholder is not None:
             combo.addItem(placeholder, None)
-        for text, value in items:
-            combo.addItem(self.tr(text), value)
+        for text, value in items:  # already in the user's language
+            combo.addItem(text, value)
         return combo
 
     def _group(self, title: str, names: list[str]) -> QGroupBox:
@@ -253,7 +259,7 @@ class IncidentForm(QDialog):
         column.setSpacing(1)
         column.addWidget(widget)
         column.addWidget(error)
-        label = QLabel(self.tr(FIELD_LABELS[name]) + ":")
+        label = QLabel(vocabulary(FIELD_LABELS[name]) + ":")
         label.setBuddy(widget)
         form.addRow(label, holder)
 
@@ -409,12 +415,13 @@ class IncidentForm(QDialog):
         if not errors:
             self.form_message.clear()
         elif only is None or self.form_message.text():
-            names = ", ".join(FIELD_LABELS.get(n, n) for n in self.TAB_ORDER if n in errors)
+            names = ", ".join(vocabulary(FIELD_LABELS.get(n, n)) for n in self.TAB_ORDER
+                              if n in errors)
             parts = [self.tr("Not saved.")]
             if names:
                 parts.append(self.tr("Please check: {fields}.").format(fields=names))
             # problems with what the wizard stored have no field of their own on the form
-            parts += [f"{FIELD_LABELS.get(n, n)}: {m}" for n, m in errors.items()
+            parts += [f"{vocabulary(FIELD_LABELS.get(n, n))}: {m}" for n, m in errors.items()
                       if n not in self.errors]
             self.form_message.setText(" ".join(parts))
 
@@ -591,7 +598,7 @@ class IncidentForm(QDialog):
         draft = self.draft()
         names = [*self.TAB_ORDER, *(f.name for f in fields(IncidentDraft)
                                     if f.name not in self.TAB_ORDER)]
-        changed = [self.tr(FIELD_LABELS.get(n, n.replace("_", " "))) for n in names
+        changed = [vocabulary(FIELD_LABELS.get(n, n.replace("_", " "))) for n in names
                    if hasattr(draft, n) and getattr(draft, n) != getattr(self._initial, n)]
         if not changed and self.is_dirty():  # dirty in a way no field names: still asked
             changed = [self.tr("the form")]
@@ -637,7 +644,7 @@ class IncidentForm(QDialog):
         if result.conflicts:
             lines.append(self.tr("You both changed these; yours replaces theirs:"))
             lines += [self.tr("• {field}: theirs “{theirs}” is replaced by yours “{mine}”")
-                      .format(field=self.tr(c.label), theirs=c.theirs or self.tr("(empty)"),
+                      .format(field=vocabulary(c.label), theirs=c.theirs or self.tr("(empty)"),
                               mine=c.mine or self.tr("(empty)")) for c in result.conflicts]
         self.merge_note.setText("\n".join(lines))
         self.merge_note.show()

@@ -69,6 +69,7 @@ from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
 from app.views.report_runner import ReportJob
 from app.views.service_levels_dialog import ServiceLevelsDialog
+from app.views.text import clock_text
 from app.views.theme import note_html, set_note
 from app.views.transfer_actions import TransferActions
 from app.views.users_dialog import UsersDialog
@@ -761,7 +762,7 @@ class MainWindow(QMainWindow):
         escalate_rows = {row.id: row for row in escalate_log.rows(0, NOTIFY_LIMIT)}
         if self._warned is not None:
             news = [(self.tr("{reference} is about to breach"), row,
-                     f"{row.summary} — {row.clock.text(now)}")
+                     f"{row.summary} — {clock_text(row.clock, now)}")
                     for i, row in rows.items() if i not in self._warned]
             news += [(self.tr("{reference} needs escalating"), row,
                       f"{row.summary} — " + self.tr("an escalation the matrix asks for is "
