@@ -94,7 +94,7 @@ class PostgresTarget:
         return f"{self.dbname} on {self.host or 'localhost'}"
 
 
-def parse_target(target: Path | str) -> Path | PostgresTarget:
+def parse_target(target: Path | str | PostgresTarget) -> Path | PostgresTarget:
     """What ``--db`` names: a SQLite file (a path or ``sqlite:///path``) or a PostgreSQL
     database (``postgresql://user@host:port/dbname``).
 
@@ -102,6 +102,8 @@ def parse_target(target: Path | str) -> Path | PostgresTarget:
         DatabaseOpenError: a URL of another scheme, a PostgreSQL URL without a database
             name or with a password in it.
     """
+    if isinstance(target, PostgresTarget):
+        return target
     if isinstance(target, Path):
         return target.expanduser().absolute()
     match = _URL_SCHEME.match(target)

@@ -172,3 +172,12 @@ def test_without_a_keyring_remember_is_off_and_says_why(make_dialog, qtbot):
     password.show()
     assert not password.remember.isEnabled() and password.keyring_note.isVisible()
     assert password.answer() == ("", False)
+
+
+def test_no_upgrade_notice_nor_backup_offer_for_a_server(qapp):
+    from app.models.backup import latest_good_backup
+    from app.views.application import upgrade_notice
+
+    target = parse_target("postgresql://sam@db.example.org/incidents")
+    assert upgrade_notice(target) is None  # upgraded on opening, asking nothing first
+    assert latest_good_backup(target) is None

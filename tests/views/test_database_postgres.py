@@ -190,3 +190,33 @@ def test_the_main_window_opens_on_a_postgresql_url(qtbot, pg_url, tmp_path):  # 
     finally:
         close_database()
     assert dialogs.calls == []
+
+
+def test_run_gui_starts_on_a_url_asking_the_password_once(qtbot, url, pg_server,  # noqa: F811
+                                                         memory_keyring):
+    """The whole start: the URL as --db gives it, the password asked and remembered, the
+    window shown; closed as soon as it is up."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.views.application import run_gui
+    from app.views.main_window import MainWindow
+
+    shown: list[str] = []
+
+    def close_when_shown() -> None:
+        windows = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(50, close_when_shown)
+            return
+        shown.append(windows[0].windowTitle())
+        for widget in QApplication.topLevelWidgets():
+            widget.close()
+
+    dialogs = answering_with_the_dialog(qtbot, [(pg_server.PASSWORD, True)])
+    QTimer.singleShot(0, close_when_shown)
+    assert run_gui(url, dialogs=dialogs) == 0
+    assert shown == [f"Incident Desk — {parse_target(url).dbname} on 127.0.0.1"]
+    assert memory_keyring.secrets == {(SERVICE, password_name(parse_target(url))):
+                                      pg_server.PASSWORD}
