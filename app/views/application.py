@@ -36,6 +36,7 @@ from app.views.dialogs import Dialogs
 from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
 from app.views.sign_in_dialog import SignInDialog
+from app.views.single_instance import InstanceGuard
 from app.views.startup_probe import install_startup_probe
 from app.views.text import tr
 from app.views.theme import follow_system_scheme
@@ -209,6 +210,25 @@ def run_gui(database_path: Target | str, create_folder: bool = False,
         except DatabaseOpenError as exc:
             dialogs.error(None, APP_NAME, str(exc))
             raise
+    guard = InstanceGuard(database_path)
+    if not guard.acquire():  # already open here: that window comes forward instead
+        if not guard.raised_other:
+            dialogs.inform(None, APP_NAME, tr(
+                "SingleInstance", "Incident Desk is already starting on {name} on this "
+                "computer: carry on in that window.").format(name=_shown_name(database_path)))
+        return 0
+    try:
+        return _run_window(app, database_path, create_folder, dialogs, guard)
+    finally:
+        guard.release()
+
+
+def _shown_name(database_path: Target) -> str:
+    return database_path.name if isinstance(database_path, Path) else str(database_path)
+
+
+def _run_window(app: QApplication, database_path: Target, create_folder: bool,
+                dialogs: Dialogs, guard: InstanceGuard) -> int:
     notice = upgrade_notice(database_path)
     try:
         open_or_recover(database_path, create_folder, dialogs)
@@ -220,6 +240,7 @@ def run_gui(database_path: Target | str, create_folder: bool = False,
         if user is None:  # the sign-in dialog was cancelled
             return 0
         window = make_window(database_path, dialogs, user=user)
+        guard.raise_requested.connect(window.come_forward)
         # the benchmark's cold start ends when the log's first rows are painted
         install_startup_probe(window.table.viewport(), window.model.rowCount)
         window.show()

@@ -328,6 +328,19 @@ class MainWindow(QMainWindow):
         else:
             self.splitter.setSizes([1120, 560])
 
+    @Slot()
+    def come_forward(self) -> None:
+        """Another start on this database asked for this window: shown, raised and made
+        active (restored if minimised), with the open form, if any, on top of it."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        if self.form is not None and self.form.isVisible():
+            self.form.raise_()
+            self.form.activateWindow()
+
     def closeEvent(self, event) -> None:
         if self.form is not None and self.form.isVisible():
             self.form.reject()

@@ -48,6 +48,9 @@ class InstanceGuard(QObject):
         self._lock = QLockFile(QDir.temp().filePath(self.key + ".lock"))
         self._lock.setStaleLockTime(0)  # held as long as its process lives, however long
         self._server: QLocalServer | None = None
+        # after acquire() refused: whether the other instance answered (it is still
+        # starting, at its sign-in say, when it did not)
+        self.raised_other = False
 
     def acquire(self) -> bool:
         """True when this is the only instance on the database (it now holds the lock and
@@ -56,7 +59,7 @@ class InstanceGuard(QObject):
             self._listen()
             return True
         if self._lock.error() == QLockFile.LockError.LockFailedError:
-            _ask_to_raise(self.key)
+            self.raised_other = _ask_to_raise(self.key)
             return False
         # the temporary folder cannot hold the lock: run unguarded rather than not at all
         return True
