@@ -14,6 +14,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from app import APP_NAME, ORGANISATION, __version__
+from app.models.accounts import passwords_required
 from app.models.backup import (
     BackupError,
     latest_good_backup,
@@ -85,6 +86,11 @@ def signed_in_user(database_path: Target, dialogs: Dialogs) -> User | None:
     user = start_user(str(database_path))
     if user is not None:
         return user
+    return ask_sign_in(database_path, dialogs)
+
+
+def ask_sign_in(database_path: Target, dialogs: Dialogs) -> User | None:
+    """The sign-in dialog's user; None when it is cancelled."""
     dialog = SignInDialog(str(database_path), dialogs)
     return dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -237,17 +243,24 @@ def _run_window(app: QApplication, database_path: Target, create_folder: bool,
             notice.close()
     try:
         user = signed_in_user(database_path, dialogs)
-        if user is None:  # the sign-in dialog was cancelled
-            return 0
-        window = make_window(database_path, dialogs, user=user)
-        guard.raise_requested.connect(window.come_forward)
-        # the benchmark's cold start ends when the log's first rows are painted
-        install_startup_probe(window.table.viewport(), window.model.rowCount)
-        window.show()
-        window.data.offer_welcome()
-        window.apply_retention_policy()
-        window.offer_recovered_draft()
-        window.start_automatic_backups()
-        return app.exec()
+        code = 0
+        while user is not None:  # None: the sign-in dialog was cancelled
+            window = make_window(database_path, dialogs, user=user)
+            guard.raise_requested.connect(window.come_forward)
+            # the benchmark's cold start ends when the log's first rows are painted
+            install_startup_probe(window.table.viewport(), window.model.rowCount)
+            window.show()
+            window.data.offer_welcome()
+            window.apply_retention_policy()
+            window.offer_recovered_draft()
+            window.start_automatic_backups()
+            code = app.exec()
+            guard.raise_requested.disconnect(window.come_forward)
+            window.deleteLater()
+            # signed out where passwords are required: the next person signs in (without
+            # them, the computer's user would be signed in again at once: closed instead)
+            user = (ask_sign_in(database_path, dialogs)
+                    if window.signed_out and passwords_required() else None)
+        return code
     finally:
         close_database()

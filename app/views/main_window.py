@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.models.accounts import passwords_required
 from app.models.backup import BackupError, Restored, automatic_backup, keep_days
 from app.models.clock import format_local, now_utc
 from app.models.drafts import DraftError, DraftStore
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self._dialogs = dialogs
         self._settings = settings
         self._database_path = database_path
+        # set when the user signs out: the start-up loop asks the next person to sign in
+        self.signed_out = False
         self.form: IncidentForm | None = None
         self.drafts = DraftStore(database_path, operations.user.username)
         self.setWindowTitle(f"{APP_NAME} — {database_path.name}")
@@ -553,10 +556,16 @@ class MainWindow(QMainWindow):
     def on_sign_out(self) -> None:
         """Forget the remembered sign-in (keyring and database) and close: the next start
         asks for the password again."""
-        if self._dialogs.confirm(self, self.tr("Sign out"), self.tr(
-                "Sign out and close Incident Desk? This computer will not remember you.")):
+        question = (self.tr("Sign out? This computer will not remember you; the next "
+                            "person signs in with their own name and password.")
+                    if passwords_required() else
+                    self.tr("Sign out and close Incident Desk? This computer will not "
+                            "remember you."))
+        if self._dialogs.confirm(self, self.tr("Sign out"), question):
             forget(str(self._database_path), self._operations.user)
-            self.close()
+            self.signed_out = True
+            if not self.close():  # a form with changes kept open: still signed in
+                self.signed_out = False
 
     @Slot()
     def open_email_settings(self) -> EmailSettingsDialog:

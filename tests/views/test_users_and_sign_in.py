@@ -195,3 +195,52 @@ def test_a_user_changes_their_own_password_giving_the_current_one_first(
     click(qtbot, dialog.ok_button)
     assert not dialog.isVisible()
     assert sign_in("sam.advisor", "second long secret").id == advisor.id
+
+
+def test_signing_out_hands_the_workstation_to_the_next_person(qtbot, admin, advisor, db_path,
+                                                             dialogs, memory_keyring):
+    """The whole start (run_gui): where passwords are required, Sign out closes the window
+    and asks who signs in next; that person's window opens, and cancelling then ends."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.models.db import close_database
+    from app.views.application import run_gui
+    from app.views.main_window import MainWindow
+
+    make_required(admin)
+    set_password(advisor.id, GOOD, GOOD, admin)
+    close_database()  # run_gui opens it as a start does
+    seen: list[str] = []
+    people = iter(["ada.admin", "sam.advisor"])
+    done = False
+
+    def act() -> None:
+        if done:
+            return
+        shown = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+        signing_in = [w for w in shown if isinstance(w, SignInDialog)]
+        windows = [w for w in shown if isinstance(w, MainWindow)]
+        if signing_in:
+            dialog = signing_in[0]
+            dialog.username.setText(next(people, "nobody"))
+            if dialog.username.text() == "nobody":
+                dialog.reject()  # a third sign-in: nobody else comes, the start ends
+                return
+            dialog.password.setText(GOOD)
+            dialog.sign_in_button.click()
+        elif windows:
+            window = windows[0]
+            seen.append(window._operations.user.username)
+            dialogs.answers.append(True)
+            window.sign_out_action.trigger()
+        QTimer.singleShot(50, act)
+
+    QTimer.singleShot(0, act)
+    try:
+        assert run_gui(db_path, dialogs=dialogs) == 0
+    finally:
+        done = True
+    assert seen == ["ada.admin", "sam.advisor"]
+    confirms = [text for kind, _, text in dialogs.calls if kind == "confirm"]
+    assert len(confirms) == 2 and all("the next person signs in" in t for t in confirms)
