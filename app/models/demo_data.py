@@ -18,12 +18,15 @@ import peewee as pw
 
 from app.models.clock import now_utc
 from app.models.db import database
+from app.models.dialect import advance_id_sequences, exclusive_transaction, insert_rows, locked
 from app.models.entities import (
     Category,
     Escalation,
     EscalationContact,
     EscalationTarget,
+    History,
     HistoryChain,
+    Incident,
     Problem,
     ProblemCounter,
     ProblemEvent,
@@ -282,7 +285,7 @@ def _answers(rng: random.Random, impact: Level, urgency: Level, system: str) -> 
 
 def _chained(rows: list[tuple]) -> list[tuple]:
     """History rows given their ids and hashes, continuing the chain (which moves on)."""
-    head = HistoryChain.get_by_id(1)
+    head = locked(HistoryChain.select().where(HistoryChain.id == 1)).get()
     row_id, previous = head.last_id, head.last_hash
     chained = []
     for row in rows:
@@ -718,7 +721,6 @@ def generate(count: int, seed: int | None = None, months: int = 12,
                      problems)
     times = _received_times(rng, count, first, now - 60)
     counters = {c.year: c.last for c in ReferenceCounter.select()}
-    conn = database.connection()
     insert_incident = (f"INSERT INTO incident ({', '.join(INCIDENT_COLUMNS)}) "
                        f"VALUES ({', '.join('?' * len(INCIDENT_COLUMNS))})")
     insert_history = (f"INSERT INTO history ({', '.join(HISTORY_COLUMNS)}) "
@@ -727,9 +729,10 @@ def generate(count: int, seed: int | None = None, months: int = 12,
                          f"VALUES ({', '.join('?' * len(ESCALATION_COLUMNS))})")
     history_total = 0
     for start in range(0, count, BATCH):
-        with database.atomic():
-            next_id = (conn.execute("SELECT COALESCE(MAX(id), 0) FROM incident").fetchone()[0]
-                       + 1)
+        # no other writer takes an id or a reference meanwhile (the tables in the order
+        # create_incident writes them)
+        with exclusive_transaction(ReferenceCounter, Incident):
+            next_id = Incident.select(pw.fn.COALESCE(pw.fn.MAX(Incident.id), 0)).scalar() + 1
             incidents, history, pauses, scores, links, escalations = [], [], [], [], [], []
             for offset, received in enumerate(times[start:start + BATCH]):
                 year = time.localtime(received).tm_year
@@ -744,16 +747,17 @@ def generate(count: int, seed: int | None = None, months: int = 12,
                     scores.append(score)
                 if link:
                     links.append(link)
-            conn.executemany(insert_incident, incidents)
-            conn.executemany(insert_history, _chained(history))
-            conn.executemany("INSERT INTO sla_pause (incident_id, reason, started_at, ended_at) "
-                             "VALUES (?, ?, ?, ?)", pauses)
-            conn.executemany("INSERT INTO satisfaction (incident_id, score, comment, method, "
-                             "given_at, recorded_at, recorded_by_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             scores)
-            conn.executemany("INSERT INTO problem_event (problem_id, at, user_id, action, field, "
-                             "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)", links)
-            conn.executemany(insert_escalation, escalations)
+            insert_rows(insert_incident, incidents)
+            insert_rows(insert_history, _chained(history))
+            insert_rows("INSERT INTO sla_pause (incident_id, reason, started_at, ended_at) "
+                        "VALUES (?, ?, ?, ?)", pauses)
+            insert_rows("INSERT INTO satisfaction (incident_id, score, comment, method, "
+                        "given_at, recorded_at, recorded_by_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        scores)
+            insert_rows("INSERT INTO problem_event (problem_id, at, user_id, action, field, "
+                        "old_value, new_value) VALUES (?, ?, ?, ?, ?, ?, ?)", links)
+            insert_rows(insert_escalation, escalations)
+            advance_id_sequences(Incident, History)
             history_total += len(history)
             for year, last in counters.items():
                 ReferenceCounter.insert(year=year, last=last).on_conflict(

@@ -3,6 +3,9 @@ model code is written once and the SQLite text stays what it always was."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+
 import peewee as pw
 
 from app.models.db import database
@@ -79,3 +82,54 @@ def put_setting(key: str, value: str) -> None:
     (Setting.insert(key=key, value=value)
      .on_conflict(conflict_target=[Setting.key], update={Setting.value: pw.EXCLUDED.value})
      .execute())
+
+
+def unindexed(column: pw.Field) -> pw.Node:
+    """``column`` written so SQLite's planner does not use its index (``column + 0``), to
+    keep it on a better one; PostgreSQL's planner chooses by its statistics, and a bound
+    ``+ 0`` would make a grouped column differ from its GROUP BY, so there the column."""
+    return column if on_postgres() else column + pw.SQL("0")
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def exclusive_transaction(*models: type[pw.Model]) -> Iterator[None]:
+    """A transaction in which no other connection writes to ``models``' tables (readers
+    carry on), for work that reads what it is about to extend (the next id, a counter).
+
+    On SQLite a ``BEGIN IMMEDIATE`` (the one write lock, for every table); on PostgreSQL
+    ``LOCK TABLE ... IN EXCLUSIVE MODE``, taken in the order given: give the tables in the
+    order the application's other writers take them, so that none waits on the other.
+    """
+    if not on_postgres():
+        with database.atomic("IMMEDIATE"):
+            yield
+        return
+    with database.atomic():
+        names = ", ".join(_quoted(m._meta.table_name) for m in models)
+        database.execute_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+        yield
+
+
+def insert_rows(sql: str, rows: Iterable[Sequence]) -> None:
+    """Run one ``INSERT`` written with ``?`` placeholders for each of ``rows``, through the
+    driver's ``executemany`` (the fastest path for many rows on either engine)."""
+    rows = list(rows)
+    if rows:
+        database.cursor().executemany(raw_sql(sql), rows)
+
+
+def advance_id_sequences(*models: type[pw.Model]) -> None:
+    """After rows were inserted with their ids given, move each table's id sequence past
+    its greatest id, so the next row inserted without one gets a new id (PostgreSQL's
+    ``serial`` does not see given ids; SQLite takes the greatest id itself)."""
+    if not on_postgres():
+        return
+    for model in models:
+        table = _quoted(model._meta.table_name)
+        database.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE(MAX(id), 1), "
+            f"MAX(id) IS NOT NULL) FROM {table}", (table,))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.models.clock import now_utc
+from app.models.dialect import put_setting
 from app.models.entities import ConfigChange, Incident, Setting, User
 from app.models.permissions import Permission, can
 
@@ -31,7 +32,7 @@ def can_load_sample() -> bool:
 def mark_welcomed(by: User, skipped: bool, now: datetime | None = None) -> None:
     """Remember that the welcome was seen (finished or skipped), so it is not shown again."""
     now = now or now_utc()
-    Setting.replace(key=WELCOME_SETTING, value=f"{now.isoformat()} {by.username}").execute()
+    put_setting(WELCOME_SETTING, f"{now.isoformat()} {by.username}")
     ConfigChange.create(at=now, user=by, area=WELCOME_AREA,
                         summary="First-run welcome skipped." if skipped
                         else "First-run welcome completed.")

@@ -20,10 +20,20 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from peewee import fn
+
 from app.models.clock import local_day_bounds_utc, now_utc, to_local
 from app.models.db import database
 from app.models.demo_data import HISTORY_COLUMNS, _chained
-from app.models.entities import Category, ConfigChange, Incident, ReferenceCounter, User
+from app.models.dialect import advance_id_sequences, exclusive_transaction, insert_rows
+from app.models.entities import (
+    Category,
+    ConfigChange,
+    History,
+    Incident,
+    ReferenceCounter,
+    User,
+)
 from app.models.incident_transfer_check import (
     REFERENCE,
     ColumnMapping,
@@ -191,8 +201,9 @@ def import_incidents(plan: ImportPlan, by: User, source_name: str,
                        f"VALUES ({', '.join('?' * len(INSERTED))})")
     insert_history = (f"INSERT INTO history ({', '.join(HISTORY_COLUMNS)}) "
                       f"VALUES ({', '.join('?' * len(HISTORY_COLUMNS))})")
-    # IMMEDIATE: the write lock from the start, so no id or reference is taken meanwhile
-    with database.atomic("IMMEDIATE"):
+    # No other writer takes an id or a reference meanwhile (the tables in the order
+    # create_incident writes them)
+    with exclusive_transaction(ReferenceCounter, Incident):
         taken = existing_references(p.reference for p in incidents if p.reference)
         if taken:
             rows = {p.reference: p.row for p in incidents}
@@ -200,8 +211,7 @@ def import_incidents(plan: ImportPlan, by: User, source_name: str,
                                             "reference has been added since the file was "
                                             "checked.") for r in sorted(taken)], source_name)
         references = _References(incidents)
-        conn = database.connection()
-        next_id = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM incident").fetchone()[0]
+        next_id = (Incident.select(fn.COALESCE(fn.MAX(Incident.id), 0)).scalar()) + 1
         for start in range(0, total, BATCH):
             rows, history, pauses = [], [], []
             for offset, p in enumerate(incidents[start:start + BATCH]):
@@ -212,12 +222,13 @@ def import_incidents(plan: ImportPlan, by: User, source_name: str,
                 if Status(p.status).is_on_hold:  # its clock stopped from the check on
                     pauses.append((incident_id, p.status,
                                    _utc_text(max(plan.checked_at, p.received_at))))
-            conn.executemany(insert_incident, rows)
-            conn.executemany(insert_history, _chained(history))
-            conn.executemany("INSERT INTO sla_pause (incident_id, reason, started_at) "
-                             "VALUES (?, ?, ?)", pauses)
+            insert_rows(insert_incident, rows)
+            insert_rows(insert_history, _chained(history))
+            insert_rows("INSERT INTO sla_pause (incident_id, reason, started_at) "
+                        "VALUES (?, ?, ?)", pauses)
             if progress is not None:
                 progress(min(start + BATCH, total), total)
+        advance_id_sequences(Incident, History)
         references.save()
         ConfigChange.create(at=now or now_utc(), user=by, area=IMPORT_AREA,
                             summary=f"Imported {total:,} incidents from {source_name} "

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from app.models.clock import now_utc
 from app.models.db import database
+from app.models.dialect import put_setting
 from app.models.entities import ConfigChange, Setting, User
 from app.models.permissions import Permission, check_permission
 from app.models.text_rules import FieldProblemsError, text_error, trimmed
@@ -93,9 +94,8 @@ def save_organisation(name: str, logo: bytes | None, by: User,
         changes.append("logo replaced" if logo else "logo removed")
     if changes:
         with database.atomic():
-            Setting.replace(key=NAME_SETTING, value=name).execute()
-            Setting.replace(key=LOGO_SETTING, value=base64.b64encode(logo).decode("ascii")
-                            if logo else "").execute()
+            put_setting(NAME_SETTING, name)
+            put_setting(LOGO_SETTING, base64.b64encode(logo).decode("ascii") if logo else "")
             ConfigChange.create(at=now or now_utc(), user=by, area=ORGANISATION_AREA,
                                 summary="Organisation " + "; ".join(changes) + ".")
     return Organisation(name, logo)

@@ -23,7 +23,7 @@ import peewee as pw
 from app.models.audit import record
 from app.models.clock import format_local, now_utc, to_local
 from app.models.db import database
-from app.models.dialect import like_any_case
+from app.models.dialect import like_any_case, unindexed
 from app.models.entities import Category, Incident, Problem, ProblemCounter, ProblemEvent, User
 from app.models.incidents import Change, get_incident
 from app.models.lifecycle import Status
@@ -256,7 +256,7 @@ def _open_counts(problem_ids: list[int]) -> dict[int, int]:
         return {}
     # "+ 0" keeps SQLite on the status index (open incidents are few: 67 ms in a million),
     # off the problem index, which would read every linked incident (0.8 s)
-    problem = Incident.problem + 0
+    problem = unindexed(Incident.problem)
     return dict(Incident.select(problem, pw.fn.COUNT(Incident.id))
                 .where(Incident.status.in_(OPEN_STATUSES), problem.in_(problem_ids))
                 .group_by(problem).tuples())
@@ -322,8 +322,8 @@ def candidate_incidents(problem_id: int | None = None, category_id: int | None =
     # found (11 ms in a million incidents), not on the problem or category index, which
     # would read a hundred thousand rows and sort them (about a second)
     query = (Incident.select()
-             .where((Incident.problem + 0).is_null(),
-                    (Incident.category + 0).in_(sorted(categories)),
+             .where(unindexed(Incident.problem).is_null(),
+                    unindexed(Incident.category).in_(sorted(categories)),
                     Incident.received_at >= now - timedelta(days=days),
                     Incident.received_at <= now)
              .order_by(Incident.received_at.desc(), Incident.id.desc()).limit(limit))

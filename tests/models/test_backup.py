@@ -28,6 +28,9 @@ from app.models.permissions import Role, RolePermissionError
 from app.models.users import ensure_user
 from tests.conftest import NOW, make_draft
 
+pytestmark = pytest.mark.sqlite_only("backups of the file through SQLite's backup API "
+                                     "(a PostgreSQL server is backed up by its own tools)")
+
 
 def count_incidents(path) -> int:
     conn = sqlite3.connect(path)

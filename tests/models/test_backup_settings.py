@@ -57,6 +57,7 @@ def test_an_advisor_cannot_change_the_days(advisor):
     assert keep_days() == 14 and ConfigChange.select().count() == 0
 
 
+@pytest.mark.sqlite_only("backups of the file through SQLite's backup API")
 def test_a_backup_now_is_checked_and_listed_with_the_automatic_ones(db, db_path):
     written = backup_now(db_path, now=NOW)
     assert written == backup_folder(db_path) / "incidents-20261124-120000.sqlite"

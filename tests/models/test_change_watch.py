@@ -16,6 +16,9 @@ from app.models.db import close_database, database
 from app.models.incidents import create_incident
 from tests.conftest import NOW, make_draft
 
+pytestmark = pytest.mark.sqlite_only("the watch through PRAGMA data_version (PostgreSQL's "
+                                     "through LISTEN/NOTIFY has tests of its own)")
+
 
 def commit_elsewhere(db_path, name: str = "Sam A.") -> None:
     """A commit on a connection of its own, as another workstation's would be."""

@@ -48,6 +48,8 @@ pytestmark = [
                        reason="SIGKILL does not exist on Windows (TerminateProcess is not "
                               "the same signal); this check runs on Linux and macOS"),
     pytest.mark.slow,
+    pytest.mark.sqlite_only("a writer killed mid-write: the file's write-ahead log and "
+                            "synchronous=full"),
 ]
 
 WRITER = Path(__file__).with_name("crash_writer.py")

@@ -166,7 +166,7 @@ def test_probing_a_foreign_file_refuses_it(tmp_path):
 
 
 # --- what is keyed by the database, on a PostgreSQL one ------------------------------------
-def test_drafts_of_a_server_database_are_kept_per_url_and_user(tmp_path):
+def test_drafts_of_a_server_database_are_kept_per_url_and_user(db, tmp_path):
     from app.models.drafts import DraftStore
     from tests.conftest import make_draft
 

@@ -113,7 +113,7 @@ def test_an_edit_that_changes_nothing_keeps_the_version(incident, advisor):
 
 
 # --- re-applying mine on top of theirs -------------------------------------------------------
-def test_reapply_takes_theirs_where_i_did_not_touch_and_mine_where_i_did():
+def test_reapply_takes_theirs_where_i_did_not_touch_and_mine_where_i_did(db):
     opened = make_draft()
     edited = replace(opened, summary="Billing down", location="York")
     current = replace(opened, caller_phone="0161 496 0999", location="Leeds")
@@ -126,7 +126,7 @@ def test_reapply_takes_theirs_where_i_did_not_touch_and_mine_where_i_did():
         ("location", "Location", "Leeds", "York")]
 
 
-def test_the_same_change_by_both_is_no_conflict():
+def test_the_same_change_by_both_is_no_conflict(db):
     opened = make_draft()
     both = replace(opened, location="York")
     assert reapply(opened, both, both).conflicts == ()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 
 import pytest
 
@@ -13,7 +12,7 @@ from app.models.entities import History, HistoryChain
 from app.models.history_chain import GENESIS, row_hash, verify_file
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
-from tests.conftest import NOW, make_draft
+from tests.conftest import NOW, make_draft, on_postgres_url, raw_connection
 
 V1 = "tests/data/schema_v1.sqlite"
 
@@ -29,11 +28,15 @@ def used(db, db_path, advisor):
     return db_path
 
 
-def tamper(path, *statements):
-    """Edit the file as someone with the sqlite3 shell would: triggers out of the way."""
-    conn = sqlite3.connect(path)
-    conn.execute("DROP TRIGGER history_no_update")
-    conn.execute("DROP TRIGGER history_no_delete")
+def tamper(target, *statements):
+    """Edit the database as someone with the sqlite3 shell or psql would: the append-only
+    triggers out of the way."""
+    conn = raw_connection(target)
+    if on_postgres_url(target):
+        conn.execute("ALTER TABLE history DISABLE TRIGGER USER")
+    else:
+        conn.execute("DROP TRIGGER history_no_update")
+        conn.execute("DROP TRIGGER history_no_delete")
     for sql in statements:
         conn.execute(sql)
     conn.commit()
@@ -89,6 +92,7 @@ def test_removing_the_last_rows_is_caught(used):
         "with row 9."]
 
 
+@pytest.mark.sqlite_only("damage to the file's bytes")
 def test_damage_is_reported(used):
     with used.open("r+b") as handle:
         handle.seek(100)

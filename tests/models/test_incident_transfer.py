@@ -592,6 +592,7 @@ def test_an_export_is_limited_to_the_local_days_asked_for(db, leader, advisor, t
     assert not (tmp_path / "jan.csv").exists()
 
 
+@pytest.mark.sqlite_only("an export over the database file or its write-ahead log")
 def test_an_export_never_writes_over_the_database_or_a_file_unasked(
         db, db_path, leader, advisor, tmp_path):
     create_incident(make_draft(), advisor)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from app.models.db import database
 from app.models.lifecycle import Status
 from app.models.period_stats import (
@@ -61,6 +63,7 @@ def test_the_overall_median_can_be_left_out(advisor):
     assert period_statistics(*NOVEMBER, now=NOW).median_to_resolve == timedelta(hours=2)
 
 
+@pytest.mark.sqlite_only("SQLite's query plan")
 def test_a_periods_figures_are_read_from_the_period_index_not_the_rows(db):
     """Schema 11: every column the figures use is in incident_period, so SQLite never
     reads an incident's row (descriptions and all) to count it."""
@@ -78,6 +81,7 @@ def test_a_periods_figures_are_read_from_the_period_index_not_the_rows(db):
     assert "COVERING INDEX incident_period" in plan, plan
 
 
+@pytest.mark.sqlite_only("SQLite's query plan")
 def test_the_log_sorted_by_nature_reads_the_summary_index_in_order(db):
     """Schema 12: a page of the log by Nature (either way) is read from incident_summary,
     not found by sorting every incident."""
@@ -97,6 +101,7 @@ def test_the_log_sorted_by_nature_reads_the_summary_index_in_order(db):
         assert "INDEX incident_summary" in plan and "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.sqlite_only("SQLite's query plan")
 def test_the_log_sorted_by_sla_reads_the_sla_order_index_in_order(db):
     """Schema 14 indexes SLA_ORDER's very expression: a page of the log by SLA (either
     way) is read from it, not found by sorting every incident."""

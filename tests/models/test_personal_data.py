@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -35,7 +34,7 @@ from app.models.prioritisation import (
     prioritise,
 )
 from app.models.users import ensure_user
-from tests.conftest import category, make_draft
+from tests.conftest import category, make_draft, raw_connection, raw_integrity_errors
 from tests.models.test_history_chain import tamper
 from tests.models.test_prioritisation import BILLING
 
@@ -254,9 +253,9 @@ def test_erasure_needs_a_match_and_the_permission(db, advisor, leader):
 
 # --- the hash chain and the append-only rule around erasure ---------------------------------
 def refused_by_the_database(db_path, sql: str) -> None:
-    conn = sqlite3.connect(db_path)
+    conn = raw_connection(db_path)
     try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(raw_integrity_errors(), match="append-only"):
             conn.execute(sql)
     finally:
         conn.close()
@@ -298,6 +297,7 @@ def test_verify_catches_a_value_hidden_as_erased_without_an_erasure_record(db, d
     assert_first_problem(db_path, note.id, "erased without an erasure being recorded")
 
 
+@pytest.mark.sqlite_only("SQLite's query plan (EXPLAIN QUERY PLAN)")
 def test_the_search_for_a_person_is_answered_by_indexes(db):
     for query in (find_subject_query(phone="0161 496 0123"),
                   find_subject_query(email="olivia@example.org")):
@@ -360,10 +360,11 @@ def test_an_erased_row_cannot_change_again_and_verify_catches_it(db, db_path, ad
     row = History.get(History.new_digest.is_null(False))
     edit = f"UPDATE history SET {change} WHERE id = {row.id}"
     refused_by_the_database(db_path, edit)
-    tamper(db_path, edit)  # as someone with the sqlite3 shell
+    tamper(db_path, edit)  # as someone with the sqlite3 shell or psql
     assert_first_problem(db_path, row.id, words)
 
 
+@pytest.mark.sqlite_only("FTS5's index blocks and the file's bytes (secure_delete)")
 def test_erased_words_leave_the_search_index_and_the_file(db, db_path, advisor, leader):
     create_incident(make_draft(caller_name="Zebedee Quixotic"), advisor, now=NOW)
     erase_subject("0161 496 0123", "", "DSR-12", leader, now=NOW)
