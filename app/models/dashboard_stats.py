@@ -21,6 +21,7 @@ from enum import StrEnum
 import peewee as pw
 
 from app.models.clock import now_utc
+from app.models.day_figures import Period, category_counts, priority_rows, problem_counts
 from app.models.dialect import latest_in_group
 from app.models.entities import Escalation, Incident, Problem, Satisfaction
 from app.models.incident_log import (
@@ -36,13 +37,14 @@ from app.models.period_stats import (
     PriorityStats,
     SlaCounts,
     VolumeBucket,
-    category_counts,
+    assemble_priorities,
     check_period,
     daily_counts,
     day_buckets,
     in_period,
+    named_categories,
     period_text,
-    priority_stats,
+    resolve_medians,
     week_buckets,
 )
 from app.models.redaction import mask_phone
@@ -281,17 +283,16 @@ def _satisfaction(first: datetime, after: datetime, where: pw.Expression | None
                              total / responses if responses else None)
 
 
-def _problems(first: datetime, after: datetime, where: pw.Expression | None, limit: int
-              ) -> tuple[tuple[ProblemCount, ...], int]:
-    count = pw.fn.COUNT(Incident.id)
-    rows = (in_period(Incident.select(Problem.id, Problem.reference, Problem.title,
-                                      Problem.status, count,
-                                      pw.fn.SUM(count).over())
-                      .join(Problem, on=(Incident.problem == Problem.id)), first, after, where)
-            .group_by(Problem.id).order_by(count.desc(), Problem.reference).limit(limit)
-            .tuples())
-    problems = [ProblemCount(*row[:5]) for row in rows]
-    return tuple(problems), (rows[0][5] if problems else 0)
+def _problems(period: Period, limit: int) -> tuple[tuple[ProblemCount, ...], int]:
+    counts = problem_counts(period)
+    if not counts:
+        return (), 0
+    problems = sorted((ProblemCount(id_, reference, title, status, counts[id_])
+                       for id_, reference, title, status in Problem.select(
+                           Problem.id, Problem.reference, Problem.title, Problem.status)
+                       .where(Problem.id.in_(list(counts))).tuples()),
+                      key=lambda p: (-p.incidents, p.reference))
+    return tuple(problems[:limit]), sum(counts.values())
 
 
 def dashboard_statistics(start: date, end: date, team_id: int | None = None,
@@ -310,13 +311,18 @@ def dashboard_statistics(start: date, end: date, team_id: int | None = None,
     first, after = check_period(start, end)
     now = now or now_utc()
     where = team_condition(team_id) if team_id is not None else None
-    priorities, totals, mean, median = priority_stats(first, after, now, where)
+    period = Period(first, after, team_id)
+    rows = priority_rows(period, now)
+    medians, median = resolve_medians(first, after, where, True,
+                                      {p: row[1] for p, row in rows.items()})
+    priorities, totals, mean = assemble_priorities(rows, medians)
     days = day_buckets(start, end, daily_counts(start, end, where))
-    problems, linked = _problems(first, after, where, TOP_PROBLEMS)
+    problems, linked = _problems(period, TOP_PROBLEMS)
     return DashboardStats(
         start=start, end=end, team_id=team_id, now=now, received=totals["received"],
         resolved=totals["resolved"], days=days, weeks=week_buckets(days),
-        categories=tuple(CategoryCount(*row) for row in category_counts(first, after, where)),
+        categories=tuple(CategoryCount(*row)
+                         for row in named_categories(category_counts(period))),
         priorities=tuple(priorities),
         mean_to_resolve=None if mean is None else timedelta(seconds=round(mean)),
         median_to_resolve=None if median is None else timedelta(seconds=round(median)),

@@ -302,6 +302,16 @@ def priority_stats(first: datetime, after: datetime, now: datetime,
     rows = {row[0]: row[1:] for row in query}
     medians, median = resolve_medians(first, after, where, overall_median,
                                       {p: row[1] for p, row in rows.items()})
+    stats, totals, mean = assemble_priorities(rows, medians)
+    return stats, totals, mean, median
+
+
+def assemble_priorities(rows: dict[int, tuple], medians: dict[int, float]
+                        ) -> tuple[list[PriorityStats], dict, float | None]:
+    """P1 to P5 (each one even when none came in) from ``rows``, per priority: received,
+    resolved, closed, open at the end, seconds to resolve in all, response met and
+    breached, resolution met and breached; with their totals and the mean seconds to
+    resolve of all."""
     stats = []
     totals = {"received": 0, "resolved": 0, "closed": 0, "open_at_end": 0, "seconds": 0}
     for priority in PRIORITIES:
@@ -320,7 +330,7 @@ def priority_stats(first: datetime, after: datetime, now: datetime,
                               strict=True):
             totals[key] += value
     mean = totals["seconds"] / totals["resolved"] if totals["resolved"] else None
-    return stats, totals, mean, median
+    return stats, totals, mean
 
 
 def _by_status(first: datetime, after: datetime) -> tuple[tuple[Status, int], ...]:
@@ -383,6 +393,11 @@ def category_counts(first: datetime, after: datetime, where: pw.Expression | Non
     its category before grouping would look the category up once per incident."""
     counts = dict(in_period(Incident.select(Incident.category, pw.fn.COUNT(pw.SQL("*"))),
                             first, after, where).group_by(Incident.category).tuples())
+    return named_categories(counts)
+
+
+def named_categories(counts: dict[int, int]) -> list[tuple[int, str, int]]:
+    """(id, name, count) of each category of ``counts`` (by id), most first."""
     names = dict(Category.select(Category.id, Category.name)
                  .where(Category.id.in_(list(counts))).tuples()) if counts else {}
     return sorted(((id_, names[id_], n) for id_, n in counts.items()),

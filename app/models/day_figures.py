@@ -1,0 +1,163 @@
+"""The dashboard's additive figures (per priority, category and problem) read from
+``incident_day`` (schema 16) for the whole UTC days of a period, and from the incidents
+themselves for the hours at either end and for the targets not yet decided.
+
+A year at a million incidents is a few tens of thousands of day rows instead of a million
+incidents; the period's ends are counted from the incidents because a local day need not
+start at midnight UTC. What depends on the moment of asking (a target not met yet is
+breached once due) is judged at ``now`` from the few incidents still undecided, through
+the partial indexes of schema 16.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import peewee as pw
+
+from app.models.db import BaseModel
+from app.models.entities import Incident, User
+from app.models.incident_log import team_condition
+from app.models.period_stats import in_period, seconds_to_resolve
+
+COUNT = pw.fn.COUNT(pw.SQL("*"))
+
+
+class IncidentDay(BaseModel):
+    """The incidents received on one UTC day held by one user (the owner, or who logged it
+    when nobody owns it), of one priority, category and problem (0: none), summed. On
+    SQLite a table the database keeps current through triggers on ``incident``; on
+    PostgreSQL a view. Never written here."""
+
+    day = pw.TextField()  # YYYY-MM-DD, UTC
+    holder = pw.IntegerField(column_name="holder_id")
+    priority = pw.IntegerField()
+    category = pw.IntegerField(column_name="category_id")
+    problem = pw.IntegerField(column_name="problem_id")
+    incidents = pw.IntegerField()
+    resolved = pw.IntegerField()
+    seconds = pw.FloatField()  # to resolve, of the resolved ones
+    response_met = pw.IntegerField()
+    response_missed = pw.IntegerField()
+    resolution_met = pw.IntegerField()
+    resolution_missed = pw.IntegerField()
+
+    class Meta:
+        table_name = "incident_day"
+        primary_key = False
+
+
+class Period:
+    """[first, after) cut into whole UTC days (read from ``incident_day``) and the hours
+    before and after them (read from the incidents); ``team_id``'s incidents only, when
+    given (see app.models.incident_log.team_condition)."""
+
+    def __init__(self, first: datetime, after: datetime, team_id: int | None = None):
+        self.first, self.after = first, after
+        start = first.astimezone(UTC)
+        start_day = start.date() if start.time() == time.min else start.date() + timedelta(1)
+        end_day = after.astimezone(UTC).date()
+        self.days: tuple[str, str] | None = None
+        self.ends = [(first, after)]
+        if start_day < end_day:
+            self.days = (start_day.isoformat(), end_day.isoformat())
+            self.ends = [(a, b) for a, b in ((first, _midnight(start_day)),
+                                             (_midnight(end_day), after)) if a < b]
+        members = User.select(User.id).where(User.team == team_id)
+        self.holders = None if team_id is None else IncidentDay.holder.in_(members)
+        self.where = None if team_id is None else team_condition(team_id)
+
+    def summed(self, *columns: pw.Node) -> pw.ModelSelect | None:
+        """``columns`` over the period's whole days, or None when it has none."""
+        if self.days is None:
+            return None
+        query = IncidentDay.select(*columns).where(IncidentDay.day >= self.days[0],
+                                                   IncidentDay.day < self.days[1])
+        return query if self.holders is None else query.where(self.holders)
+
+    def counted(self, query: pw.ModelSelect) -> list[pw.ModelSelect]:
+        """``query`` (over incidents) for each end of the period not in whole days."""
+        return [in_period(query, a, b, self.where) for a, b in self.ends]
+
+    def whole(self, query: pw.ModelSelect) -> pw.ModelSelect:
+        """``query`` (over incidents) for the whole period."""
+        return in_period(query, self.first, self.after, self.where)
+
+
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time.min, UTC)
+
+
+def _count_if(condition: pw.Expression) -> pw.Function:
+    return pw.fn.SUM(pw.Case(None, ((condition, 1),), 0))
+
+
+def _add(into: dict, rows) -> None:
+    for key, *values in rows:
+        found = into.setdefault(key, [0] * len(values))
+        for n, value in enumerate(values):
+            found[n] += value or 0
+
+
+def priority_rows(period: Period, now: datetime) -> dict[int, tuple]:
+    """Per priority, as app.models.period_stats.assemble_priorities takes them (closed and
+    open at the end left at 0: the dashboard shows neither)."""
+    sums: dict[int, list] = {}
+    d = IncidentDay
+    summed = period.summed(d.priority, pw.fn.SUM(d.incidents), pw.fn.SUM(d.resolved),
+                           pw.fn.SUM(d.seconds), pw.fn.SUM(d.response_met),
+                           pw.fn.SUM(d.response_missed), pw.fn.SUM(d.resolution_met),
+                           pw.fn.SUM(d.resolution_missed))
+    if summed is not None:
+        _add(sums, summed.group_by(d.priority).tuples())
+    for query in period.counted(Incident.select(
+            Incident.priority, COUNT, _count_if(Incident.resolved_at.is_null(False)),
+            pw.fn.SUM(seconds_to_resolve()),
+            _count_if(Incident.response_met == True),  # noqa: E712 (SQL, not Python)
+            _count_if(Incident.response_met == False),  # noqa: E712
+            _count_if(Incident.resolution_met == True),  # noqa: E712
+            _count_if(Incident.resolution_met == False))):  # noqa: E712
+        _add(sums, query.group_by(Incident.priority).tuples())
+    # undecided targets, breached once due (app.models.period_stats.response_outcome)
+    late_responses = dict(period.whole(Incident.select(
+        Incident.priority, _count_if(Incident.response_due < now)))
+        .where(Incident.response_met.is_null()).group_by(Incident.priority).tuples())
+    late_resolutions = dict(period.whole(Incident.select(
+        Incident.priority, _count_if(Incident.resolution_due < now)))
+        .where(Incident.resolution_met.is_null(), Incident.resolved_at.is_null())
+        .group_by(Incident.priority).tuples())
+    rows = {}
+    for priority, (received, resolved, seconds, response_met, response_missed,
+                   resolution_met, resolution_missed) in sums.items():
+        if not received:
+            continue
+        rows[priority] = (received, resolved, 0, 0, seconds if resolved else None,
+                          response_met,
+                          response_missed + (late_responses.get(priority) or 0),
+                          resolution_met,
+                          resolution_missed + (late_resolutions.get(priority) or 0))
+    return rows
+
+
+def category_counts(period: Period) -> dict[int, int]:
+    """Incidents per category id (only those with incidents)."""
+    counts: dict[int, list] = {}
+    summed = period.summed(IncidentDay.category, pw.fn.SUM(IncidentDay.incidents))
+    if summed is not None:
+        _add(counts, summed.group_by(IncidentDay.category).tuples())
+    for query in period.counted(Incident.select(Incident.category, COUNT)):
+        _add(counts, query.group_by(Incident.category).tuples())
+    return {key: n for key, (n,) in counts.items() if n}
+
+
+def problem_counts(period: Period) -> dict[int, int]:
+    """Incidents per problem id (only problems with incidents)."""
+    counts: dict[int, list] = {}
+    summed = period.summed(IncidentDay.problem, pw.fn.SUM(IncidentDay.incidents))
+    if summed is not None:
+        _add(counts, summed.where(IncidentDay.problem != 0)
+             .group_by(IncidentDay.problem).tuples())
+    for query in period.counted(Incident.select(Incident.problem, COUNT)):
+        _add(counts, query.where(Incident.problem.is_null(False))
+             .group_by(Incident.problem).tuples())
+    return {key: n for key, (n,) in counts.items() if n}

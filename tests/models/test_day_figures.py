@@ -1,0 +1,108 @@
+"""incident_day (schema 16) stays the sum of the incidents through creates, edits and
+deletes, and the dashboard's figures read from it (whole UTC days, the period's ends from
+the incidents, undecided targets judged when asked) are those counted from the incidents
+themselves, for local days that do not start at midnight UTC too."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import peewee as pw
+
+from app.models.day_figures import IncidentDay, Period, category_counts, priority_rows
+from app.models.dialect import on_postgres
+from app.models.entities import Category, Incident, Team, User
+from app.models.incident_log import team_condition
+from app.models.incidents import create_incident
+from app.models.period_stats import check_period, priority_stats
+from app.models.users import ensure_user
+from tests.conftest import make_draft
+
+SUMMER = datetime(2026, 7, 10, 22, 30, tzinfo=UTC)  # 23:30 in London: a local day's edge
+WINTER = datetime(2026, 11, 10, 9, tzinfo=UTC)
+
+
+def expected() -> list[tuple]:
+    day = (pw.fn.to_char(Incident.received_at, pw.SQL("'YYYY-MM-DD'")) if on_postgres()
+           else pw.fn.substr(Incident.received_at, 1, 10)).coerce(False)
+    holder = pw.fn.COALESCE(Incident.owner, Incident.logged_by)
+    problem = pw.fn.COALESCE(Incident.problem, pw.SQL("0"))
+    rows = (Incident.select(day, holder, Incident.priority, Incident.category, problem,
+                            pw.fn.COUNT(pw.SQL("*")), pw.fn.COUNT(Incident.resolved_at))
+            .group_by(day, holder, Incident.priority, Incident.category, problem)
+            .order_by(day, holder, Incident.priority, Incident.category, problem).tuples())
+    return [tuple(row) for row in rows]
+
+
+def stored() -> list[tuple]:
+    d = IncidentDay
+    return [tuple(row) for row in d.select(d.day, d.holder, d.priority, d.category, d.problem,
+                                           d.incidents, d.resolved)
+            .where(d.incidents != 0)
+            .order_by(d.day, d.holder, d.priority, d.category, d.problem).tuples()]
+
+
+def incidents(advisor, start: datetime, count: int = 12) -> list[Incident]:
+    """``count`` incidents an hour and a half apart from ``start``, some resolved, some
+    owned, answered or not, met or missed."""
+    other = ensure_user("kim.advisor", "Kim Advisor")
+    telephony = {"category_id": Category.get(Category.name == "Telephony outage").id,
+                 "subcategory_id": Category.get(Category.name == "Inbound lines").id}
+    made = []
+    for n in range(count):
+        received = start + timedelta(minutes=90 * n)
+        draft = make_draft(received_at=received, urgency=("high", "medium", "low")[n % 3],
+                           owner_id=other.id if n % 3 == 1 else None,
+                           **(telephony if n % 4 == 0 else {}))
+        incident = create_incident(draft, advisor, now=received + timedelta(minutes=1))
+        changes = {}
+        if n % 2:
+            changes.update(resolved_at=received + timedelta(hours=n, minutes=7),
+                           resolution_met=n % 4 == 1, response_met=n % 3 != 0,
+                           responded_at=received + timedelta(minutes=20))
+        elif n % 5 == 0:
+            changes.update(response_met=False, responded_at=received + timedelta(hours=3))
+        if changes:
+            Incident.update(**changes).where(Incident.id == incident.id).execute()
+        made.append(incident)
+    return made
+
+
+def test_the_days_are_the_incidents_summed(advisor):
+    made = incidents(advisor, WINTER)
+    assert stored() == expected()
+    Incident.update(received_at=WINTER + timedelta(days=2), priority=1).where(
+        Incident.id == made[3].id).execute()
+    Incident.update(owner=None).where(Incident.id == made[1].id).execute()
+    Incident.update(resolved_at=None, resolution_met=None).where(
+        Incident.id == made[5].id).execute()
+    assert stored() == expected()
+
+
+def _team(advisor) -> int:
+    team = Team.create(name="North")
+    User.update(team=team.id).where(User.id == advisor.id).execute()
+    return team.id
+
+
+def test_the_figures_read_from_the_days_are_those_of_the_incidents(advisor):
+    incidents(advisor, SUMMER - timedelta(days=2), 40)
+    incidents(advisor, WINTER - timedelta(days=1), 30)
+    team_id = _team(advisor)
+    for first_day, last_day in ((date(2026, 7, 9), date(2026, 7, 11)),
+                                (date(2026, 7, 11), date(2026, 7, 11)),
+                                (date(2026, 7, 1), date(2026, 11, 30)),
+                                (date(2026, 11, 10), date(2026, 11, 10))):
+        first, after = check_period(first_day, last_day)
+        for now in (WINTER, WINTER + timedelta(days=30)):
+            for team in (None, team_id):
+                where = None if team is None else team_condition(team)
+                stats, *_ = priority_stats(first, after, now, where, overall_median=False)
+                counted = {p.priority: (p.received, p.resolved, p.response, p.resolution,
+                                        p.mean_to_resolve) for p in stats if p.received}
+                rows = priority_rows(Period(first, after, team), now)
+                found = {p: (r[0], r[1], r[5], r[6], r[7], r[8]) for p, r in rows.items()}
+                assert found == {p: (c[0], c[1], c[2].met, c[2].breached, c[3].met,
+                                     c[3].breached) for p, c in counted.items()}
+                assert sum(category_counts(Period(first, after, team)).values()) == sum(
+                    c[0] for c in counted.values())
