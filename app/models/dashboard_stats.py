@@ -21,7 +21,13 @@ from enum import StrEnum
 import peewee as pw
 
 from app.models.clock import now_utc
-from app.models.day_figures import Period, category_counts, priority_rows, problem_counts
+from app.models.day_figures import (
+    Period,
+    category_counts,
+    medians,
+    priority_rows,
+    problem_counts,
+)
 from app.models.dialect import latest_in_group
 from app.models.entities import Escalation, Incident, Problem, Satisfaction
 from app.models.incident_log import (
@@ -44,7 +50,6 @@ from app.models.period_stats import (
     in_period,
     named_categories,
     period_text,
-    resolve_medians,
     week_buckets,
 )
 from app.models.redaction import mask_phone
@@ -313,9 +318,8 @@ def dashboard_statistics(start: date, end: date, team_id: int | None = None,
     where = team_condition(team_id) if team_id is not None else None
     period = Period(first, after, team_id)
     rows = priority_rows(period, now)
-    medians, median = resolve_medians(first, after, where, True,
-                                      {p: row[1] for p, row in rows.items()})
-    priorities, totals, mean = assemble_priorities(rows, medians)
+    by_priority, median = medians(period, {p: row[1] for p, row in rows.items()})
+    priorities, totals, mean = assemble_priorities(rows, by_priority)
     days = day_buckets(start, end, daily_counts(start, end, where))
     problems, linked = _problems(period, TOP_PROBLEMS)
     return DashboardStats(

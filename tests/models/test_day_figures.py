@@ -9,12 +9,19 @@ from datetime import UTC, date, datetime, timedelta
 
 import peewee as pw
 
-from app.models.day_figures import IncidentDay, Period, category_counts, priority_rows
+from app.models.day_figures import (
+    WALK_FROM_DAYS,
+    IncidentDay,
+    Period,
+    category_counts,
+    medians,
+    priority_rows,
+)
 from app.models.dialect import on_postgres
 from app.models.entities import Category, Incident, Team, User
 from app.models.incident_log import team_condition
 from app.models.incidents import create_incident
-from app.models.period_stats import check_period, priority_stats
+from app.models.period_stats import check_period, priority_stats, resolve_medians
 from app.models.users import ensure_user
 from tests.conftest import make_draft
 
@@ -106,3 +113,22 @@ def test_the_figures_read_from_the_days_are_those_of_the_incidents(advisor):
                                      c[3].breached) for p, c in counted.items()}
                 assert sum(category_counts(Period(first, after, team)).values()) == sum(
                     c[0] for c in counted.values())
+
+
+def test_a_long_periods_medians_read_in_order_are_those_sorted(advisor):
+    incidents(advisor, SUMMER - timedelta(days=2), 41)
+    incidents(advisor, WINTER - timedelta(days=1), 30)
+    resolved = Incident.select(Incident.id).where(Incident.resolved_at.is_null(False))
+    Incident.update(resolved_at=SUMMER + timedelta(days=1)).where(  # ties
+        Incident.id.in_([i for (i,) in resolved.tuples()][::3])).execute()
+    team_id = _team(advisor)
+    for first_day, last_day in ((date(2026, 6, 1), date(2026, 12, 31)),
+                                (date(2026, 7, 11), date(2026, 11, 9))):
+        first, after = check_period(first_day, last_day)
+        for team in (None, team_id):
+            period = Period(first, after, team)
+            assert period.days_long >= WALK_FROM_DAYS
+            resolved = {p: r[1] for p, r in priority_rows(period, WINTER).items()}
+            where = None if team is None else team_condition(team)
+            assert medians(period, resolved) == resolve_medians(first, after, where, True,
+                                                                resolved)
