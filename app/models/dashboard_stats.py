@@ -22,14 +22,18 @@ import peewee as pw
 
 from app.models.clock import now_utc
 from app.models.day_figures import (
+    ALL_TARGETS,
     Period,
     category_counts,
+    escalation_counts,
+    latest_target_name,
     medians,
     priority_rows,
     problem_counts,
+    satisfaction_counts,
 )
 from app.models.dialect import latest_in_group
-from app.models.entities import Escalation, Incident, Problem, Satisfaction
+from app.models.entities import Problem
 from app.models.incident_log import (
     REPEAT_WINDOW_DAYS,
     CallerIncident,
@@ -47,7 +51,6 @@ from app.models.period_stats import (
     check_period,
     daily_counts,
     day_buckets,
-    in_period,
     named_categories,
     period_text,
     week_buckets,
@@ -227,20 +230,14 @@ class DashboardStats:
         return LogFilter(received_from=self.start, received_to=self.end, team_id=self.team_id)
 
 
-def _escalations(first: datetime, after: datetime, where: pw.Expression | None
-                 ) -> EscalationStats:
-    made = in_period(Escalation.select().join(Incident, on=(Escalation.incident == Incident.id)),
-                     first, after, where)
-    distinct = pw.fn.COUNT(Escalation.incident.distinct())
-    total, incidents = made.select(COUNT, distinct).tuples().get()
-    # the latest escalation's name (a bare column beside MAX(id) on SQLite)
-    name = latest_in_group(Escalation.target_name, Escalation.id)
-    targets = (made.select(Escalation.target_code, name, Escalation.kind,
-                           COUNT, distinct, pw.fn.MAX(Escalation.id))
-               .group_by(Escalation.target_code, Escalation.kind)
-               .order_by(distinct.desc(), Escalation.target_code).tuples())
-    return EscalationStats(total or 0, incidents or 0, tuple(
-        TargetCount(code, name, kind, n, m) for code, name, kind, n, m, _ in targets))
+def _escalations(period: Period) -> EscalationStats:
+    counts = escalation_counts(period)
+    total, incidents = counts.pop(ALL_TARGETS, (0, 0))
+    targets = sorted(((code, kind, n, m) for (code, kind), (n, m) in counts.items()),
+                     key=lambda row: (-row[3], row[0]))
+    return EscalationStats(total, incidents, tuple(
+        TargetCount(code, latest_target_name(period, code, kind), kind, n, m)
+        for code, kind, n, m in targets))
 
 
 def _repeat_callers(first: datetime, after: datetime, where: pw.Expression | None,
@@ -276,12 +273,8 @@ def _repeats(first: datetime, after: datetime, team_id: int | None) -> RepeatSta
     return RepeatStats(callers, incidents, top, repeated or 0)
 
 
-def _satisfaction(first: datetime, after: datetime, where: pw.Expression | None
-                  ) -> SatisfactionStats:
-    counts = dict(in_period(
-        Satisfaction.select(Satisfaction.score, COUNT)
-        .join(Incident, on=(Satisfaction.incident == Incident.id)), first, after, where)
-        .group_by(Satisfaction.score).tuples())
+def _satisfaction(period: Period) -> SatisfactionStats:
+    counts = satisfaction_counts(period)
     responses = sum(counts.values())
     total = sum(score * n for score, n in counts.items())
     return SatisfactionStats(tuple((s, counts.get(s, 0)) for s in SCORES),
@@ -330,6 +323,6 @@ def dashboard_statistics(start: date, end: date, team_id: int | None = None,
         priorities=tuple(priorities),
         mean_to_resolve=None if mean is None else timedelta(seconds=round(mean)),
         median_to_resolve=None if median is None else timedelta(seconds=round(median)),
-        escalations=_escalations(first, after, where), repeats=_repeats(first, after, team_id),
-        satisfaction=_satisfaction(first, after, where), problems=problems,
+        escalations=_escalations(period), repeats=_repeats(first, after, team_id),
+        satisfaction=_satisfaction(period), problems=problems,
         problem_incidents=linked)

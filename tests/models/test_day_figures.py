@@ -11,19 +11,22 @@ import peewee as pw
 
 from app.models.day_figures import (
     WALK_FROM_DAYS,
+    EscalationDay,
     IncidentDay,
     Period,
+    SatisfactionDay,
     category_counts,
     medians,
     priority_rows,
 )
 from app.models.dialect import on_postgres
-from app.models.entities import Category, Incident, Team, User
+from app.models.entities import Category, Escalation, Incident, Satisfaction, Team, User
 from app.models.incident_log import team_condition
 from app.models.incidents import create_incident
 from app.models.period_stats import check_period, priority_stats, resolve_medians
 from app.models.users import ensure_user
 from tests.conftest import make_draft
+from tests.models.dashboard_data import log_dashboard_month
 
 SUMMER = datetime(2026, 7, 10, 22, 30, tzinfo=UTC)  # 23:30 in London: a local day's edge
 WINTER = datetime(2026, 11, 10, 9, tzinfo=UTC)
@@ -132,3 +135,57 @@ def test_a_long_periods_medians_read_in_order_are_those_sorted(advisor):
             where = None if team is None else team_condition(team)
             assert medians(period, resolved) == resolve_medians(first, after, where, True,
                                                                 resolved)
+
+
+def _day(column) -> pw.Node:
+    return (pw.fn.to_char(column, pw.SQL("'YYYY-MM-DD'")) if on_postgres()
+            else pw.fn.substr(column, 1, 10)).coerce(False)
+
+
+def escalation_days() -> tuple[list, list]:
+    day, holder = _day(Incident.received_at), pw.fn.COALESCE(Incident.owner, Incident.logged_by)
+    made = Escalation.select().join(Incident, on=(Escalation.incident == Incident.id))
+    distinct = pw.fn.COUNT(Escalation.incident.distinct())
+    expected = sorted(
+        [tuple(r) for r in made.select(day, holder, Escalation.target_code, Escalation.kind,
+                                       pw.fn.COUNT(pw.SQL("*")), distinct)
+         .group_by(day, holder, Escalation.target_code, Escalation.kind).tuples()]
+        + [(d, h, "", "", n, m) for d, h, n, m in made.select(
+            day, holder, pw.fn.COUNT(pw.SQL("*")), distinct).group_by(day, holder).tuples()])
+    e = EscalationDay
+    stored = sorted(tuple(r) for r in e.select(e.day, e.holder, e.target_code, e.kind,
+                                               e.escalations, e.incidents)
+                    .where(e.escalations != 0).tuples())
+    return stored, expected
+
+
+def satisfaction_days() -> tuple[list, list]:
+    day, holder = _day(Incident.received_at), pw.fn.COALESCE(Incident.owner, Incident.logged_by)
+    expected = sorted(tuple(r) for r in Satisfaction.select(
+        day, holder, Satisfaction.score, pw.fn.COUNT(pw.SQL("*")))
+        .join(Incident, on=(Satisfaction.incident == Incident.id))
+        .group_by(day, holder, Satisfaction.score).tuples())
+    s = SatisfactionDay
+    stored = sorted(tuple(r) for r in s.select(s.day, s.holder, s.score, s.responses)
+                    .where(s.responses != 0).tuples())
+    return stored, expected
+
+
+def test_escalations_and_scores_follow_their_incidents(advisor, colleague, leader):
+    log_dashboard_month(advisor, colleague, leader)
+    stored, expected = escalation_days()
+    assert stored == expected and any(code == "" for _, _, code, *_ in stored)
+    assert satisfaction_days()[0] == satisfaction_days()[1] != []
+    escalated = Escalation.select(Escalation.incident).limit(1).scalar()
+    scored = Satisfaction.select(Satisfaction.incident).limit(1).scalar()
+    for incident_id in {escalated, scored}:  # another day, another holder
+        Incident.update(received_at=WINTER + timedelta(days=3), owner=colleague.id).where(
+            Incident.id == incident_id).execute()
+    Satisfaction.update(score=1).where(Satisfaction.incident == scored).execute()
+    again = Escalation.select().where(Escalation.incident == escalated).dicts().first()
+    del again["id"]
+    Escalation.insert_many([again, dict(again, target_code="ZZ")]).execute()  # plain SQL
+    for found, wanted in (escalation_days(), satisfaction_days()):
+        assert found == wanted
+    Escalation.delete().where(Escalation.target_code == "ZZ").execute()
+    assert escalation_days()[0] == escalation_days()[1]

@@ -7,6 +7,10 @@ many incidents came in, how many are resolved and in how many seconds in all, an
 met and missed their response and resolution targets. What depends on the moment of
 asking (a target not yet met is breached once due) is not in it.
 
+``escalation_day`` and ``satisfaction_day`` hold, per UTC day and holder of the incidents
+they are about, the escalations made (per target, and all: target ``''``) with how many
+incidents they concern, and the callers' scores.
+
 ``incident_resolved`` holds each resolved incident's seconds to resolve, in order (per
 priority and overall), so that a long period's medians are read from the middle of an
 index rather than sorted out of every incident.
@@ -165,17 +169,130 @@ POSTGRES_RESOLVED_VIEW = """CREATE VIEW incident_resolved AS
            received_at, COALESCE(owner_id, logged_by_id) AS holder_id
     FROM incident WHERE resolved_at IS NOT NULL"""
 
+# --- escalation_day and satisfaction_day -------------------------------------------------
+ESCALATION_DAY_TABLE = """CREATE TABLE escalation_day (
+    day TEXT NOT NULL,
+    holder_id INTEGER NOT NULL,
+    target_code TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    escalations INTEGER NOT NULL,
+    incidents INTEGER NOT NULL,
+    PRIMARY KEY (day, holder_id, target_code, kind)) WITHOUT ROWID"""
+SATISFACTION_DAY_TABLE = """CREATE TABLE satisfaction_day (
+    day TEXT NOT NULL,
+    holder_id INTEGER NOT NULL,
+    score INTEGER NOT NULL,
+    responses INTEGER NOT NULL,
+    PRIMARY KEY (day, holder_id, score)) WITHOUT ROWID"""
+_GROUP = "substr({0}.received_at, 1, 10), COALESCE({0}.owner_id, {0}.logged_by_id)"
+# Each incident's day and holder, for the triggers on escalation and satisfaction: a
+# trigger elsewhere naming ``incident`` would stop a migration from rebuilding that table
+# (peewee drops it before renaming the rebuilt one into its place).
+GROUP_TABLE = """CREATE TABLE incident_group (
+    incident_id INTEGER PRIMARY KEY,
+    day TEXT NOT NULL,
+    holder_id INTEGER NOT NULL)"""
+GROUP_FILL = f"INSERT INTO incident_group SELECT id, {_GROUP.format('incident')} FROM incident"
+_GROUP_ADD = f"INSERT INTO incident_group VALUES (NEW.id, {_GROUP.format('NEW')});"
+_GROUP_REMOVE = "DELETE FROM incident_group WHERE incident_id = OLD.id;"
+_GROUP_CHANGE = ("UPDATE incident_group SET day = substr(NEW.received_at, 1, 10), "
+                 "holder_id = COALESCE(NEW.owner_id, NEW.logged_by_id) "
+                 "WHERE incident_id = NEW.id;")
+_ESCALATION_SUMS = ("ON CONFLICT (day, holder_id, target_code, kind) DO UPDATE SET "
+                    "escalations = escalations + excluded.escalations, "
+                    "incidents = incidents + excluded.incidents;")
+_SATISFACTION_SUMS = ("ON CONFLICT (day, holder_id, score) DO UPDATE SET "
+                      "responses = responses + excluded.responses;")
+ESCALATION_DAY_FILL = f"""INSERT INTO escalation_day
+    SELECT {_GROUP.format('i')}, e.target_code, e.kind, COUNT(*), COUNT(DISTINCT e.incident_id)
+    FROM escalation AS e JOIN incident AS i ON i.id = e.incident_id GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT {_GROUP.format('i')}, '', '', COUNT(*), COUNT(DISTINCT e.incident_id)
+    FROM escalation AS e JOIN incident AS i ON i.id = e.incident_id GROUP BY 1, 2"""
+SATISFACTION_DAY_FILL = f"""INSERT INTO satisfaction_day
+    SELECT {_GROUP.format('i')}, s.score, COUNT(*)
+    FROM satisfaction AS s JOIN incident AS i ON i.id = s.incident_id GROUP BY 1, 2, 3"""
+
+
+def _escalation_change(row: str, sign: str) -> str:
+    """An escalation (``row``: NEW or OLD) made (``sign`` ``+``) or taken back (``-``):
+    its incident counts once per target, and once in all, however often escalated."""
+    others = (f"SELECT 1 FROM escalation WHERE incident_id = {row}.incident_id "
+              f"AND id != {row}.id")
+    return (
+        f"INSERT INTO escalation_day SELECT g.day, g.holder_id, {row}.target_code, "
+        f"{row}.kind, {sign}1, {sign}(NOT EXISTS ({others} AND target_code = "
+        f"{row}.target_code AND kind = {row}.kind)) FROM incident_group AS g "
+        f"WHERE g.incident_id = {row}.incident_id {_ESCALATION_SUMS} "
+        f"INSERT INTO escalation_day SELECT g.day, g.holder_id, '', '', {sign}1, "
+        f"{sign}(NOT EXISTS ({others})) FROM incident_group AS g "
+        f"WHERE g.incident_id = {row}.incident_id {_ESCALATION_SUMS}")
+
+
+def _satisfaction_change(row: str, sign: str) -> str:
+    return (f"INSERT INTO satisfaction_day SELECT g.day, g.holder_id, {row}.score, {sign}1 "
+            f"FROM incident_group AS g WHERE g.incident_id = {row}.incident_id "
+            f"{_SATISFACTION_SUMS}")
+
+
+def _incident_moves(row: str, sign: str) -> str:
+    """An incident's escalations and score counted on (``+``) or off (``-``) its day and
+    holder (``row``: NEW or OLD), when either changes."""
+    return (
+        f"INSERT INTO escalation_day SELECT {_GROUP.format(row)}, target_code, kind, "
+        f"{sign}COUNT(*), {sign}1 FROM escalation WHERE incident_id = {row}.id "
+        f"GROUP BY target_code, kind {_ESCALATION_SUMS} "
+        f"INSERT INTO escalation_day SELECT {_GROUP.format(row)}, '', '', {sign}COUNT(*), "
+        f"{sign}1 FROM escalation WHERE incident_id = {row}.id HAVING COUNT(*) > 0 "
+        f"{_ESCALATION_SUMS} "
+        f"INSERT INTO satisfaction_day SELECT {_GROUP.format(row)}, score, {sign}1 "
+        f"FROM satisfaction WHERE incident_id = {row}.id {_SATISFACTION_SUMS}")
+
+
+ESCALATION_TRIGGERS = (
+    f"CREATE TRIGGER escalation_day_insert AFTER INSERT ON escalation BEGIN "
+    f"{_escalation_change('NEW', '')} END",
+    f"CREATE TRIGGER escalation_day_delete AFTER DELETE ON escalation BEGIN "
+    f"{_escalation_change('OLD', '-')} END",
+    "CREATE TRIGGER escalation_day_update AFTER UPDATE OF incident_id, target_code, kind "
+    "ON escalation WHEN OLD.incident_id IS NOT NEW.incident_id OR OLD.target_code IS NOT "
+    "NEW.target_code OR OLD.kind IS NOT NEW.kind BEGIN "
+    f"{_escalation_change('OLD', '-')} {_escalation_change('NEW', '')} END",
+    f"CREATE TRIGGER satisfaction_day_insert AFTER INSERT ON satisfaction BEGIN "
+    f"{_satisfaction_change('NEW', '')} END",
+    f"CREATE TRIGGER satisfaction_day_delete AFTER DELETE ON satisfaction BEGIN "
+    f"{_satisfaction_change('OLD', '-')} END",
+    "CREATE TRIGGER satisfaction_day_update AFTER UPDATE OF incident_id, score ON "
+    "satisfaction WHEN OLD.incident_id IS NOT NEW.incident_id OR OLD.score IS NOT NEW.score "
+    f"BEGIN {_satisfaction_change('OLD', '-')} {_satisfaction_change('NEW', '')} END",
+)
+# The latest escalation to a target, read backwards (its name as then recorded).
+ESCALATION_TARGET_INDEX = "CREATE INDEX escalation_by_target ON escalation (target_code, kind)"
+_POSTGRES_GROUP = ("to_char(i.received_at, 'YYYY-MM-DD') AS day, "
+                   "COALESCE(i.owner_id, i.logged_by_id) AS holder_id")
+POSTGRES_ESCALATION_DAY_VIEW = f"""CREATE VIEW escalation_day AS
+    SELECT {_POSTGRES_GROUP}, e.target_code, e.kind, COUNT(*)::integer AS escalations,
+           COUNT(DISTINCT e.incident_id)::integer AS incidents
+    FROM escalation AS e JOIN incident AS i ON i.id = e.incident_id GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT {_POSTGRES_GROUP}, '', '', COUNT(*)::integer, COUNT(DISTINCT e.incident_id)::integer
+    FROM escalation AS e JOIN incident AS i ON i.id = e.incident_id GROUP BY 1, 2"""
+POSTGRES_SATISFACTION_DAY_VIEW = f"""CREATE VIEW satisfaction_day AS
+    SELECT {_POSTGRES_GROUP}, s.score, COUNT(*)::integer AS responses
+    FROM satisfaction AS s JOIN incident AS i ON i.id = s.incident_id GROUP BY 1, 2, 3"""
+
 DAY_WATCHED = ("received_at", "owner_id", "logged_by_id", "priority", "category_id",
                "problem_id", "resolved_at", "response_met", "resolution_met")
 DAY_TRIGGERS = (
     f"CREATE TRIGGER incident_day_insert AFTER INSERT ON incident BEGIN "
-    f"{_day_upsert('NEW', '')} {_RESOLVE} END",
+    f"{_day_upsert('NEW', '')} {_RESOLVE} {_GROUP_ADD} END",
     f"CREATE TRIGGER incident_day_delete AFTER DELETE ON incident BEGIN "
-    f"{_day_upsert('OLD', '-')} {_UNRESOLVE} END",
+    f"{_day_upsert('OLD', '-')} {_UNRESOLVE} {_GROUP_REMOVE} END",
     f"CREATE TRIGGER incident_day_update AFTER UPDATE OF {', '.join(DAY_WATCHED)} "
     f"ON incident WHEN {' OR '.join(f'OLD.{c} IS NOT NEW.{c}' for c in DAY_WATCHED)} "
     f"BEGIN {_day_upsert('OLD', '-')} {_day_upsert('NEW', '')} "
-    f"{_UNRESOLVE} {_RESOLVE} END",
+    f"{_UNRESOLVE} {_RESOLVE} {_incident_moves('OLD', '-')} {_incident_moves('NEW', '')} "
+    f"{_GROUP_CHANGE} END",
 )
 # The undecided targets, judged when asked: few incidents, found through these.
 OPEN_INDEXES = (
@@ -213,9 +330,15 @@ def up(migrator, db):
         db.execute_sql(POSTGRES_VIEW)
         db.execute_sql(POSTGRES_DAY_VIEW)
         db.execute_sql(POSTGRES_RESOLVED_VIEW)
+        db.execute_sql(POSTGRES_ESCALATION_DAY_VIEW)
+        db.execute_sql(POSTGRES_SATISFACTION_DAY_VIEW)
+        db.execute_sql(ESCALATION_TARGET_INDEX)
         for statement in OPEN_INDEXES:
             db.execute_sql(statement)
         return
     for statement in (TABLE, FILL, *INDEXES, *TRIGGERS, DAY_TABLE, DAY_FILL, RESOLVED_TABLE,
-                      RESOLVED_FILL, *RESOLVED_INDEXES, *DAY_TRIGGERS, *OPEN_INDEXES):
+                      RESOLVED_FILL, *RESOLVED_INDEXES, GROUP_TABLE, GROUP_FILL, *DAY_TRIGGERS,
+                      *OPEN_INDEXES, ESCALATION_DAY_TABLE, SATISFACTION_DAY_TABLE,
+                      ESCALATION_DAY_FILL, SATISFACTION_DAY_FILL, *ESCALATION_TRIGGERS,
+                      ESCALATION_TARGET_INDEX):
         db.execute_sql(statement)
