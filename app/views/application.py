@@ -34,6 +34,7 @@ from app.models.sign_in import start_user
 from app.models.users import current_user
 from app.resources import incomplete, resource_name, resource_path
 from app.views.dialogs import Dialogs
+from app.views.error_hook import reporting_errors
 from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
 from app.views.sign_in_dialog import SignInDialog
@@ -224,7 +225,8 @@ def run_gui(database_path: Target | str, create_folder: bool = False,
                 "computer: carry on in that window.").format(name=_shown_name(database_path)))
         return 0
     try:
-        return _run_window(app, database_path, create_folder, dialogs, guard)
+        with reporting_errors(dialogs):
+            return _run_window(app, database_path, create_folder, dialogs, guard)
     finally:
         guard.release()
 
