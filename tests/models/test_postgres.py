@@ -373,3 +373,25 @@ def test_period_and_dashboard_statistics_are_alike(on_both):
         assert seconds == pytest.approx(on_sqlite[2][0][priority], abs=0.01)
     assert median == pytest.approx(on_sqlite[2][1], abs=0.01)
     assert median == pytest.approx(4 * 3600, abs=0.01)  # 20m, 2h, 4h, 8h, 96h
+
+
+def test_the_connection_probes_a_silent_network_with_keepalives(pg_db):
+    """A connection dropped without a word is found in about a minute, not hours: our
+    socket to the server has TCP keepalives as app.models.db.KEEPALIVES asks."""
+    import socket
+
+    from app.models.db import KEEPALIVES
+
+    conn = pg_db.connection()
+    assert {key: conn.info.get_parameters()[key] for key in KEEPALIVES} == {
+        key: str(value) for key, value in KEEPALIVES.items()}
+    if not hasattr(socket, "TCP_KEEPIDLE"):
+        pytest.skip("this system's sockets do not expose TCP_KEEPIDLE")
+    sock = socket.socket(fileno=os.dup(conn.pgconn.socket))
+    try:
+        assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) == 30
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL) == 10
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == 3
+    finally:
+        sock.close()
