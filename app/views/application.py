@@ -248,7 +248,7 @@ def _run_window(app: QApplication, database_path: Target, create_folder: bool,
         code = 0
         while user is not None:  # None: the sign-in dialog was cancelled
             window = make_window(database_path, dialogs, user=user)
-            guard.raise_requested.connect(window.come_forward)
+            guard.raise_requested.connect(window.bring_to_front)
             # the benchmark's cold start ends when the log's first rows are painted
             install_startup_probe(window.table.viewport(), window.model.rowCount)
             window.show()
@@ -257,7 +257,7 @@ def _run_window(app: QApplication, database_path: Target, create_folder: bool,
             window.offer_recovered_draft()
             window.start_automatic_backups()
             code = app.exec()
-            guard.raise_requested.disconnect(window.come_forward)
+            guard.raise_requested.disconnect(window.bring_to_front)
             window.deleteLater()
             # signed out where passwords are required: the next person signs in (without
             # them, the computer's user would be signed in again at once: closed instead)

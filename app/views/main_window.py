@@ -331,19 +331,6 @@ class MainWindow(QMainWindow):
         else:
             self.splitter.setSizes([1120, 560])
 
-    @Slot()
-    def come_forward(self) -> None:
-        """Another start on this database asked for this window: shown, raised and made
-        active (restored if minimised), with the open form, if any, on top of it."""
-        if self.isMinimized():
-            self.showNormal()
-        self.show()
-        self.raise_()
-        self.activateWindow()
-        if self.form is not None and self.form.isVisible():
-            self.form.raise_()
-            self.form.activateWindow()
-
     def closeEvent(self, event) -> None:
         if self.form is not None and self.form.isVisible():
             self.form.reject()
@@ -373,6 +360,7 @@ class MainWindow(QMainWindow):
 
     # --- selection -------------------------------------------------------------------------
     @Slot()
+    @Slot()
     def bring_to_front(self) -> None:
         """Shown, restored if minimised, raised and given the keyboard (a second start on
         the same database asks for this)."""
@@ -380,6 +368,9 @@ class MainWindow(QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
+        if self.form is not None and self.form.isVisible():  # the open form on top of it
+            self.form.raise_()
+            self.form.activateWindow()
 
     def select_incident(self, incident_id: int) -> None:
         """Select ``incident_id`` in the log if it is shown; show it in the pane either way."""

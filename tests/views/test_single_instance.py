@@ -28,7 +28,7 @@ def start_again(path: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, text=True)
 
 
-def test_a_second_start_on_the_same_database_asks_the_first_to_come_forward(qtbot, tmp_path):
+def test_a_second_start_on_the_same_database_asks_the_first_to_bring_to_front(qtbot, tmp_path):
     path = tmp_path / "incidents.sqlite"
     guard = InstanceGuard(path)
     assert guard.acquire()
@@ -127,10 +127,10 @@ def test_a_first_start_that_does_not_answer_yet_is_explained(qtbot, tmp_path, di
         first.release()
 
 
-def test_the_window_asked_to_come_forward_is_restored_and_raised(qtbot, open_window):
+def test_the_window_asked_to_bring_to_front_is_restored_and_raised(qtbot, open_window):
     window = open_window()
     window.showMinimized()
     qtbot.waitUntil(window.isMinimized)
-    window.come_forward()
+    window.bring_to_front()
     qtbot.waitUntil(lambda: not window.isMinimized())
     assert window.isVisible()
