@@ -360,7 +360,6 @@ class MainWindow(QMainWindow):
 
     # --- selection -------------------------------------------------------------------------
     @Slot()
-    @Slot()
     def bring_to_front(self) -> None:
         """Shown, restored if minimised, raised and given the keyboard (a second start on
         the same database asks for this)."""
