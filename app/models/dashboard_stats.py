@@ -242,28 +242,30 @@ def _escalations(period: Period) -> EscalationStats:
 
 def _repeat_callers(first: datetime, after: datetime, where: pw.Expression | None,
                     limit: int) -> tuple[int, int, tuple[RepeatCaller, ...]]:
-    """In one pass: how many callers called twice or more, with how many incidents, and the
-    ``limit`` who called most (the name and phone of each one's latest incident: see
-    :func:`app.models.dialect.latest_in_group`). Read in caller order from schema 16's
-    index, so that only the callers are sorted, not their incidents."""
-    received = unindexed(CallerIncident.received_at)
-    query = CallerIncident.select(
-        CallerIncident.caller_key.alias("caller"), COUNT.alias("n"),
-        latest_in_group(CallerIncident.caller_name, CallerIncident.received_at),
-        latest_in_group(CallerIncident.caller_phone, CallerIncident.received_at),
-        pw.fn.MAX(CallerIncident.received_at),
-        pw.fn.COUNT(pw.SQL("*")).over(), pw.fn.SUM(COUNT).over(),
-    ).where(received >= CallerIncident.received_at.db_value(first),
-            received < CallerIncident.received_at.db_value(after))
+    """How many callers called twice or more, with how many incidents, and the ``limit``
+    who called most: counted in caller order from schema 16's index, so that only the
+    callers are sorted, not their incidents; then the name and phone of each one's latest
+    incident (see :func:`app.models.dialect.latest_in_group`)."""
+    c = CallerIncident
+    received = unindexed(c.received_at)
+    in_period = [received >= c.received_at.db_value(first),
+                 received < c.received_at.db_value(after)]
     if where is not None:
-        query = query.where(where)
-    rows = list(query.group_by(CallerIncident.caller_key).having(COUNT >= 2)
+        in_period.append(where)
+    rows = list(c.select(c.caller_key.alias("caller"), COUNT.alias("n"),
+                         pw.fn.COUNT(pw.SQL("*")).over(), pw.fn.SUM(COUNT).over())
+                .where(*in_period).group_by(c.caller_key).having(COUNT >= 2)
                 .order_by(pw.SQL("n").desc(), pw.SQL("caller")).limit(limit).tuples())
     if not rows:
         return 0, 0, ()
-    top = tuple(RepeatCaller(caller, name, mask_phone(phone), n)
-                for caller, n, name, phone, *_ in rows)
-    return rows[0][5], rows[0][6], top
+    latest = {key: (name, phone) for key, name, phone, _ in c.select(
+        c.caller_key, latest_in_group(c.caller_name, c.received_at),
+        latest_in_group(c.caller_phone, c.received_at), pw.fn.MAX(c.received_at))
+        .where(c.caller_key.in_([row[0] for row in rows]), *in_period)
+        .group_by(c.caller_key).tuples()}
+    top = tuple(RepeatCaller(caller, latest[caller][0], mask_phone(latest[caller][1]), n)
+                for caller, n, *_ in rows)
+    return rows[0][2], rows[0][3], top
 
 
 def _repeats(first: datetime, after: datetime, team_id: int | None) -> RepeatStats:

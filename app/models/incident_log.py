@@ -15,7 +15,7 @@ import peewee as pw
 
 from app.models.clock import local_day_bounds_utc, now_utc
 from app.models.db import BaseModel, UtcDateTimeField
-from app.models.dialect import days_between, on_postgres, raw_sql
+from app.models.dialect import on_postgres, raw_sql
 from app.models.entities import Category, Escalation, Incident, Satisfaction, User
 from app.models.lifecycle import Status
 from app.models.period_stats import resolution_outcome, response_outcome
@@ -56,19 +56,21 @@ CALLER_KNOWN = Incident.anonymised_at.is_null() & (
 
 class CallerIncident(BaseModel):
     """An incident of a known caller, as the repeat figures read it (``incident_caller``,
-    schema 16): its caller's key (:data:`CALLER_KEY`) and when the caller's previous
-    incident in the same category was received. On SQLite a table the database keeps
-    current through triggers on ``incident``; on PostgreSQL a view. Never written here."""
+    schema 16): its caller's key (:data:`CALLER_KEY`), who holds it (the owner, or who
+    logged it when nobody owns it), and when the caller's previous incident in the same
+    category was received, with the days between (``gap``). On SQLite a table the
+    database keeps current through triggers on ``incident``; on PostgreSQL a view. Never
+    written here."""
 
     incident = pw.IntegerField(column_name="incident_id", primary_key=True)
     caller_key = pw.TextField()
     category = pw.IntegerField(column_name="category_id")
     received_at = UtcDateTimeField()
-    previous = UtcDateTimeField(null=True)
-    owner = pw.IntegerField(column_name="owner_id", null=True)
-    logged_by = pw.IntegerField(column_name="logged_by_id")
     caller_name = pw.TextField()
     caller_phone = pw.TextField()
+    holder = pw.IntegerField(column_name="holder_id")
+    previous = UtcDateTimeField(null=True)
+    gap = pw.FloatField(null=True)
 
     class Meta:
         table_name = "incident_caller"
@@ -76,8 +78,7 @@ class CallerIncident(BaseModel):
 
 def caller_team_condition(team_id: int) -> pw.Expression:
     """:func:`team_condition` for :class:`CallerIncident` rows."""
-    members = User.select(User.id).where(User.team == team_id)
-    return pw.fn.COALESCE(CallerIncident.owner, CallerIncident.logged_by).in_(members)
+    return CallerIncident.holder.in_(User.select(User.id).where(User.team == team_id))
 
 
 def unindexed(column: pw.Field) -> pw.Node:
@@ -113,10 +114,9 @@ def repeat_incidents(first: datetime | None, after: datetime | None,
     when given, limits them further (to a team's, say).
 
     Each incident is compared with the caller's previous one in the category, which
-    schema 16 keeps beside it (:class:`CallerIncident`): one range of its index."""
-    gap = days_between(CallerIncident.previous, CallerIncident.received_at)
-    query = CallerIncident.select(CallerIncident.incident).where(
-        CallerIncident.previous.is_null(False), gap <= days)
+    schema 16 keeps beside it with the days between (:class:`CallerIncident`, as
+    :func:`app.models.dialect.days_between` counts them): one range of its index."""
+    query = CallerIncident.select(CallerIncident.incident).where(CallerIncident.gap <= days)
     if first is not None:
         query = query.where(CallerIncident.received_at >= first)
     if after is not None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import peewee as pw
 
+from app.models.dialect import days_between
 from app.models.entities import Category, Incident
 from app.models.incident_log import CALLER_KEY, CALLER_KNOWN, CallerIncident
 from app.models.incidents import create_incident, draft_from_incident, get_incident, update_incident
@@ -32,19 +33,25 @@ def expected() -> list[tuple]:
     previous = pw.fn.LAG(Incident.received_at).over(
         partition_by=[CALLER_KEY, Incident.category],
         order_by=[Incident.received_at, Incident.id])
-    rows = (Incident.select(Incident.id, CALLER_KEY, Incident.category, Incident.received_at,
-                            previous, Incident.owner, Incident.logged_by,
-                            Incident.caller_name, Incident.caller_phone)
-            .where(CALLER_KNOWN).order_by(Incident.id).tuples())
-    convert = Incident.received_at.python_value  # a window's value comes back as stored
-    return [(*row[:4], convert(row[4]), *row[5:]) for row in rows]
+    ranked = Incident.select(Incident.id, CALLER_KEY.alias("caller_key"), Incident.category,
+                             Incident.received_at, previous.alias("previous"),
+                             pw.fn.COALESCE(Incident.owner, Incident.logged_by).alias("holder"),
+                             Incident.caller_name, Incident.caller_phone).where(CALLER_KNOWN)
+    gap = days_between(ranked.c.previous, ranked.c.received_at)
+    rows = (pw.Select([ranked], [ranked.c.id, ranked.c.caller_key, ranked.c.category_id,
+                                 ranked.c.received_at, ranked.c.previous, ranked.c.holder,
+                                 ranked.c.caller_name, ranked.c.caller_phone, gap])
+            .order_by(ranked.c.id).bind(Incident._meta.database).tuples())
+    convert = Incident.received_at.python_value  # a subquery's times come back as stored
+    return [(*row[:3], convert(row[3]), None if row[4] is None else convert(row[4]),
+             *row[5:]) for row in rows]
 
 
 def stored() -> list[tuple]:
     c = CallerIncident
     return [tuple(row) for row in c.select(
-        c.incident, c.caller_key, c.category, c.received_at, c.previous, c.owner,
-        c.logged_by, c.caller_name, c.caller_phone).order_by(c.incident).tuples()]
+        c.incident, c.caller_key, c.category, c.received_at, c.previous, c.holder,
+        c.caller_name, c.caller_phone, c.gap).order_by(c.incident).tuples()]
 
 
 def log(advisor, hours: float, caller: int = 0, **overrides) -> Incident:

@@ -18,7 +18,7 @@ index rather than sorted out of every incident.
 ``incident_caller`` holds one row per incident with a known caller: the caller's key (see
 app.models.incident_log.CALLER_KEY), what the repeat figures group, filter and show, and
 ``previous``, when the caller's previous incident in the same category was received
-(received order, then id; NULL for their first).
+(received order, then id; NULL for their first), with ``gap``, the days between.
 
 Both are kept by triggers on SQLite, so that every way an incident is written keeps them
 exact, and are views on PostgreSQL.
@@ -35,66 +35,75 @@ CALLER_KEY = ("CASE WHEN {0}anonymised_at IS NOT NULL THEN NULL "
               f"WHEN {NAME_KEY} NOT IN ('', 'anonymous', '[erased]') THEN 'name:' || {NAME_KEY} "
               "END")
 
-COPIED = ("category_id", "received_at", "owner_id", "logged_by_id", "caller_name",
-          "caller_phone")
+COPIED = ("category_id", "received_at", "caller_name", "caller_phone")
 TABLE = """CREATE TABLE incident_caller (
     incident_id INTEGER PRIMARY KEY,
     caller_key TEXT NOT NULL,
     category_id INTEGER NOT NULL,
     received_at DATETIME NOT NULL,
-    previous DATETIME,
-    owner_id INTEGER,
-    logged_by_id INTEGER NOT NULL,
     caller_name TEXT NOT NULL,
-    caller_phone TEXT NOT NULL)"""
+    caller_phone TEXT NOT NULL,
+    holder_id INTEGER NOT NULL,
+    previous DATETIME,
+    gap REAL)"""
+# gap: days from previous to received_at, as julianday() counts them
+COLUMNS = f"incident_id, caller_key, {', '.join(COPIED)}, holder_id, previous, gap"
+_GAP = "julianday({0}) - julianday({1})"
 # The caller's incidents in received order (a neighbour found in one seek; the repeat
-# callers grouped without sorting), and the period's repeats counted from a range.
+# callers counted without sorting), and the period's repeats counted from a range.
 INDEXES = (
     "CREATE INDEX incident_caller_order ON incident_caller (caller_key, category_id, "
-    "received_at, incident_id, owner_id, logged_by_id, caller_name, caller_phone)",
-    "CREATE INDEX incident_caller_received ON incident_caller (received_at, previous, "
-    "owner_id, logged_by_id)",
+    "received_at, incident_id, holder_id)",
+    "CREATE INDEX incident_caller_received ON incident_caller (received_at, gap, holder_id)",
 )
-FILL = f"""INSERT INTO incident_caller (incident_id, caller_key, {', '.join(COPIED)}, previous)
-    SELECT id, caller_key, {', '.join(COPIED)},
-           LAG(received_at) OVER (PARTITION BY caller_key, category_id
-                                  ORDER BY received_at, id)
-    FROM (SELECT id, {CALLER_KEY.format('')} AS caller_key, {', '.join(COPIED)}
-          FROM incident) AS keyed
-    WHERE caller_key IS NOT NULL"""
+FILL = f"""INSERT INTO incident_caller ({COLUMNS})
+    SELECT *, {_GAP.format('received_at', 'previous')} FROM (
+        SELECT id, caller_key, {', '.join(COPIED)}, holder_id,
+               LAG(received_at) OVER (PARTITION BY caller_key, category_id
+                                      ORDER BY received_at, id) AS previous
+        FROM (SELECT id, {CALLER_KEY.format('')} AS caller_key, {', '.join(COPIED)},
+                     COALESCE(owner_id, logged_by_id) AS holder_id
+              FROM incident) AS keyed
+        WHERE caller_key IS NOT NULL) AS ranked"""
 
 # The incident after ``{0}`` (OLD or NEW) among its caller's in its category.
 _NEXT = """(SELECT n.incident_id FROM incident_caller AS n
      WHERE n.caller_key = {key} AND n.category_id = {0}.category_id
        AND (n.received_at, n.incident_id) > ({0}.received_at, {0}.id)
      ORDER BY n.received_at, n.incident_id LIMIT 1)"""
+_OLD_PREVIOUS = "(SELECT previous FROM incident_caller WHERE incident_id = OLD.id)"
 # An incident leaves: the next one's previous becomes its previous.
 _REMOVE = f"""
     UPDATE incident_caller
-       SET previous = (SELECT previous FROM incident_caller WHERE incident_id = OLD.id)
+       SET previous = {_OLD_PREVIOUS}, gap = {_GAP.format('received_at', _OLD_PREVIOUS)}
      WHERE incident_id = {_NEXT.format('OLD', key='(SELECT caller_key FROM incident_caller '
                                               'WHERE incident_id = OLD.id)')};
     DELETE FROM incident_caller WHERE incident_id = OLD.id;"""
 # An incident arrives: its previous is the one before it, and it is the next one's previous.
 _ADD = f"""
-    INSERT INTO incident_caller (incident_id, caller_key, {', '.join(COPIED)}, previous)
-    SELECT NEW.id, keyed.caller_key, {', '.join(f'NEW.{c}' for c in COPIED)},
-           (SELECT p.received_at FROM incident_caller AS p
-             WHERE p.caller_key = keyed.caller_key AND p.category_id = NEW.category_id
-               AND (p.received_at, p.incident_id) < (NEW.received_at, NEW.id)
-             ORDER BY p.received_at DESC, p.incident_id DESC LIMIT 1)
-      FROM (SELECT {CALLER_KEY.format('NEW.')} AS caller_key) AS keyed
-     WHERE keyed.caller_key IS NOT NULL;
-    UPDATE incident_caller SET previous = NEW.received_at
+    INSERT INTO incident_caller ({COLUMNS})
+    SELECT NEW.id, caller_key, {', '.join(f'NEW.{c}' for c in COPIED)},
+           COALESCE(NEW.owner_id, NEW.logged_by_id), previous,
+           {_GAP.format('NEW.received_at', 'previous')}
+      FROM (SELECT keyed.caller_key,
+                   (SELECT p.received_at FROM incident_caller AS p
+                     WHERE p.caller_key = keyed.caller_key AND p.category_id = NEW.category_id
+                       AND (p.received_at, p.incident_id) < (NEW.received_at, NEW.id)
+                     ORDER BY p.received_at DESC, p.incident_id DESC LIMIT 1) AS previous
+              FROM (SELECT {CALLER_KEY.format('NEW.')} AS caller_key) AS keyed
+             WHERE keyed.caller_key IS NOT NULL) AS found;
+    UPDATE incident_caller
+       SET previous = NEW.received_at, gap = {_GAP.format('received_at', 'NEW.received_at')}
      WHERE incident_id = {_NEXT.format('NEW', key='(SELECT caller_key FROM incident_caller '
                                               'WHERE incident_id = NEW.id)')};"""
-WATCHED = ("caller_phone", "caller_name", "anonymised_at", *COPIED[:-2])
-_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in dict.fromkeys(WATCHED))
+WATCHED = ("caller_phone", "caller_name", "anonymised_at", "category_id", "received_at",
+           "owner_id", "logged_by_id")
+_CHANGED = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in WATCHED)
 TRIGGERS = (
     f"CREATE TRIGGER incident_caller_insert AFTER INSERT ON incident BEGIN {_ADD} END",
     f"CREATE TRIGGER incident_caller_delete AFTER DELETE ON incident BEGIN {_REMOVE} END",
     f"""CREATE TRIGGER incident_caller_update
-        AFTER UPDATE OF {', '.join(dict.fromkeys(WATCHED))} ON incident
+        AFTER UPDATE OF {', '.join(WATCHED)} ON incident
         WHEN {_CHANGED} BEGIN {_REMOVE} {_ADD} END""",
 )
 
@@ -185,19 +194,26 @@ SATISFACTION_DAY_TABLE = """CREATE TABLE satisfaction_day (
     responses INTEGER NOT NULL,
     PRIMARY KEY (day, holder_id, score)) WITHOUT ROWID"""
 _GROUP = "substr({0}.received_at, 1, 10), COALESCE({0}.owner_id, {0}.logged_by_id)"
-# Each incident's day and holder, for the triggers on escalation and satisfaction: a
-# trigger elsewhere naming ``incident`` would stop a migration from rebuilding that table
-# (peewee drops it before renaming the rebuilt one into its place).
+# Each incident's time of receipt and holder, for the triggers on escalation and
+# satisfaction (a trigger elsewhere naming ``incident`` would stop a migration from
+# rebuilding that table: peewee drops it before renaming the rebuilt one into its place),
+# and for finding the latest escalation of a period's incidents to a target without
+# reading the incidents' rows.
 GROUP_TABLE = """CREATE TABLE incident_group (
     incident_id INTEGER PRIMARY KEY,
-    day TEXT NOT NULL,
+    received_at DATETIME NOT NULL,
     holder_id INTEGER NOT NULL)"""
-GROUP_FILL = f"INSERT INTO incident_group SELECT id, {_GROUP.format('incident')} FROM incident"
-_GROUP_ADD = f"INSERT INTO incident_group VALUES (NEW.id, {_GROUP.format('NEW')});"
+GROUP_FILL = ("INSERT INTO incident_group SELECT id, received_at, "
+              "COALESCE(owner_id, logged_by_id) FROM incident")
+_GROUP_ADD = ("INSERT INTO incident_group VALUES (NEW.id, NEW.received_at, "
+              "COALESCE(NEW.owner_id, NEW.logged_by_id));")
 _GROUP_REMOVE = "DELETE FROM incident_group WHERE incident_id = OLD.id;"
-_GROUP_CHANGE = ("UPDATE incident_group SET day = substr(NEW.received_at, 1, 10), "
+_GROUP_CHANGE = ("UPDATE incident_group SET received_at = NEW.received_at, "
                  "holder_id = COALESCE(NEW.owner_id, NEW.logged_by_id) "
                  "WHERE incident_id = NEW.id;")
+POSTGRES_GROUP_VIEW = """CREATE VIEW incident_group AS
+    SELECT id AS incident_id, received_at, COALESCE(owner_id, logged_by_id) AS holder_id
+    FROM incident"""
 _ESCALATION_SUMS = ("ON CONFLICT (day, holder_id, target_code, kind) DO UPDATE SET "
                     "escalations = escalations + excluded.escalations, "
                     "incidents = incidents + excluded.incidents;")
@@ -214,23 +230,26 @@ SATISFACTION_DAY_FILL = f"""INSERT INTO satisfaction_day
     FROM satisfaction AS s JOIN incident AS i ON i.id = s.incident_id GROUP BY 1, 2, 3"""
 
 
+_G_DAY = "substr(g.received_at, 1, 10)"
+
+
 def _escalation_change(row: str, sign: str) -> str:
     """An escalation (``row``: NEW or OLD) made (``sign`` ``+``) or taken back (``-``):
     its incident counts once per target, and once in all, however often escalated."""
     others = (f"SELECT 1 FROM escalation WHERE incident_id = {row}.incident_id "
               f"AND id != {row}.id")
     return (
-        f"INSERT INTO escalation_day SELECT g.day, g.holder_id, {row}.target_code, "
+        f"INSERT INTO escalation_day SELECT {_G_DAY}, g.holder_id, {row}.target_code, "
         f"{row}.kind, {sign}1, {sign}(NOT EXISTS ({others} AND target_code = "
         f"{row}.target_code AND kind = {row}.kind)) FROM incident_group AS g "
         f"WHERE g.incident_id = {row}.incident_id {_ESCALATION_SUMS} "
-        f"INSERT INTO escalation_day SELECT g.day, g.holder_id, '', '', {sign}1, "
+        f"INSERT INTO escalation_day SELECT {_G_DAY}, g.holder_id, '', '', {sign}1, "
         f"{sign}(NOT EXISTS ({others})) FROM incident_group AS g "
         f"WHERE g.incident_id = {row}.incident_id {_ESCALATION_SUMS}")
 
 
 def _satisfaction_change(row: str, sign: str) -> str:
-    return (f"INSERT INTO satisfaction_day SELECT g.day, g.holder_id, {row}.score, {sign}1 "
+    return (f"INSERT INTO satisfaction_day SELECT {_G_DAY}, g.holder_id, {row}.score, {sign}1 "
             f"FROM incident_group AS g WHERE g.incident_id = {row}.incident_id "
             f"{_SATISFACTION_SUMS}")
 
@@ -317,12 +336,14 @@ POSTGRES_DAY_VIEW = """CREATE VIEW incident_day AS
 # (integer counts: PostgreSQL sums a bigint as a numeric, which Python reads as a Decimal)
 
 POSTGRES_VIEW = f"""CREATE VIEW incident_caller AS
-    SELECT id AS incident_id, caller_key, {', '.join(COPIED)},
-           LAG(received_at) OVER (PARTITION BY caller_key, category_id
-                                  ORDER BY received_at, id) AS previous
-    FROM (SELECT id, {CALLER_KEY.format('')} AS caller_key, {', '.join(COPIED)}
-          FROM incident) AS keyed
-    WHERE caller_key IS NOT NULL"""
+    SELECT *, date_part('epoch', received_at - previous) / 86400 AS gap FROM (
+        SELECT id AS incident_id, caller_key, {', '.join(COPIED)}, holder_id,
+               LAG(received_at) OVER (PARTITION BY caller_key, category_id
+                                      ORDER BY received_at, id) AS previous
+        FROM (SELECT id, {CALLER_KEY.format('')} AS caller_key, {', '.join(COPIED)},
+                     COALESCE(owner_id, logged_by_id) AS holder_id
+              FROM incident) AS keyed
+        WHERE caller_key IS NOT NULL) AS ranked"""
 
 
 def up(migrator, db):
@@ -332,6 +353,7 @@ def up(migrator, db):
         db.execute_sql(POSTGRES_RESOLVED_VIEW)
         db.execute_sql(POSTGRES_ESCALATION_DAY_VIEW)
         db.execute_sql(POSTGRES_SATISFACTION_DAY_VIEW)
+        db.execute_sql(POSTGRES_GROUP_VIEW)
         db.execute_sql(ESCALATION_TARGET_INDEX)
         for statement in OPEN_INDEXES:
             db.execute_sql(statement)
