@@ -23,11 +23,14 @@ from app.models.period_stats import in_period, resolve_medians, seconds_to_resol
 COUNT = pw.fn.COUNT(pw.SQL("*"))
 
 
+EVERYONE = 0  # incident_day's holder for the sums of every holder's incidents
+
+
 class IncidentDay(BaseModel):
     """The incidents received on one UTC day held by one user (the owner, or who logged it
-    when nobody owns it), of one priority, category and problem (0: none), summed. On
-    SQLite a table the database keeps current through triggers on ``incident``; on
-    PostgreSQL a view. Never written here."""
+    when nobody owns it; EVERYONE: by anyone), of one priority, category and problem (0:
+    none), summed. On SQLite a table the database keeps current through triggers on
+    ``incident``; on PostgreSQL a view. Never written here."""
 
     day = pw.TextField()  # YYYY-MM-DD, UTC
     holder = pw.IntegerField(column_name="holder_id")
@@ -90,7 +93,8 @@ class Period:
             return None
         query = IncidentDay.select(*columns).where(IncidentDay.day >= self.days[0],
                                                    IncidentDay.day < self.days[1])
-        return query if self.holders is None else query.where(self.holders)
+        return query.where(IncidentDay.holder == EVERYONE if self.holders is None
+                           else self.holders)
 
     def counted(self, query: pw.ModelSelect) -> list[pw.ModelSelect]:
         """``query`` (over incidents) for each end of the period not in whole days."""

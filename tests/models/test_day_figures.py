@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import peewee as pw
 
 from app.models.day_figures import (
+    EVERYONE,
     WALK_FROM_DAYS,
     EscalationDay,
     IncidentDay,
@@ -33,23 +34,29 @@ WINTER = datetime(2026, 11, 10, 9, tzinfo=UTC)
 
 
 def expected() -> list[tuple]:
+    """Per holder, then for everyone (holder 0), from the incidents themselves."""
     day = (pw.fn.to_char(Incident.received_at, pw.SQL("'YYYY-MM-DD'")) if on_postgres()
            else pw.fn.substr(Incident.received_at, 1, 10)).coerce(False)
-    holder = pw.fn.COALESCE(Incident.owner, Incident.logged_by)
     problem = pw.fn.COALESCE(Incident.problem, pw.SQL("0"))
-    rows = (Incident.select(day, holder, Incident.priority, Incident.category, problem,
-                            pw.fn.COUNT(pw.SQL("*")), pw.fn.COUNT(Incident.resolved_at))
-            .group_by(day, holder, Incident.priority, Incident.category, problem)
-            .order_by(day, holder, Incident.priority, Incident.category, problem).tuples())
-    return [tuple(row) for row in rows]
+    rows = []
+    for holder in (pw.fn.COALESCE(Incident.owner, Incident.logged_by), pw.SQL("0")):
+        grouped = [day, Incident.priority, Incident.category, problem]
+        if not isinstance(holder, pw.SQL):  # not "GROUP BY 0", a column number
+            grouped.append(holder)
+        rows += sorted(tuple(row) for row in Incident.select(
+            day, holder, Incident.priority, Incident.category, problem,
+            pw.fn.COUNT(pw.SQL("*")), pw.fn.COUNT(Incident.resolved_at))
+            .group_by(*grouped).tuples())
+    return rows
 
 
 def stored() -> list[tuple]:
     d = IncidentDay
-    return [tuple(row) for row in d.select(d.day, d.holder, d.priority, d.category, d.problem,
+    rows = [tuple(row) for row in d.select(d.day, d.holder, d.priority, d.category, d.problem,
                                            d.incidents, d.resolved)
-            .where(d.incidents != 0)
-            .order_by(d.day, d.holder, d.priority, d.category, d.problem).tuples()]
+            .where(d.incidents != 0).tuples()]
+    return (sorted(row for row in rows if row[1] != EVERYONE)
+            + sorted(row for row in rows if row[1] == EVERYONE))
 
 
 def incidents(advisor, start: datetime, count: int = 12) -> list[Incident]:

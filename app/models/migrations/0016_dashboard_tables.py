@@ -2,7 +2,8 @@
 change, instead of from a year of incidents (at a million incidents 15 s, 0.5 s wanted).
 
 ``incident_day`` holds, per UTC day of receipt, holder (owner, or who logged it when
-nobody owns it: a team's incidents are its members'), priority, category and problem, how
+nobody owns it: a team's incidents are its members'; 0 for everyone's, so that the whole
+service's figures read a tenth of the rows), priority, category and problem, how
 many incidents came in, how many are resolved and in how many seconds in all, and how many
 met and missed their response and resolution targets. What depends on the moment of
 asking (a target not yet met is breached once due) is not in it.
@@ -124,12 +125,12 @@ DAY_TABLE = """CREATE TABLE incident_day (
     response_missed INTEGER NOT NULL,
     resolution_met INTEGER NOT NULL,
     resolution_missed INTEGER NOT NULL,
-    PRIMARY KEY (day, holder_id, priority, category_id, problem_id)) WITHOUT ROWID"""
+    PRIMARY KEY (holder_id, day, priority, category_id, problem_id)) WITHOUT ROWID"""
 
 
-def _day_values(row: str, sign: str) -> str:
+def _day_values(row: str, sign: str, holder: str) -> str:
     """An incident's key and sums (``sign`` ``+`` or ``-``), from ``row`` (NEW or OLD)."""
-    return (f"substr({row}.received_at, 1, 10), COALESCE({row}.owner_id, {row}.logged_by_id), "
+    return (f"substr({row}.received_at, 1, 10), {holder}, "
             f"{row}.priority, {row}.category_id, COALESCE({row}.problem_id, 0), "
             f"{sign}1, {sign}({row}.resolved_at IS NOT NULL), "
             f"{sign}COALESCE((julianday({row}.resolved_at) - julianday({row}.received_at)) "
@@ -139,19 +140,27 @@ def _day_values(row: str, sign: str) -> str:
 
 
 def _day_upsert(row: str, sign: str) -> str:
-    return (f"INSERT INTO incident_day ({', '.join(DAY_KEY + DAY_SUMS)}) "
-            f"VALUES ({_day_values(row, sign)}) "
-            f"ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET "
-            + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_SUMS) + ";")
+    """Counted for its holder, and for everyone (holder 0)."""
+    return " ".join(
+        f"INSERT INTO incident_day ({', '.join(DAY_KEY + DAY_SUMS)}) "
+        f"VALUES ({_day_values(row, sign, holder)}) "
+        f"ON CONFLICT ({', '.join(DAY_KEY)}) DO UPDATE SET "
+        + ", ".join(f"{c} = {c} + excluded.{c}" for c in DAY_SUMS) + ";"
+        for holder in (f"COALESCE({row}.owner_id, {row}.logged_by_id)", "0"))
 
 
-DAY_FILL = f"""INSERT INTO incident_day ({', '.join(DAY_KEY + DAY_SUMS)})
-    SELECT substr(received_at, 1, 10), COALESCE(owner_id, logged_by_id), priority,
-           category_id, COALESCE(problem_id, 0), COUNT(*), COUNT(resolved_at),
+_DAY_SUMS_SQL = """COUNT(*), COUNT(resolved_at),
            COALESCE(SUM((julianday(resolved_at) - julianday(received_at)) * 86400), 0),
            SUM(response_met IS 1), SUM(response_met IS 0), SUM(resolution_met IS 1),
-           SUM(resolution_met IS 0)
-    FROM incident GROUP BY 1, 2, 3, 4, 5"""
+           SUM(resolution_met IS 0)"""
+DAY_FILL = f"""INSERT INTO incident_day ({', '.join(DAY_KEY + DAY_SUMS)})
+    SELECT substr(received_at, 1, 10), COALESCE(owner_id, logged_by_id), priority,
+           category_id, COALESCE(problem_id, 0), {_DAY_SUMS_SQL}
+    FROM incident GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    SELECT substr(received_at, 1, 10), 0, priority, category_id, COALESCE(problem_id, 0),
+           {_DAY_SUMS_SQL}
+    FROM incident GROUP BY 1, 3, 4, 5"""
 # --- incident_resolved (kept by the same triggers) ------------------------------------------
 SECONDS = "(julianday({0}resolved_at) - julianday({0}received_at)) * 86400"
 RESOLVED_TABLE = """CREATE TABLE incident_resolved (
@@ -322,17 +331,22 @@ OPEN_INDEXES = (
     "AND resolved_at IS NULL",
 )
 
-POSTGRES_DAY_VIEW = """CREATE VIEW incident_day AS
-    SELECT to_char(received_at, 'YYYY-MM-DD') AS day,
-           COALESCE(owner_id, logged_by_id) AS holder_id, priority, category_id,
-           COALESCE(problem_id, 0) AS problem_id, COUNT(*)::integer AS incidents,
+_POSTGRES_DAY_SUMS = """COUNT(*)::integer AS incidents,
            COUNT(resolved_at)::integer AS resolved,
            COALESCE(SUM(date_part('epoch', resolved_at - received_at)), 0) AS seconds,
            (COUNT(*) FILTER (WHERE response_met))::integer AS response_met,
            (COUNT(*) FILTER (WHERE NOT response_met))::integer AS response_missed,
            (COUNT(*) FILTER (WHERE resolution_met))::integer AS resolution_met,
-           (COUNT(*) FILTER (WHERE NOT resolution_met))::integer AS resolution_missed
-    FROM incident GROUP BY 1, 2, 3, 4, 5"""
+           (COUNT(*) FILTER (WHERE NOT resolution_met))::integer AS resolution_missed"""
+POSTGRES_DAY_VIEW = f"""CREATE VIEW incident_day AS
+    SELECT to_char(received_at, 'YYYY-MM-DD') AS day,
+           COALESCE(owner_id, logged_by_id) AS holder_id, priority, category_id,
+           COALESCE(problem_id, 0) AS problem_id, {_POSTGRES_DAY_SUMS}
+    FROM incident GROUP BY 1, 2, 3, 4, 5
+    UNION ALL
+    SELECT to_char(received_at, 'YYYY-MM-DD'), 0, priority, category_id,
+           COALESCE(problem_id, 0), {_POSTGRES_DAY_SUMS}
+    FROM incident GROUP BY 1, 3, 4, 5"""
 # (integer counts: PostgreSQL sums a bigint as a numeric, which Python reads as a Decimal)
 
 POSTGRES_VIEW = f"""CREATE VIEW incident_caller AS
