@@ -219,6 +219,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=default_data_dir(),
                         help="where the databases are kept and reused (default %(default)s)")
     parser.add_argument("--rebuild", action="store_true", help="make the database afresh")
+    parser.add_argument("--merge", action="store_true",
+                        help="with --json: replace only the metrics measured in that file, "
+                             "keeping the others")
     parser.add_argument("--repeat", type=int, default=7, metavar="N",
                         help="timed runs per metric, after a warm-up (default %(default)s)")
     parser.add_argument("--only", type=lambda text: [m.strip() for m in text.split(",")],
@@ -231,6 +234,23 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
     return args
+
+
+def merged(earlier: dict, report: dict) -> dict:
+    """``earlier`` results with the metrics measured in ``report`` put in their place, each
+    marked with when it was measured and the load then; the others are kept as they were.
+
+    Raises:
+        ValueError: the two are of different sizes.
+    """
+    if earlier.get("size") != report["size"]:
+        raise ValueError(f"cannot merge results at {report['size']:,} incidents into "
+                         f"results at {earlier.get('size')} incidents")
+    out = dict(earlier, metrics=dict(earlier.get("metrics", {})))
+    for name, metric in report["metrics"].items():
+        out["metrics"][name] = dict(metric, when=report["when"],
+                                    load_average=report["machine"]["load_average"])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -248,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
                                                                      bench_db.period_end]},
               "metrics": {r.name: r.as_json() for r in results}}
     if args.json:
+        if args.merge and args.json.is_file():
+            report = merged(json.loads(args.json.read_text()), report)
         args.json.parent.mkdir(parents=True, exist_ok=True)
         part = args.json.with_name(f".{args.json.name}.part")
         part.write_text(json.dumps(report, indent=2) + "\n")

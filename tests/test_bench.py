@@ -111,3 +111,19 @@ def test_a_database_of_an_older_schema_is_upgraded_in_place_not_made_again(tmp_p
     # a schema this version does not know is not reused
     path = _described(tmp_path, ["0001_initial", "0002_someone_elses"])
     assert databases._reusable(path, 3) is None
+
+
+def test_merged_results_replace_only_the_metrics_measured():
+    from bench.run import merged
+
+    earlier = {"size": 10, "when": "then", "metrics": {"search": {"median_ms": 9},
+                                                       "dashboard": {"median_ms": 900}}}
+    report = {"size": 10, "when": "now", "machine": {"load_average": [1, 2, 3]},
+              "metrics": {"dashboard": {"median_ms": 300}}}
+    out = merged(earlier, report)
+    assert out["metrics"] == {"search": {"median_ms": 9},
+                              "dashboard": {"median_ms": 300, "when": "now",
+                                            "load_average": [1, 2, 3]}}
+    assert earlier["metrics"]["dashboard"] == {"median_ms": 900}  # not changed in place
+    with pytest.raises(ValueError):
+        merged(earlier, dict(report, size=100))
