@@ -7,7 +7,7 @@ counted: a team's incidents, a caller's, the repeat incidents.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -26,6 +26,9 @@ REFERENCE_PATTERN = re.compile(r"INC-\d{4}-\d{6}", re.IGNORECASE)
 OPEN_STATUSES = frozenset(s.value for s in Status if s.is_open)
 UNASSIGNED = 0  # owner filter value meaning "nobody owns it"
 REPEAT_WINDOW_DAYS = 7  # a repeat incident follows the caller's last one within this many days
+# Words matching at least one incident in this many are paged down the received_at index
+# (see IncidentLog._dense_page_ids); rarer ones are looked up and sorted.
+DENSE_MATCHES = 100
 
 
 # --- the dashboard's rules ------------------------------------------------------------------
@@ -321,8 +324,23 @@ class IncidentLog:
     def count(self) -> int:
         """How many incidents the filter lets through (cached until the log is re-made)."""
         if self._count is None:
-            self._count = self._where(Incident.select(pw.fn.COUNT(pw.SQL("*")))).scalar()
+            match = self._words_only()
+            if match:  # FTS5 counts its own rows, one per incident, without reading them
+                self._count = Incident._meta.database.execute_sql(
+                    "SELECT COUNT(*) FROM incident_fts WHERE incident_fts MATCH ?",
+                    (match,)).fetchone()[0]
+            else:
+                self._count = self._where(Incident.select(pw.fn.COUNT(pw.SQL("*")))).scalar()
         return self._count
+
+    def _words_only(self) -> str:
+        """The FTS5 query when the log is filtered by words typed and nothing else (on
+        SQLite); "" otherwise."""
+        text = self.filter.text
+        if (on_postgres() or REFERENCE_PATTERN.fullmatch(text.strip())
+                or replace(self.filter, text="") != LogFilter()):
+            return ""
+        return fts_query(text)
 
     def _ordered(self, query: pw.ModelSelect) -> pw.ModelSelect:
         """``query`` joined to what the sort key needs."""
@@ -333,11 +351,29 @@ class IncidentLog:
         return self._where(query)
 
     def _page_ids(self, offset: int, limit: int, descending: bool) -> list[int]:
+        match = self._words_only() if self.sort == SortKey.RECEIVED else ""
+        if match and self.count() * DENSE_MATCHES >= (Incident.select(
+                pw.fn.MAX(Incident.id)).scalar() or 0):
+            return self._dense_page_ids(match, offset, limit, descending)
         expr = _sort_expression(self.sort)
         order = [expr.desc(), Incident.id.desc()] if descending else [expr.asc(),
                                                                        Incident.id.asc()]
         query = self._ordered(Incident.select(Incident.id)).order_by(*order)
         return [row[0] for row in query.limit(limit).offset(offset).tuples()]
+
+    @staticmethod
+    def _dense_page_ids(match: str, offset: int, limit: int, descending: bool) -> list[int]:
+        """A page of the incidents FTS5 matches, in received order, read down the index on
+        ``received_at`` and kept when they match: the page's rows and those between them
+        are read from the index, where sorting every match would read each one's row from
+        the table (33,000 of a million incidents: 50 ms, against 5)."""
+        direction = "DESC" if descending else "ASC"
+        cursor = Incident._meta.database.execute_sql(
+            "SELECT id FROM incident INDEXED BY incident_received_at WHERE id IN "
+            "(SELECT rowid FROM incident_fts WHERE incident_fts MATCH ?) "
+            f"ORDER BY received_at {direction}, id {direction} LIMIT ? OFFSET ?",
+            (match, limit, offset))
+        return [row[0] for row in cursor.fetchall()]
 
     def rows(self, offset: int, limit: int) -> list[LogRow]:
         """Rows ``offset`` to ``offset + limit`` in the current order.
