@@ -425,7 +425,7 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from app.models.incident_record import ExportError
     from app.models.permissions import RolePermissionError
     from app.models.sign_in import SignInError
-    from app.reports.pages import ReportError
+    from app.reports.files import ReportError
 
     return (DatabaseOpenError, BackupError, ExportError, ReportError, RolePermissionError,
             SignInError)

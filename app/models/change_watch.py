@@ -11,13 +11,16 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import peewee
-import psycopg
 
 from app.models.db import database
-from app.models.pg_database import PostgresDatabase
+
+if TYPE_CHECKING:  # psycopg is imported when a PostgreSQL watch is made, not at start
+    import psycopg
+
+    from app.models.pg_database import PostgresDatabase
 
 CHANNEL = "incident_desk_changes"
 
@@ -89,6 +92,9 @@ class PostgresChangeWatch:
 
     def __init__(self, db: PostgresDatabase, retry_seconds: float = 2.0,
                  in_background: bool = True):
+        import psycopg
+
+        self._pg = psycopg
         self._db = db
         self._retry_seconds = retry_seconds
         self._in_background = in_background
@@ -102,7 +108,7 @@ class PostgresChangeWatch:
         self._missed = False  # the connection was lost: what happened meanwhile is unknown
         try:
             self._conn = self._listen()
-        except psycopg.Error:
+        except self._pg.Error:
             self._next_try = time.monotonic() + retry_seconds
 
     @property
@@ -115,10 +121,10 @@ class PostgresChangeWatch:
         params["connect_timeout"] = min(int(params.get("connect_timeout") or
                                             self.CONNECT_TIMEOUT_SECONDS),
                                         self.CONNECT_TIMEOUT_SECONDS)
-        conn = psycopg.connect(dbname=self._db.database, autocommit=True, **params)
+        conn = self._pg.connect(dbname=self._db.database, autocommit=True, **params)
         try:
             conn.execute(f"LISTEN {CHANNEL}")
-        except psycopg.Error:
+        except self._pg.Error:
             conn.close()
             raise
         return conn
@@ -146,7 +152,7 @@ class PostgresChangeWatch:
                         break
             for note in self._conn.notifies(timeout=0):  # what has come, without waiting
                 news = news or note.pid not in self._own
-        except psycopg.Error:  # the server restarted or the network dropped
+        except self._pg.Error:  # the server restarted or the network dropped
             self._close_listener()
             self._missed = True
             self._next_try = time.monotonic()  # tried again at once (it may be back)
@@ -179,7 +185,7 @@ class PostgresChangeWatch:
     def _try_connect(self) -> None:
         try:
             conn = self._listen()
-        except psycopg.Error:
+        except self._pg.Error:
             return  # still out of reach: the next poll past ``retry_seconds`` tries again
         with self._lock:
             if self._closed:
@@ -190,7 +196,7 @@ class PostgresChangeWatch:
     def _close_listener(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            with contextlib.suppress(psycopg.Error):
+            with contextlib.suppress(self._pg.Error):
                 conn.close()
 
     def close(self) -> None:
@@ -212,6 +218,8 @@ def watch_database(db: peewee.DatabaseProxy = database) -> ChangeWatch:
     engine = db.obj if isinstance(db, peewee.DatabaseProxy) else db
     if isinstance(engine, peewee.SqliteDatabase):
         return SqliteChangeWatch(db)
+    from app.models.pg_database import PostgresDatabase
+
     if isinstance(engine, PostgresDatabase):
         return PostgresChangeWatch(engine)
     raise NotImplementedError(f"No change watch for a {type(engine).__name__} database.")

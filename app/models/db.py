@@ -62,6 +62,29 @@ class DatabaseOpenError(Exception):
         self.needs_password = needs_password
 
 
+class ConnectionLostError(peewee.OperationalError):
+    """The connection to the PostgreSQL server was lost (or cannot be made again).
+
+    A :class:`peewee.OperationalError`, so code that already copes with a database it
+    cannot use for a moment (busy, locked) copes with this too.
+
+    Attributes:
+        server: ``host:port`` of the server.
+        outcome_unknown: the loss came while a COMMIT was on its way: the server may have
+            saved the transaction or not (look before saving again).
+    """
+
+    def __init__(self, server: str, reason: str, outcome_unknown: bool = False):
+        self.server = server
+        self.reason = reason
+        self.outcome_unknown = outcome_unknown
+        what = ("while a transaction was being committed: it may or may not have been "
+                "saved" if outcome_unknown else "what was being written was not saved")
+        super().__init__(
+            f"Lost the connection to the PostgreSQL server at {server} ({reason}); {what}. "
+            "Incident Desk connects again at the next action once the server is back.")
+
+
 # How long to wait for a PostgreSQL server before saying it cannot be reached.
 CONNECT_TIMEOUT_SECONDS = 10
 # A connection the network drops without a word (a firewall's idle timeout, a cable, a VPN)

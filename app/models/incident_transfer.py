@@ -59,7 +59,7 @@ from app.models.incidents import format_reference
 from app.models.lifecycle import Status
 from app.models.period_stats import day_text
 from app.models.permissions import Permission, check_permission
-from app.reports.pages import write_atomically
+from app.reports.files import write_atomically
 
 __all__ = [
     "COLUMNS", "EXPORT_AREA", "IMPORTED", "IMPORT_AREA", "REQUIRED", "ColumnMapping",

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
-from app.reports.pages import ReportError
+from app.reports.files import ReportError
 
 # Every column of a file of incidents, in the order an export writes them.
 COLUMNS = (

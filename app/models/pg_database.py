@@ -20,34 +20,13 @@ import peewee
 import psycopg
 from psycopg.pq import ConnStatus, TransactionStatus
 
+from app.models.db import ConnectionLostError
+
 # SQLSTATEs that mean the session is gone: class 08 (connection exception), and the
 # server's own shutdown, crash or start-up (57P01 to 57P03).
 _LOST_STATES = ("57P01", "57P02", "57P03")
 # How long a reconnection waits for the server (the first connection waits longer).
 RECONNECT_TIMEOUT_SECONDS = 3
-
-
-class ConnectionLostError(peewee.OperationalError):
-    """The connection to the PostgreSQL server was lost (or cannot be made again).
-
-    A :class:`peewee.OperationalError`, so code that already copes with a database it
-    cannot use for a moment (busy, locked) copes with this too.
-
-    Attributes:
-        server: ``host:port`` of the server.
-        outcome_unknown: the loss came while a COMMIT was on its way: the server may have
-            saved the transaction or not (look before saving again).
-    """
-
-    def __init__(self, server: str, reason: str, outcome_unknown: bool = False):
-        self.server = server
-        self.reason = reason
-        self.outcome_unknown = outcome_unknown
-        what = ("while a transaction was being committed: it may or may not have been "
-                "saved" if outcome_unknown else "what was being written was not saved")
-        super().__init__(
-            f"Lost the connection to the PostgreSQL server at {server} ({reason}); {what}. "
-            "Incident Desk connects again at the next action once the server is back.")
 
 
 def _reason(exc: BaseException) -> str:

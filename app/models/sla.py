@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache, cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from app.models.clock import to_utc
+
+if TYPE_CHECKING:  # imported when a calendar is first asked (some 150 ms), not at start
+    import holidays
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # How far ahead a due time is looked for before the calendar is called unworkable.
@@ -34,6 +36,8 @@ class CalendarError(ValueError):
 def region_holidays(region: str) -> holidays.HolidayBase:
     """The bank holidays of a UK region, made once: making them costs milliseconds, and a
     calendar is read afresh at every save (each year asked about is worked out once)."""
+    import holidays
+
     return holidays.country_holidays("GB", subdiv=region)
 
 

@@ -37,15 +37,9 @@ from app.models.escalation_matrix import (
     share_heading,
 )
 from app.models.vocabulary import ContactMethod, priority_label
+from app.reports.files import ReportError, write_atomically
 from app.reports.fonts import BOLD_FONT
-from app.reports.pages import (
-    ReportError,
-    numbered_canvas,
-    stylesheet,
-    table_style,
-    text_paragraph,
-    write_atomically,
-)
+from app.reports.pages import numbered_canvas, stylesheet, table_style, text_paragraph
 
 TITLE = "Escalation matrix"
 PAGE = landscape(A4)

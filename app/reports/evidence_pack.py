@@ -21,6 +21,7 @@ from app.models.clock import format_local
 from app.models.evidence import NOT_EVIDENCED, evidence_checklist
 from app.models.incident_record import IncidentExport
 from app.models.organisation import Organisation
+from app.reports.files import ReportError, write_atomically
 from app.reports.incident_report import (
     WIDTH,
     Anchor,
@@ -32,14 +33,7 @@ from app.reports.incident_report import (
     section_key,
     sign_off,
 )
-from app.reports.pages import (
-    ReportError,
-    header_flowables,
-    numbered_canvas,
-    table_style,
-    text_paragraph,
-    write_atomically,
-)
+from app.reports.pages import header_flowables, numbered_canvas, table_style, text_paragraph
 from app.reports.progress import NO_PROGRESS, Progress
 
 TITLE = "Evidence pack"

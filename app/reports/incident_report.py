@@ -32,16 +32,15 @@ from app import APP_NAME
 from app.models.clock import format_day, format_local
 from app.models.incident_record import LONG, TEXT, TIME, IncidentExport
 from app.models.organisation import Organisation
+from app.reports.files import ReportError, write_atomically
 from app.reports.fonts import BODY_FONT
 from app.reports.pages import (
     FOOTER_MARGIN,
-    ReportError,
     header_flowables,
     numbered_canvas,
     stylesheet,
     table_style,
     text_paragraph,
-    write_atomically,
 )
 from app.reports.progress import NO_PROGRESS, Progress
 

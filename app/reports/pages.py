@@ -4,11 +4,7 @@ typed text as typed, a footer with "page X of Y", and writing the file whole or 
 from __future__ import annotations
 
 import io
-import os
-import secrets
-from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
@@ -16,11 +12,10 @@ from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleShee
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Image, Paragraph, Spacer, Table, TableStyle
-from reportlab.platypus.doctemplate import LayoutError
 
 from app.models.clock import format_local
 from app.models.organisation import Organisation
-from app.reports.fonts import BODY_FONT, BOLD_FONT, FontMissingError, register_fonts
+from app.reports.fonts import BODY_FONT, BOLD_FONT, register_fonts
 from app.reports.typed_text import draw_typed_string, typed_paragraph
 
 FOOTER_MARGIN = 18 * mm  # from the left and right edges
@@ -132,51 +127,3 @@ def numbered_canvas(footer: str = "", page_label: str = NumberedCanvas.page_labe
     register_fonts()
     return type("FooterCanvas", (NumberedCanvas,), {"footer": footer,
                                                    "page_label": page_label})
-
-
-class ReportError(Exception):
-    """A report cannot be written; the message names the file and says why."""
-
-
-def _new_part(path: Path) -> Path:
-    """A new empty file beside ``path`` to write into, under a name nobody else uses, with
-    the permissions any new file gets (tempfile's would be private to the user)."""
-    part = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
-    os.close(os.open(part, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-    return part
-
-
-def write_atomically(path: Path, write: Callable[[Path], None], what: str,
-                     error: type[ReportError] = ReportError) -> Path:
-    """Call ``write(part)`` to write a file beside ``path``, then rename it into place
-    (replacing a file already there) and return ``path``.
-
-    A failure, or any exception ``write`` raises (a cancellation, say), leaves no partial
-    file and any earlier file as it was.
-
-    Args:
-        what: what is written, for messages ("the incident report").
-        error: the exception class raised, a :class:`ReportError`.
-
-    Raises:
-        ReportError: (as ``error``) the folder cannot be written to, the shipped fonts are
-            missing, or the story cannot be laid out; the message names the file.
-    """
-    path = Path(path)
-    part = None
-    try:
-        part = _new_part(path)
-        write(part)
-        os.replace(part, path)
-        part = None
-    except OSError as exc:
-        raise error(f"Cannot write {what} to {path}: {exc.strerror or exc}.") from exc
-    except FontMissingError as exc:
-        raise error(f"Cannot write {what} to {path}: {exc}") from exc
-    except LayoutError as exc:  # ReportLab's message names its objects: keep it in the chain
-        raise error(f"Cannot write {what} to {path}: a part of it could not be laid out "
-                    "on the page.") from exc
-    finally:
-        if part is not None:
-            part.unlink(missing_ok=True)
-    return path

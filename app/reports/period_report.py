@@ -54,15 +54,14 @@ from app.models.period_stats import (
     period_text,
 )
 from app.models.sla import span_text
+from app.reports.files import ReportError, write_atomically
 from app.reports.fonts import BODY_FONT, BOLD_FONT
 from app.reports.pages import (
-    ReportError,
     header_flowables,
     numbered_canvas,
     stylesheet,
     table_style,
     text_paragraph,
-    write_atomically,
 )
 from app.reports.progress import NO_PROGRESS, Progress, ProgressCallback
 

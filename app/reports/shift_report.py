@@ -22,15 +22,14 @@ from app import APP_NAME
 from app.models.clock import format_local
 from app.models.handover import HandoverState, HandoverView, ItemView, ShiftSummary
 from app.models.organisation import Organisation
+from app.reports.files import ReportError, write_atomically
 from app.reports.fonts import BOLD_FONT
 from app.reports.pages import (
-    ReportError,
     header_flowables,
     numbered_canvas,
     stylesheet,
     table_style,
     text_paragraph,
-    write_atomically,
 )
 
 TITLE = "Shift handover report"

@@ -279,7 +279,7 @@ class ShiftSummaryTab(QWidget):
     @Slot()
     def on_export(self) -> Path | None:
         from app.models.organisation import organisation
-        from app.reports.pages import ReportError
+        from app.reports.files import ReportError
         from app.reports.shift_report import write_shift_pdf
 
         suggested = Path.home() / f"shift-handovers-{self.start.date().toString('yyyy-MM-dd')}.pdf"

@@ -30,7 +30,7 @@ import platformdirs
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import APP_NAME, ORGANISATION
-from app.models.pg_database import ConnectionLostError
+from app.models.db import ConnectionLostError
 from app.views.dialogs import Dialogs
 from app.views.text import tr
 

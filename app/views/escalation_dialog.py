@@ -511,7 +511,7 @@ class EscalationMatrixDialog(QDialog):
     @Slot()
     def on_export(self) -> Path | None:
         from app.reports.escalation_matrix import write_matrix_pdf
-        from app.reports.pages import ReportError
+        from app.reports.files import ReportError
 
         path = self.choose_pdf_path()
         if not path:

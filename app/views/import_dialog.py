@@ -49,7 +49,7 @@ from app.models.incident_transfer import (
 )
 from app.models.incident_transfer_check import cell_text
 from app.models.permissions import Permission, RolePermissionError, check_permission
-from app.reports.pages import write_atomically
+from app.reports.files import write_atomically
 from app.reports.progress import Progress
 from app.views.accessibility import name_inputs
 from app.views.dialogs import Dialogs

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.clock import local_from_naive, now_utc, to_local
+from app.models.db import ConnectionLostError
 from app.models.drafts import DraftError, DraftStore
 from app.models.edit_conflicts import Reapplied, history_mark, reapply
 from app.models.incidents import (
@@ -38,7 +39,6 @@ from app.models.incidents import (
     get_incident,
     incident_pauses,
 )
-from app.models.pg_database import ConnectionLostError
 from app.models.prioritisation import apply_outcome
 from app.models.priority import compute_priority
 from app.models.users import active_users

@@ -32,6 +32,7 @@ from app import APP_NAME
 from app.models.accounts import passwords_required
 from app.models.backup import BackupError, Restored, automatic_backup, keep_days
 from app.models.clock import format_local, now_utc
+from app.models.db import ConnectionLostError
 from app.models.drafts import DraftError, DraftStore
 from app.models.edit_conflicts import history_mark
 from app.models.incident_log import IncidentLog, LogFilter
@@ -45,7 +46,6 @@ from app.models.incidents import (
 )
 from app.models.permissions import Permission, can
 from app.models.personal_data import retention_months
-from app.models.pg_database import ConnectionLostError
 from app.models.prioritisation import apply_outcome
 from app.models.sign_in import forget
 from app.models.sla import ClockState

@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.reports.pages import ReportError, write_atomically
+from app.reports.files import ReportError, write_atomically
 from app.reports.progress import NO_PROGRESS, CancelledCheck, Progress, ProgressCallback
 from app.views.dialogs import Dialogs
 from app.views.report_runner import ReportJob, run_report, run_steps

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QObject, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
@@ -34,12 +35,13 @@ from app.models.entities import User
 from app.models.incident_record import ExportError
 from app.models.period_stats import period_problem
 from app.models.permissions import Permission, RolePermissionError, can
-from app.reports.exporting import ExportJob, prepare_export
 from app.reports.progress import Progress
 from app.views.dialogs import Dialogs
-from app.views.pdf_preview import preview_report
 from app.views.report_runner import ReportJob, run_report
 from app.views.theme import set_tone
+
+if TYPE_CHECKING:
+    from app.reports.exporting import ExportJob
 
 PDF_FILTER = QT_TRANSLATE_NOOP("ReportActions", "PDF files (*.pdf)")
 
@@ -198,6 +200,8 @@ class EvidencePackDialog(QDialog):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def _finish(self, preview: bool) -> None:
+        from app.reports.exporting import prepare_export  # ReportLab: not at start
+
         try:
             self.job = prepare_export(self.chosen(), self.user, evidence=True)
         except ExportError as exc:
@@ -252,6 +256,8 @@ class ReportActions(QObject):
                                      what, self._user, to_file, self._window)
         if not self.ask_options(dialog):
             return None
+        from app.reports.exporting import prepare_export  # ReportLab: not at start
+
         try:
             job = prepare_export(references, self._user,
                                  personal_data=dialog.personal_data.isChecked())
@@ -311,6 +317,8 @@ class ReportActions(QObject):
                                     path=path))
 
     def _preview(self, job: ExportJob) -> ReportJob:
+        from app.views.pdf_preview import preview_report  # ReportLab: not at start
+
         runner = preview_report(
             self._window,
             lambda target, report, cancelled: job.write(target, Progress(report, cancelled)),
@@ -342,6 +350,8 @@ class ReportActions(QObject):
                                        progress=Progress(report, cancelled).step)
 
         if not dialog.to_file:
+            from app.views.pdf_preview import preview_report  # ReportLab: not at start
+
             self.job = preview_report(self._window, write, name, self.tr("Period report"),
                                       self._dialogs)
             return self.job

@@ -31,6 +31,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
+from app.reports.files import ReportError
 from app.reports.progress import CancelledCheck, ProgressCallback, ReportCancelled
 from app.views.dialogs import Dialogs
 from app.views.text import tr
@@ -211,51 +212,37 @@ def _progress_dialog(job: ReportJob, parent: QWidget | None, label: str) -> QPro
 
 def run_in_background(parent: QWidget | None, work: Work, title: str, label: str,
                       dialogs: Dialogs,
-                      messages: tuple[type[Exception], ...] | None = None) -> ReportJob:
+                      messages: tuple[type[Exception], ...] = (ReportError,)) -> ReportJob:
     """Run ``work(progress, cancelled)`` on a worker thread behind a progress dialog.
 
     Args:
         parent: the window the progress dialog and any error message belong to.
         title: what is being done, as the progress dialog's title ("Period report").
         label: the progress dialog's text ("Writing the period report…").
-        messages: exceptions whose text is written for the user: shown as they are (by
-            default :class:`~app.reports.pages.ReportError`). Any other exception is
-            logged and shown as an unexpected error.
+        messages: exceptions whose text is written for the user: shown as they are. Any
+            other exception is logged and shown as an unexpected error.
 
     Returns:
         The job: ``finished(result)``, ``failed(message)`` (the message has already been
         shown through ``dialogs``) or ``cancelled()`` follows, on the GUI thread.
     """
     job = _new_job(parent, title, label, dialogs)
-    messages = _user_messages(messages)
     QThreadPool.globalInstance().start(lambda: job.run(work, messages))
     return job
 
 
 def run_steps(parent: QWidget | None, steps: Steps, title: str, label: str,
               dialogs: Dialogs,
-              messages: tuple[type[Exception], ...] | None = None) -> ReportJob:
+              messages: tuple[type[Exception], ...] = (ReportError,)) -> ReportJob:
     """Like :func:`run_in_background`, for work that must stay on the GUI thread: the
     generator ``steps`` is advanced one slice at a time between events (so each slice must
     be short: 100 ms at the most), and closed if the user cancels."""
     job = _new_job(parent, title, label, dialogs)
-    messages = _user_messages(messages)
     timer = QTimer(job)
     timer.setInterval(0)  # the next slice as soon as the events waiting have been handled
     timer.timeout.connect(lambda: job.step(steps, messages) or timer.stop())
     timer.start()
     return job
-
-
-def _user_messages(messages: tuple[type[Exception], ...] | None
-                   ) -> tuple[type[Exception], ...]:
-    if messages is not None:
-        return messages
-    # imported when a job starts, not with this module: ReportError's module loads
-    # ReportLab, which the window's start does not need (issue 9, cold start)
-    from app.reports.pages import ReportError
-
-    return (ReportError,)
 
 
 def _new_job(parent: QWidget | None, title: str, label: str, dialogs: Dialogs) -> ReportJob:
@@ -271,5 +258,5 @@ def run_report(parent: QWidget | None, writer: Work, title: str, label: str,
                dialogs: Dialogs) -> ReportJob:
     """Write a report on a worker thread behind a progress dialog: ``writer(progress,
     cancelled)`` returns the path written (see :func:`run_in_background`); a
-    :class:`~app.reports.pages.ReportError`'s message is shown as it is."""
+    :class:`~app.reports.files.ReportError`'s message is shown as it is."""
     return run_in_background(parent, writer, title, label, dialogs)

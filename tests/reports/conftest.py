@@ -18,7 +18,7 @@ from app.models.handover import HandoverDraft, ItemDraft, accept, offer
 from app.models.incidents import change_status, create_incident
 from app.models.lifecycle import Status
 from app.models.support import SupportDraft, record_support
-from app.reports import pages
+from app.reports import files
 from tests.conftest import make_draft
 from tests.review_steps import complete_a_review
 
@@ -79,7 +79,7 @@ def read_only(tmp_path, monkeypatch):
     if os.access(folder, os.W_OK):
         def refuse(*args, **kwargs):
             raise PermissionError(errno.EACCES, "Permission denied", str(folder))
-        monkeypatch.setattr(pages, "_new_part", refuse)
+        monkeypatch.setattr(files, "_new_part", refuse)
     yield folder
     folder.chmod(0o755)
 

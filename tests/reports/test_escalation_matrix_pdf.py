@@ -25,7 +25,7 @@ from app.models.escalation_matrix import (
 from app.models.permissions import Role
 from app.models.users import ensure_user
 from app.models.vocabulary import ContactMethod
-from app.reports import fonts, pages
+from app.reports import files, fonts
 from app.reports.escalation_matrix import MatrixReportError, rule_rows, write_matrix_pdf
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)  # 12:00 in London
@@ -242,7 +242,7 @@ def test_a_failure_at_the_end_keeps_the_earlier_file_and_leaves_no_part(matrix, 
 
     def disk_full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(pages.os, "replace", disk_full)
+    monkeypatch.setattr(files.os, "replace", disk_full)
     with pytest.raises(MatrixReportError, match="No space left on device"):
         write_matrix_pdf(matrix, target, "Tina Leader", NOW)
     assert [p.name for p in out.iterdir()] == ["matrix.pdf"]

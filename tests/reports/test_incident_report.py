@@ -22,7 +22,7 @@ from app.models.incidents import change_status, create_incident, update_incident
 from app.models.lifecycle import Status
 from app.models.organisation import organisation, save_organisation
 from app.models.permissions import RolePermissionError
-from app.reports import pages
+from app.reports import files
 from app.reports.exporting import export_incident, read_fingerprints, verify_export
 from app.reports.incident_report import IncidentReportError
 from tests.conftest import make_draft
@@ -186,7 +186,7 @@ def test_an_unwritable_folder_leaves_nothing_and_records_nothing(full_story, adv
                                                                   tmp_path, monkeypatch):
     def refuse(path):
         raise PermissionError(13, "Permission denied", str(path))
-    monkeypatch.setattr(pages, "_new_part", refuse)
+    monkeypatch.setattr(files, "_new_part", refuse)
     out = tmp_path / "out"
     out.mkdir()
     target = out / "report.pdf"

@@ -21,7 +21,7 @@ from app.models.incidents import create_incident
 from app.models.organisation import Organisation
 from app.models.support import SupportDraft, record_support
 from app.models.vocabulary import HandoverMethod, SupportKind
-from app.reports import pages
+from app.reports import files
 from app.reports.shift_report import ShiftReportError, write_shift_pdf
 from tests.conftest import NOW, make_draft
 
@@ -110,7 +110,7 @@ def test_a_failure_keeps_the_earlier_file_and_leaves_no_part(db, tmp_path, monke
 
     def disk_full(*args):
         raise OSError(errno.ENOSPC, "No space left on device")
-    monkeypatch.setattr(pages.os, "replace", disk_full)
+    monkeypatch.setattr(files.os, "replace", disk_full)
     with pytest.raises(ShiftReportError, match="No space left on device"):
         write_shift_pdf(shift_summary(NOW, NOW), target, ORGANISATION, "Tess Leader", NOW)
     assert target.read_bytes() == b"yesterday's report"

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from app.models.pg_database import ConnectionLostError
+from app.models.db import ConnectionLostError
 from app.views.error_hook import reporting_errors
 
 pytestmark = pytest.mark.gui

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from app.reports.pages import ReportError, write_atomically
+from app.reports.files import ReportError, write_atomically
 from app.reports.progress import Progress
 from app.views.report_runner import run_report
 from tests.views.sample_pdf import pdf_text, write_sample_pdf
