@@ -25,6 +25,7 @@ from app.models.day_figures import (
     ALL_TARGETS,
     Period,
     category_counts,
+    daily_counts,
     escalation_counts,
     latest_target_name,
     medians,
@@ -40,7 +41,6 @@ from app.models.incident_log import (
     LogFilter,
     caller_team_condition,
     repeat_incidents,
-    team_condition,
     unindexed,
 )
 from app.models.period_stats import (
@@ -49,7 +49,6 @@ from app.models.period_stats import (
     VolumeBucket,
     assemble_priorities,
     check_period,
-    daily_counts,
     day_buckets,
     named_categories,
     period_text,
@@ -310,12 +309,11 @@ def dashboard_statistics(start: date, end: date, team_id: int | None = None,
     """
     first, after = check_period(start, end)
     now = now or now_utc()
-    where = team_condition(team_id) if team_id is not None else None
     period = Period(first, after, team_id)
     rows = priority_rows(period, now)
     by_priority, median = medians(period, {p: row[1] for p, row in rows.items()})
     priorities, totals, mean = assemble_priorities(rows, by_priority)
-    days = day_buckets(start, end, daily_counts(start, end, where))
+    days = day_buckets(start, end, daily_counts(period, start, end))
     problems, linked = _problems(period, TOP_PROBLEMS)
     return DashboardStats(
         start=start, end=end, team_id=team_id, now=now, received=totals["received"],

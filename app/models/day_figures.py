@@ -15,9 +15,11 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import peewee as pw
 
+from app.models.clock import local_day_bounds_utc
 from app.models.db import BaseModel, UtcDateTimeField
 from app.models.entities import Escalation, Incident, Satisfaction, User
 from app.models.incident_log import team_condition, unindexed
+from app.models.period_stats import daily_counts as period_daily_counts
 from app.models.period_stats import in_period, resolve_medians, seconds_to_resolve
 
 COUNT = pw.fn.COUNT(pw.SQL("*"))
@@ -334,3 +336,37 @@ def satisfaction_counts(period: Period) -> dict[int, int]:
             Incident, on=(Satisfaction.incident == Incident.id))):
         _add(counts, query.group_by(Satisfaction.score).tuples())
     return {score: n for score, (n,) in counts.items() if n}
+
+
+def daily_counts(period: Period, start: date, end: date) -> dict[date, int]:
+    """Incidents received on each local day from ``start`` to ``end`` (the period's days):
+    summed from incident_day for the days that are whole UTC days (the zone's offset 0
+    that day), counted from the incidents for the others (see
+    app.models.period_stats.daily_counts)."""
+    days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
+    whole = [d for d in days if _is_utc_day(d)]
+    counts: dict[date, int] = {}
+    if whole:
+        d = IncidentDay
+        query = d.select(d.day, pw.fn.SUM(d.incidents)).where(
+            d.day >= whole[0].isoformat(), d.day <= whole[-1].isoformat(),
+            d.holder == EVERYONE if period.holders is None else period.holders)
+        wanted = {day.isoformat() for day in whole}
+        counts.update((date.fromisoformat(day), n)
+                      for day, n in query.group_by(d.day).tuples() if day in wanted)
+    run: list[date] = []
+    for day in [*days, None]:  # the other days, a run of consecutive ones at a time
+        if day is not None and day not in whole:
+            if run and day != run[-1] + timedelta(days=1):
+                counts.update(period_daily_counts(run[0], run[-1], period.where))
+                run = []
+            run.append(day)
+        elif run:
+            counts.update(period_daily_counts(run[0], run[-1], period.where))
+            run = []
+    return counts
+
+
+def _is_utc_day(day: date) -> bool:
+    first, after = local_day_bounds_utc(day, day)
+    return first == _midnight(day) and after == _midnight(day + timedelta(days=1))

@@ -20,11 +20,13 @@ from app.models.day_figures import (
     medians,
     priority_rows,
 )
+from app.models.day_figures import daily_counts as day_counts
 from app.models.dialect import on_postgres
 from app.models.entities import Category, Escalation, Incident, Satisfaction, Team, User
 from app.models.incident_log import team_condition
 from app.models.incidents import create_incident
 from app.models.period_stats import check_period, priority_stats, resolve_medians
+from app.models.period_stats import daily_counts as period_day_counts
 from app.models.users import ensure_user
 from tests.conftest import make_draft
 from tests.models.dashboard_data import log_dashboard_month
@@ -196,3 +198,19 @@ def test_escalations_and_scores_follow_their_incidents(advisor, colleague, leade
         assert found == wanted
     Escalation.delete().where(Escalation.target_code == "ZZ").execute()
     assert escalation_days()[0] == escalation_days()[1]
+
+
+def test_each_local_days_count_is_that_of_the_incidents(advisor):
+    """Across the end of summer time: whole UTC days summed, London's summer days
+    counted from the incidents."""
+    incidents(advisor, datetime(2026, 10, 23, 20, tzinfo=UTC), 60)
+    team_id = _team(advisor)
+    start, end = date(2026, 10, 22), date(2026, 10, 28)
+    first, after = check_period(start, end)
+    for team in (None, team_id):
+        where = None if team is None else team_condition(team)
+        found = day_counts(Period(first, after, team), start, end)
+        assert {d: n for d, n in found.items() if n} == {
+            d: n for d, n in period_day_counts(start, end, where).items() if n}
+        assert sum(found.values()) == (60 if team is None else sum(
+            1 for i in Incident.select() if (i.owner_id or i.logged_by_id) == advisor.id))
