@@ -244,13 +244,15 @@ _G_DAY = "substr(g.received_at, 1, 10)"
 
 def _escalation_change(row: str, sign: str) -> str:
     """An escalation (``row``: NEW or OLD) made (``sign`` ``+``) or taken back (``-``):
-    its incident counts once per target, and once in all, however often escalated."""
+    its incident counts once per target, and once in all, however often escalated. (The
+    unary pluses keep SQLite on the incident's few escalations: it would otherwise take
+    escalation_by_target and read every escalation to the target, each time.)"""
     others = (f"SELECT 1 FROM escalation WHERE incident_id = {row}.incident_id "
               f"AND id != {row}.id")
     return (
         f"INSERT INTO escalation_day SELECT {_G_DAY}, g.holder_id, {row}.target_code, "
-        f"{row}.kind, {sign}1, {sign}(NOT EXISTS ({others} AND target_code = "
-        f"{row}.target_code AND kind = {row}.kind)) FROM incident_group AS g "
+        f"{row}.kind, {sign}1, {sign}(NOT EXISTS ({others} AND +target_code = "
+        f"{row}.target_code AND +kind = {row}.kind)) FROM incident_group AS g "
         f"WHERE g.incident_id = {row}.incident_id {_ESCALATION_SUMS} "
         f"INSERT INTO escalation_day SELECT {_G_DAY}, g.holder_id, '', '', {sign}1, "
         f"{sign}(NOT EXISTS ({others})) FROM incident_group AS g "
