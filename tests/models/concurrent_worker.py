@@ -29,13 +29,15 @@ class Report:
     # (incident id, field, value, version read, version it became)
     saved: list[tuple[int, str, str, int, int]] = field(default_factory=list)
     refused: list[tuple[int, str, str, int]] = field(default_factory=list)  # version read
+    imported: int = 0  # incidents of the file it imported, if it was given one
     error: str = ""
 
 
 def work(url: str, worker: int, user_id: int, shared: list[int], base_draft, seconds: float,
-         start, results) -> None:
-    """Log and edit for ``seconds`` after every workstation is ready (``start``, a barrier);
-    put a :class:`Report` on ``results``."""
+         start, results, import_path: str | None = None) -> None:
+    """Log and edit for ``seconds`` after every workstation is ready (``start``, a barrier),
+    first importing the CSV file ``import_path`` if given; put a :class:`Report` on
+    ``results``."""
     report = Report(worker, user_id)
     try:
         from app.models.db import close_database, open_database
@@ -53,6 +55,13 @@ def work(url: str, worker: int, user_id: int, shared: list[int], base_draft, sec
         rng = random.Random(worker)
         start.wait(timeout=60)
         deadline = time.monotonic() + seconds
+        if import_path:
+            from app.models.incident_transfer import check_rows, import_incidents, read_table
+
+            plan = check_rows(read_table(import_path))
+            if plan.problems:
+                raise AssertionError(f"the file has problems: {plan.problems[:3]}")
+            report.imported = import_incidents(plan, me, "concurrent.csv").count
         n = 0
         while time.monotonic() < deadline:
             n += 1

@@ -10,6 +10,7 @@ server that cannot start fails the test); otherwise skipped, saying so.
 
 from __future__ import annotations
 
+import csv
 import multiprocessing
 import os
 import queue
@@ -24,7 +25,9 @@ if os.environ.get("INCIDENT_DESK_PG") != "1":
 from app.models.db import close_database, open_database
 from app.models.entities import History, Incident
 from app.models.history_chain import verify_file
+from app.models.incident_transfer import IMPORTED as IMPORTED_ACTION
 from app.models.incidents import create_incident
+from app.models.permissions import Role
 from app.models.users import ensure_user
 from tests.conftest import NOW, make_draft, pg_database_url
 from tests.models import concurrent_worker
@@ -46,15 +49,15 @@ def pg_url(pg_databases):
     pg_databases.drop(name)
 
 
-def run_workstations(url: str, shared: list[int], user_ids: list[int], base_draft
-                     ) -> list[Report]:
+def run_workstations(url: str, shared: list[int], user_ids: list[int], base_draft,
+                     import_path: str | None = None) -> list[Report]:
     """Start the workstations (spawned: each a fresh interpreter that opens the database
-    itself), wait for their reports."""
+    itself), the first importing ``import_path`` if given; wait for their reports."""
     context = multiprocessing.get_context("spawn")
     start, results = context.Barrier(WORKERS), context.Queue()
     processes = [context.Process(target=concurrent_worker.work, args=(
-        url, n, user_ids[n], shared, base_draft, SECONDS, start, results))
-        for n in range(WORKERS)]
+        url, n, user_ids[n], shared, base_draft, SECONDS, start, results,
+        import_path if n == 0 else None)) for n in range(WORKERS)]
     for process in processes:
         process.start()
     reports = []
@@ -144,3 +147,45 @@ def test_workstations_logging_and_editing_at_once_lose_nothing(pg_url):
     result = verify_file(pg_url)
     assert result.ok, result.problems
     assert result.rows == mark + len(rows)
+
+
+IMPORTED = 2_000
+
+
+def test_an_import_while_workstations_log_and_edit_takes_its_turn(pg_url, tmp_path):
+    """The import locks the reference counter and the incidents' table as logging does, in
+    the same order: nobody waits on the other for ever, no reference or id is shared, and
+    the incidents logged after it get ids past its own."""
+    open_database(pg_url)
+    setup_user = ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
+    shared = [create_incident(make_draft(), setup_user, NOW) for _ in range(SHARED)]
+    users = [setup_user, *(ensure_user(f"workstation{n}", f"Workstation {n}")
+                           for n in range(1, WORKERS))]
+    base_draft = make_draft()
+    close_database()
+    path = tmp_path / "concurrent.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["received_at", "channel", "caller_name", "category", "summary",
+                         "impact", "urgency"])
+        for n in range(IMPORTED):
+            writer.writerow([f"2026-03-{1 + n % 28:02d}T10:{n % 60:02d}:00+00:00", "phone",
+                             f"Caller {n}", "IT system failure", f"Imported {n}", "high",
+                             "medium"])
+
+    reports = run_workstations(pg_url, [i.id for i in shared], [u.id for u in users],
+                               base_draft, str(path))
+
+    open_database(pg_url)
+    assert reports[0].imported == IMPORTED
+    created = [c for r in reports for c in r.created]
+    assert len(created) >= WORKERS
+    stored = dict(Incident.select(Incident.id, Incident.reference).tuples())
+    assert len(stored) == SHARED + IMPORTED + len(created)
+    assert len(set(stored.values())) == len(stored)
+    assert all(stored[incident_id] == reference for incident_id, reference in created)
+    imported_rows = History.select().where(History.action == IMPORTED_ACTION).count()
+    assert imported_rows == IMPORTED
+    close_database()
+    result = verify_file(pg_url)
+    assert result.ok, result.problems
