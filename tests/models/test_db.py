@@ -22,6 +22,7 @@ from tests.conftest import NOW, make_draft
 V1_DATABASE = Path(__file__).parent.parent / "data" / "schema_v1.sqlite"
 
 
+@pytest.mark.sqlite_only("PRAGMAs, the file header and WAL")
 def test_new_database_is_created_with_durable_settings(db, db_path):
     assert db.pragma("journal_mode") == "wal"
     assert db.pragma("synchronous") == 2  # FULL
@@ -32,12 +33,18 @@ def test_new_database_is_created_with_durable_settings(db, db_path):
     assert Category.select().where(Category.parent.is_null()).count() == 7
 
 
+@pytest.mark.sqlite_only("SQLite's triggers in sqlite_master (PostgreSQL's: test_postgres.py)")
 def test_every_migration_keeps_the_triggers(db):
     """A migration that rebuilds a table on SQLite silently drops its triggers."""
     triggers = {row[0] for row in db.execute_sql(
         "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert triggers == {"incident_fts_insert", "incident_fts_delete", "incident_fts_update",
-                        "history_no_update", "history_no_delete"}
+                        "history_no_update", "history_no_delete", "incident_caller_insert",
+                        "incident_caller_delete", "incident_caller_update",
+                        "incident_day_insert", "incident_day_delete", "incident_day_update",
+                        "escalation_day_insert", "escalation_day_delete",
+                        "escalation_day_update", "satisfaction_day_insert",
+                        "satisfaction_day_delete", "satisfaction_day_update"}
 
 
 def test_reopening_keeps_the_data(db_path):
@@ -77,6 +84,7 @@ def test_another_applications_database_is_refused_and_left_alone(tmp_path):
     _refused(path, "another application")
 
 
+@pytest.mark.sqlite_only("a damaged file")
 def test_a_damaged_database_is_refused_and_left_alone(db_path):
     open_database(db_path)
     close_database()
@@ -86,6 +94,7 @@ def test_a_damaged_database_is_refused_and_left_alone(db_path):
     _refused(db_path, "damaged|malformed", foreign=False)
 
 
+@pytest.mark.sqlite_only("written through sqlite3 (PostgreSQL's: test_postgres.py)")
 def test_a_database_from_a_newer_version_is_refused(db_path):
     open_database(db_path)
     close_database()
@@ -122,6 +131,7 @@ def test_a_read_only_location_is_refused(tmp_path, monkeypatch):
     assert not (tmp_path / "db.sqlite").exists()
 
 
+@pytest.mark.sqlite_only("a read-only file")
 def test_a_read_only_file_is_refused(db_path, monkeypatch):
     open_database(db_path)
     close_database()
