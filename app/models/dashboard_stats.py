@@ -33,7 +33,7 @@ from app.models.day_figures import (
     problem_counts,
     satisfaction_counts,
 )
-from app.models.dialect import latest_in_group
+from app.models.dialect import latest_in_group, unindexed
 from app.models.entities import Problem
 from app.models.incident_log import (
     REPEAT_WINDOW_DAYS,
@@ -41,7 +41,6 @@ from app.models.incident_log import (
     LogFilter,
     caller_team_condition,
     repeat_incidents,
-    unindexed,
 )
 from app.models.period_stats import (
     PriorityStats,

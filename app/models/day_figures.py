@@ -17,8 +17,9 @@ import peewee as pw
 
 from app.models.clock import local_day_bounds_utc
 from app.models.db import BaseModel, UtcDateTimeField
+from app.models.dialect import unindexed
 from app.models.entities import Escalation, Incident, Satisfaction, User
-from app.models.incident_log import team_condition, unindexed
+from app.models.incident_log import team_condition
 from app.models.period_stats import daily_counts as period_daily_counts
 from app.models.period_stats import in_period, resolve_medians, seconds_to_resolve
 

@@ -85,10 +85,13 @@ def put_setting(key: str, value: str) -> None:
 
 
 def unindexed(column: pw.Field) -> pw.Node:
-    """``column`` written so SQLite's planner does not use its index (``column + 0``), to
-    keep it on a better one; PostgreSQL's planner chooses by its statistics, and a bound
-    ``+ 0`` would make a grouped column differ from its GROUP BY, so there the column."""
-    return column if on_postgres() else column + pw.SQL("0")
+    """``column`` written so SQLite's planner takes no index for a condition on it (a
+    unary plus, a no-op on a value of any type), to keep it on a better one. PostgreSQL's
+    planner chooses by its statistics, and an expression would make a grouped column differ
+    from its GROUP BY, so there the column as it is."""
+    if on_postgres():
+        return column
+    return pw.NodeList((pw.SQL("+"), column), glue="")
 
 
 def _quoted(name: str) -> str:

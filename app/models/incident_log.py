@@ -84,16 +84,6 @@ def caller_team_condition(team_id: int) -> pw.Expression:
     return CallerIncident.holder.in_(User.select(User.id).where(User.team == team_id))
 
 
-def unindexed(column: pw.Field) -> pw.Node:
-    """``column``, written so that SQLite takes no index for a condition on it (a unary
-    plus): the repeat callers of a period are cheaper read in caller order, through the
-    whole of schema 16's index, than found by date and sorted by caller. PostgreSQL plans
-    by its statistics."""
-    if on_postgres():
-        return column
-    return pw.NodeList((pw.SQL("+"), column), glue="")
-
-
 def caller_condition(key: str) -> pw.Expression:
     """The incidents of the caller ``key`` (a value of :data:`CALLER_KEY`), written so that
     a phone number is found through its index."""
@@ -199,8 +189,13 @@ def fts_query(text: str) -> str:
 
 def tsquery(text: str) -> str:
     """The same for PostgreSQL's ``to_tsquery('simple', ...)`` over ``search_vector``:
-    every word a quoted prefix (``'olivi':* & 'billing':*``)."""
-    return " & ".join(f"'{w}':*" for w in re.findall(r"\w+", text))
+    every word a quoted prefix (``'olivi':* & 'billing':*``). PostgreSQL's parser reads
+    the ``-000002`` of ``INC-2026-000002`` as a signed number, so a number is also looked
+    for with a minus before it (``('000002':* | '-000002':*)``)."""
+    def term(word: str) -> str:
+        return f"('{word}':* | '-{word}':*)" if word.isdigit() else f"'{word}':*"
+
+    return " & ".join(term(w) for w in re.findall(r"\w+", text))
 
 
 def _next(response_field, resolution_field):
