@@ -351,9 +351,7 @@ SERVER_BACKUPS = ("its backups are taken on the server, with pg_dump, by the ser
 def _verify(args: argparse.Namespace) -> int:
     from app.models.history_chain import verify_file
 
-    path = _file_only(_database_target(args)[0], "verify",
-                      "checking a PostgreSQL database's history chain from the command line "
-                      "is not available yet; its integrity is the server's to keep.")
+    path = _database_target(args)[0]  # a file, or a PostgreSQL database (its chain only)
     result = verify_file(path)
     if result.ok:
         print(f"{path}: integrity check passed; {result.rows:,} history rows, chain intact.")
@@ -398,10 +396,6 @@ def _demo_data(args: argparse.Namespace) -> int:
     from app.models.demo_data import generate
 
     path, create_folder = _database_target(args)
-    # written through SQLite's own connection, for speed (a million in minutes)
-    _file_only(path, "demo-data", "make the demo incidents in a file, export them from it "
-                                  "and import them into the server's database (import --db "
-                                  "URL FILE).")
     _open(path, create_folder=create_folder)
     try:
         def progress(done: int) -> None:
