@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.models.clock import now_utc
 from app.models.db import database
-from app.models.dialect import put_setting
+from app.models.dialect import exclusive_transaction, put_setting
 from app.models.entities import ConfigChange, Setting, Team, User
 from app.models.permissions import Permission, Role, check_permission
 from app.models.text_rules import FieldProblemsError, text_error, trimmed
@@ -112,6 +112,14 @@ def _check_not_last_administrator(user: User, what: str) -> None:
             "passwords are required) first.")})
 
 
+def _accounts_changing():
+    """The transaction of a change that must leave an administrator who can sign in: one
+    at a time, each checking what the one before it left (on PostgreSQL two administrators
+    demoting each other at once would otherwise each see the other still there, and both
+    succeed)."""
+    return exclusive_transaction(User)
+
+
 def _log(by: User, at: datetime, summary: str) -> None:
     ConfigChange.create(at=at, user=by, area=USERS_AREA, summary=summary)
 
@@ -144,9 +152,9 @@ def change_role(user_id: int, role: Role | str, by: User, now: datetime | None =
         RolePermissionError: ``by`` is not an administrator.
         FieldProblemsError: field ``role``: the last active administrator.
     """
-    check_permission(by, Permission.MANAGE_USERS)
     role = Role(role)
-    with database.atomic():
+    with _accounts_changing():
+        check_permission(by, Permission.MANAGE_USERS)  # as stored once others are done
         user = User.get_by_id(user_id)
         if user.role == role:
             return user
@@ -168,8 +176,8 @@ def set_active(user_id: int, active: bool, by: User, now: datetime | None = None
         RolePermissionError: ``by`` is not an administrator.
         FieldProblemsError: field ``role``: the last active administrator.
     """
-    check_permission(by, Permission.MANAGE_USERS)
-    with database.atomic():
+    with _accounts_changing():
+        check_permission(by, Permission.MANAGE_USERS)
         user = User.get_by_id(user_id)
         if bool(user.active) == active:
             return user
@@ -237,8 +245,8 @@ def set_passwords_required(required: bool, by: User, now: datetime | None = None
         FieldProblemsError: field ``require_password``: requiring passwords while ``by``
             has none, which would lock them out at the next start.
     """
-    check_permission(by, Permission.MANAGE_USERS)
-    with database.atomic():
+    with _accounts_changing():
+        check_permission(by, Permission.MANAGE_USERS)
         if required == passwords_required():
             return
         if required and not User.get_by_id(by.id).password_hash:

@@ -29,7 +29,7 @@ import psycopg
 from app.models.backup import keep_days, set_keep_days
 from app.models.dashboard_stats import dashboard_statistics
 from app.models.db import DatabaseOpenError, close_database, database, open_database
-from app.models.entities import ConfigChange, History, HistoryChain, Incident, Setting
+from app.models.entities import ConfigChange, History, HistoryChain, Incident, Setting, User
 from app.models.history_chain import row_hash
 from app.models.incident_log import CALLER_KEY, IncidentLog, LogFilter, SortKey
 from app.models.incidents import create_incident, draft_from_incident, update_incident
@@ -395,3 +395,54 @@ def test_the_connection_probes_a_silent_network_with_keepalives(pg_db):
         assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT) == 3
     finally:
         sock.close()
+
+
+def test_two_administrators_demoting_each_other_at_once_leave_one(pg_db):
+    """Each checks that another administrator remains; on PostgreSQL both would see the
+    other still there and both succeed, leaving nobody to manage users. The second waits
+    for the first and is then refused."""
+    from app.models.accounts import change_role
+    from app.models.permissions import RolePermissionError
+    from app.models.text_rules import FieldProblemsError
+
+    ada = ensure_user("ada.admin", "Ada Admin", Role.ADMINISTRATOR)
+    bo = ensure_user("bo.admin", "Bo Admin", Role.ADMINISTRATOR)
+    ensure_user("cy.advisor", "Cy Advisor")  # not an administrator
+    first_in, let_go = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def ada_demotes_bo():
+        try:
+            with database.atomic():  # held open until the other has started
+                change_role(bo.id, Role.ADVISOR, ada)
+                first_in.set()
+                let_go.wait(timeout=10)
+            outcome["ada"] = "done"
+        except BaseException as exc:
+            outcome["ada"] = exc
+        finally:
+            database.close()
+
+    def bo_demotes_ada():
+        try:
+            change_role(ada.id, Role.ADVISOR, bo)
+            outcome["bo"] = "done"
+        except BaseException as exc:
+            outcome["bo"] = exc
+        finally:
+            database.close()
+
+    first = threading.Thread(target=ada_demotes_bo)
+    first.start()
+    assert first_in.wait(timeout=10)
+    second = threading.Thread(target=bo_demotes_ada)
+    second.start()
+    second.join(timeout=0.5)
+    assert second.is_alive()  # waiting for the first change to end
+    let_go.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert outcome["ada"] == "done"
+    assert isinstance(outcome["bo"], (RolePermissionError, FieldProblemsError))
+    admins = [u.username for u in User.select().where(User.role == Role.ADMINISTRATOR)]
+    assert admins == ["ada.admin"]
