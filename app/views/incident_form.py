@@ -32,6 +32,7 @@ from app.models.clock import local_from_naive, now_utc, to_local
 from app.models.db import ConnectionLostError
 from app.models.drafts import DraftError, DraftStore
 from app.models.edit_conflicts import Reapplied, history_mark, reapply
+from app.models.entities import User
 from app.models.incidents import (
     PRIORITISATION_FIELDS,
     StaleIncidentError,
@@ -295,6 +296,7 @@ class IncidentForm(QDialog):
         """Put ``draft``'s values into the fields."""
         local = to_local(draft.received_at).replace(tzinfo=None)
         self.received_at.setDateTime(QDateTime(local))
+        self._offer_owner(draft.owner_id)
         for name in ("channel", "caller_type", "category_id", "impact", "urgency", "owner_id"):
             select_data(self.field(name), getattr(draft, name))
         # after the levels: setting them one by one passes through pairs the wizard's
@@ -308,6 +310,19 @@ class IncidentForm(QDialog):
         self.description.setPlainText(draft.description)
         self.details_confirmed.setChecked(draft.details_confirmed)
         self.on_priority_inputs_changed()
+
+    def _offer_owner(self, owner_id: int | None) -> None:
+        """Make sure the owner list holds ``owner_id``: an incident's owner who has been
+        deactivated, or added since the form opened, would otherwise show as unassigned,
+        and saving would take the incident from them without a word."""
+        if owner_id is None or self.owner_id.findData(owner_id) >= 0:
+            return
+        user = User.get_or_none(User.id == owner_id)
+        if user is None:
+            return
+        name = (user.display_name if user.active
+                else self.tr("{name} (deactivated)").format(name=user.display_name))
+        self.owner_id.addItem(name, owner_id)
 
     def _connect_validation(self) -> None:
         # Bound methods, not lambdas: Qt drops the connection when the form is destroyed,

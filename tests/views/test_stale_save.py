@@ -311,3 +311,36 @@ def test_a_save_while_another_program_holds_the_database_keeps_the_form(
     with qtbot.waitSignal(form.accepted):
         click_save(qtbot, form)
     assert reload(incident).summary == "Billing down since 9"
+
+
+def test_an_owner_missing_from_the_list_is_kept_on_edit_and_on_re_apply(
+        qtbot, incident, open_window, colleague, leader, dialogs):
+    """The owner list holds active users as the form opened: an incident owned by someone
+    deactivated since, or given by a colleague meanwhile to someone added since, showed
+    as unassigned, and saving took it from them without a word."""
+    from app.models.accounts import set_active
+    from app.models.permissions import Role
+    from app.models.users import ensure_user
+
+    admin = ensure_user("ada.admin", "Ada Admin", Role.ADMINISTRATOR)
+    colleague_changes(incident, colleague, owner_id=colleague.id)
+    set_active(colleague.id, False, admin)
+    window = open_window()
+    form = edit_form(qtbot, window, incident)
+    assert form.owner_id.currentText() == "Alex Colleague (deactivated)"
+    retype(qtbot, form.summary, "Billing down since nine")
+    click_save(qtbot, form)
+    assert not form.isVisible()
+    stored = reload(incident)
+    assert stored.summary == "Billing down since nine" and stored.owner_id == colleague.id
+
+    form = edit_form(qtbot, window, incident)
+    retype(qtbot, form.location, "Leeds, depot")
+    newcomer = ensure_user("nia.new", "Nia Newcomer")  # added after the form opened
+    colleague_changes(incident, leader, owner_id=newcomer.id)
+    dialog = refused(qtbot, form)
+    click(qtbot, dialog.reapply_button)
+    assert form.owner_id.currentText() == "Nia Newcomer"
+    click_save(qtbot, form)
+    stored = reload(incident)
+    assert stored.location == "Leeds, depot" and stored.owner_id == newcomer.id
