@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.categories import top_categories
+from app.models.entities import User
 from app.models.incident_log import OPEN_STATUSES, UNASSIGNED, LogFilter
 from app.models.lifecycle import Status
 from app.models.sla import ClockState
@@ -178,6 +179,11 @@ class FilterBar(QWidget):
         self.owner.addItem(self.tr("Unassigned"), UNASSIGNED)
         for user in active_users():
             self.owner.addItem(user.display_name, user.id)
+        if self.owner.findData(selected) < 0:  # deactivated meanwhile: the log still shows
+            gone = User.get_or_none(User.id == selected)  # theirs, so the filter says so
+            if gone is not None:
+                self.owner.addItem(self.tr("{name} (deactivated)").format(
+                    name=gone.display_name), gone.id)
         index = self.owner.findData(selected)
         self.owner.setCurrentIndex(max(index, 0))
         self.owner.blockSignals(False)

@@ -93,3 +93,20 @@ def test_applying_again_replaces_the_previous_filter(qtbot, bar):
     assert bar.chip_label.text() == "Showing: Escalated to L3, 1–30 Nov 2026"
     assert apply(qtbot, bar, LogFilter(), "everything") == LogFilter()
     assert not bar.chip.isVisible() and not bar.use_dates.isChecked()
+
+
+def test_an_owner_deactivated_while_chosen_stays_shown_as_the_filter(qtbot, bar, colleague):
+    """The owner list is filled afresh (as users come and go): the owner the log is still
+    filtered on stays shown, marked deactivated, rather than the list showing "Anyone"
+    over a log that is not."""
+    from app.models.accounts import set_active
+    from app.models.permissions import Role
+    from app.models.users import ensure_user
+
+    bar.reload_owners()
+    choose(bar.owner, colleague.id)
+    chosen = bar.current_filter()
+    set_active(colleague.id, False, ensure_user("ada.admin", "Ada Admin", Role.ADMINISTRATOR))
+    bar.reload_owners()
+    assert bar.owner.currentText() == "Alex Colleague (deactivated)"
+    assert bar.current_filter() == chosen
