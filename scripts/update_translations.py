@@ -91,8 +91,8 @@ VOCABULARY_TABLES = (
     "app.models.accounts.PASSWORD_RULE",
     "app.models.sla.WEEKDAYS",
     "app.models.service_levels.HOLIDAY_REGIONS",
-    "app.reports.shift_report.HANDOVER_HEADINGS",
-    "app.reports.shift_report.SUPPORT_HEADINGS",
+    "app.reports.shift_rows.HANDOVER_HEADINGS",
+    "app.reports.shift_rows.SUPPORT_HEADINGS",
 )
 # What the views import from the model layer that holds text but is no word shown in a window
 NOT_VOCABULARY = {

@@ -236,8 +236,9 @@ def check_database_file(path: Path, create_folder: bool = False) -> None:
         )
 
 
-def _inspect(path: Path) -> None:
-    """Look at an existing file read-only; refuse it if it is not ours or is too new.
+def _inspect(path: Path) -> set[str] | None:
+    """Look at an existing file read-only; refuse it if it is not ours or is too new;
+    return the migrations applied to it (None for a new or empty file).
 
     Done through a read-only connection, before any pragma is set, because setting the
     journal mode writes to the file: a foreign file must be left exactly as it was.
@@ -245,7 +246,7 @@ def _inspect(path: Path) -> None:
     from app.models.schema import MIGRATION_TABLE
 
     if not path.exists() or path.stat().st_size == 0:
-        return
+        return None
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
         try:
@@ -267,6 +268,7 @@ def _inspect(path: Path) -> None:
             f"{path} is a SQLite database of another application, not of Incident Desk. "
             "It has not been changed.", replaceable=True)
     _refuse_newer(str(path), "file", applied)
+    return applied
 
 
 def _refuse_newer(name: str, what: str, applied: set[str]) -> None:
@@ -342,12 +344,17 @@ def open_database(target: Path | str | PostgresTarget, create_folder: bool = Fal
 
 
 def _open_sqlite(path: Path, create_folder: bool, upgrade) -> peewee.SqliteDatabase:
+    from app.models.schema import known_migrations
+
     check_database_file(path, create_folder=create_folder)
-    _inspect(path)
+    applied = _inspect(path)
     db = peewee.SqliteDatabase(str(path), pragmas=PRAGMAS)
     try:
         db.connect()
-        upgrade(db)
+        # the runner only when there is something to run: up to date, it would find
+        # nothing to do, and importing it imports psycopg (app.models.schema)
+        if applied is None or set(known_migrations()) - applied:
+            upgrade(db)
         if db.pragma("application_id") != APPLICATION_ID:
             db.pragma("application_id", APPLICATION_ID)
     except (peewee.DatabaseError, sqlite3.DatabaseError) as exc:

@@ -15,10 +15,12 @@ from __future__ import annotations
 import contextlib
 import select
 import time
+import uuid
 
 import peewee
 import psycopg
 from psycopg.pq import ConnStatus, TransactionStatus
+from psycopg.types.json import Json, Jsonb
 
 from app.models.db import ConnectionLostError
 
@@ -45,8 +47,49 @@ def _sqlstate(exc: BaseException) -> str | None:
     return None
 
 
+class Psycopg3Adapter(peewee.Psycopg3Adapter):
+    """peewee's psycopg 3 adapter, with the driver imported here rather than by peewee.
+
+    peewee is imported without psycopg (:mod:`app.models`, so that a start on a SQLite file
+    does not pay for the driver), and its own adapter uses the driver peewee found: this
+    one overrides each of its methods that touches the driver, so it works whether peewee
+    found it or not."""
+
+    txn_idle = TransactionStatus.IDLE
+    txn_inerror = TransactionStatus.INERROR
+    txn_unknown = TransactionStatus.UNKNOWN
+
+    def __init__(self):
+        super().__init__()
+        self.json_type = Json
+        self.jsonb_type = Jsonb
+
+    def check_driver(self):
+        pass  # imported above
+
+    def get_binary_type(self):
+        return psycopg.Binary
+
+    def connect(self, db, **params):
+        if db._encoding:
+            params.setdefault("client_encoding", db._encoding)
+        if db.database.startswith("postgresql://"):
+            params.setdefault("conninfo", db.database)
+        else:
+            params.setdefault("dbname", db.database)
+        return psycopg.connect(**params)
+
+    def server_side_cursor(self, conn):
+        in_txn = self.txn_status(conn) == TransactionStatus.INTRANS
+        return conn.cursor(name=str(uuid.uuid1()), withhold=not in_txn)
+
+
 class PostgresDatabase(peewee.PostgresqlDatabase):
     """A peewee PostgreSQL database (psycopg 3) that recovers from a lost connection."""
+
+    # whichever driver peewee found on its import (none: see app.models), this adapter
+    psycopg3_adapter = Psycopg3Adapter
+    psycopg2_adapter = Psycopg3Adapter
 
     _retry_at = 0.0  # monotonic time before which a reconnection is not tried again
     _last_reason = ""

@@ -4,16 +4,20 @@ Every secret is stored through the ``keyring`` package under one service name, t
 application's, so they are listed together in the desktop's password manager. The keyring
 belongs to this computer's user account: a secret stored on one workstation is not known
 on another, although the settings it goes with are shared through the database.
+
+``keyring`` is imported when a secret is first asked for, not with this module: it brings
+urllib, http and email (a thirtieth of a second), which a start without passwords never
+needs (issue 9).
 """
 
 from __future__ import annotations
 
-import keyring
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
-from keyring.errors import KeyringError, NoKeyringError, PasswordDeleteError
+from typing import TYPE_CHECKING
 
 from app import APP_NAME
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 SERVICE = APP_NAME
 
@@ -30,6 +34,8 @@ class KeyringUnavailableError(RuntimeError):
 def _no_backend(backend: KeyringBackend) -> bool:
     """True for the backends keyring falls back on when it finds no real one: ``fail``
     (raises on every call), ``null`` (forgets everything) and an empty chain."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, fail.Keyring | null.Keyring):
         return True
     if isinstance(backend, chainer.ChainerBackend):
@@ -38,6 +44,8 @@ def _no_backend(backend: KeyringBackend) -> bool:
 
 
 def _reason(exc: Exception) -> str:
+    from keyring.errors import NoKeyringError
+
     if isinstance(exc, NoKeyringError):
         return "no keyring backend was found"
     text = str(exc).strip().rstrip(".")
@@ -45,6 +53,8 @@ def _reason(exc: Exception) -> str:
 
 
 def _backend() -> KeyringBackend:
+    import keyring
+
     backend = keyring.get_keyring()
     if _no_backend(backend):
         raise KeyringUnavailableError("no keyring backend was found")
@@ -67,6 +77,8 @@ def get_secret(name: str) -> str | None:
     Raises:
         KeyringUnavailableError: there is no usable keyring.
     """
+    from keyring.errors import KeyringError
+
     try:
         return _backend().get_password(SERVICE, name)
     except KeyringError as exc:
@@ -79,6 +91,8 @@ def set_secret(name: str, value: str) -> None:
     Raises:
         KeyringUnavailableError: there is no usable keyring; nothing was stored.
     """
+    from keyring.errors import KeyringError
+
     try:
         _backend().set_password(SERVICE, name, value)
     except KeyringError as exc:
@@ -92,6 +106,8 @@ def delete_secret(name: str) -> None:
     Raises:
         KeyringUnavailableError: the keyring is there but refused (locked, say).
     """
+    from keyring.errors import KeyringError, PasswordDeleteError
+
     try:
         _backend().delete_password(SERVICE, name)
     except KeyringUnavailableError:

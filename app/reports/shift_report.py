@@ -20,7 +20,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table
 
 from app import APP_NAME
 from app.models.clock import format_local
-from app.models.handover import HandoverState, HandoverView, ItemView, ShiftSummary
+from app.models.handover import ShiftSummary
 from app.models.organisation import Organisation
 from app.reports.files import ReportError, write_atomically
 from app.reports.fonts import BOLD_FONT
@@ -31,6 +31,13 @@ from app.reports.pages import (
     table_style,
     text_paragraph,
 )
+from app.reports.shift_rows import (
+    HANDOVER_HEADINGS,
+    SUPPORT_HEADINGS,
+    handover_rows,
+    shift_text,
+    support_rows,
+)
 
 TITLE = "Shift handover report"
 PAGE = A4
@@ -38,9 +45,6 @@ MARGIN = 14 * mm
 TOP, BOTTOM = 12 * mm, 18 * mm
 WIDTH = PAGE[0] - 2 * MARGIN
 HEADER_BACKGROUND = colors.HexColor("#eceff1")
-HANDOVER_HEADINGS = ("Offered", "From → to, how", "Incident", "At handover",
-                     "Handed over", "Outcome")
-SUPPORT_HEADINGS = ("When", "Who helped whom, how", "Support", "Incident", "Outcome")
 
 
 class ShiftReportError(ReportError):
@@ -55,51 +59,6 @@ def _styles() -> dict[str, ParagraphStyle]:
             "head": ParagraphStyle("head", parent=cell, fontName=BOLD_FONT),
             "heading": ParagraphStyle("heading", parent=sheet["Heading3"], spaceBefore=6,
                                       spaceAfter=3)}
-
-
-def shift_text(summary: ShiftSummary) -> str:
-    return f"Shift from {format_local(summary.start)} to {format_local(summary.end)}"
-
-
-def outcome_text(handover: HandoverView) -> str:
-    """``Accepted 24/11/2026 17:05 by Alex Colleague``, with the reason of a query."""
-    if handover.state == HandoverState.OFFERED:
-        return "Awaiting an answer"
-    text = f"{handover.state.label} {format_local(handover.decided_at)} by {handover.decided_by}"
-    if handover.query_reason:
-        text += f"\nQuery: {handover.query_reason}"
-    return text
-
-
-def handed_over_text(item: ItemView) -> str:
-    """What the giver passed on: next action, outstanding actions, risks, promises."""
-    parts = [("Next", item.next_action), ("Outstanding", item.outstanding_actions),
-             ("Risks", item.risks), ("Promised", item.promised_to_caller)]
-    return "\n".join(f"{label}: {value}" for label, value in parts if value)
-
-
-def handover_rows(summary: ShiftSummary) -> list[tuple[str, ...]]:
-    """One row per incident handed over, as :data:`HANDOVER_HEADINGS`."""
-    rows = []
-    for h in summary.handovers:
-        for n, item in enumerate(h.items):
-            first = n == 0
-            rows.append((
-                format_local(h.offered_at) if first else "",
-                f"{h.giver} → {h.receiver}\n{h.method}" if first else "",
-                f"{item.reference}\n{item.summary}",
-                f"{item.status}\n{item.sla_left}",
-                handed_over_text(item),
-                outcome_text(h) if first else ""))
-        if h.shift_note:
-            rows.append(("", "", "", "", f"Shift note: {h.shift_note}", ""))
-    return rows
-
-
-def support_rows(summary: ShiftSummary) -> list[tuple[str, ...]]:
-    return [(format_local(s.at), f"{s.supporter} → {s.supported}\n{s.method}", s.kind,
-             s.reference, s.outcome + (f"\nNotes: {s.notes}" if s.notes else ""))
-            for s in summary.support]
 
 
 def _table(headings: tuple[str, ...], rows: list[tuple[str, ...]], widths: list[float],

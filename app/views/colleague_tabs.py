@@ -225,7 +225,7 @@ class ShiftSummaryTab(QWidget):
     def __init__(self, panel: HandoverPanel):
         super().__init__(panel)
         self._panel = panel
-        from app.reports.shift_report import HANDOVER_HEADINGS, SUPPORT_HEADINGS
+        from app.reports.shift_rows import HANDOVER_HEADINGS, SUPPORT_HEADINGS
 
         today = datetime.combine(datetime.now().date(), time.min)
         self.start = QDateTimeEdit(QDateTime(today))
@@ -269,7 +269,7 @@ class ShiftSummaryTab(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        from app.reports.shift_report import handover_rows, shift_text, support_rows
+        from app.reports.shift_rows import handover_rows, shift_text, support_rows
 
         summary = self.summary()
         self.counts.setText(f"{shift_text(summary)}: {summary.counts_text()}")

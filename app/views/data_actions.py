@@ -14,20 +14,20 @@ from PySide6.QtWidgets import QWidget
 from app.models.entities import User
 from app.models.first_run import needs_welcome
 from app.models.incidents import Change
-from app.views.about_dialog import AboutDialog
 from app.views.dialogs import Dialogs
-from app.views.improvement_actions import ImprovementActionsWindow
-from app.views.organisation_editor import OrganisationDialog
-from app.views.problem_link_dialog import ProblemLinkDialog
-from app.views.problems_window import ProblemsWindow
-from app.views.review_dialog import ReviewDialog
-from app.views.satisfaction_dialog import SatisfactionDialog
-from app.views.teams_dialog import TeamsDialog
-from app.views.welcome_dialog import WelcomeDialog
 from app.views.widgets import make_action
 
 if TYPE_CHECKING:
+    from app.views.about_dialog import AboutDialog
     from app.views.dashboard import DashboardWindow
+    from app.views.improvement_actions import ImprovementActionsWindow
+    from app.views.organisation_editor import OrganisationDialog
+    from app.views.problem_link_dialog import ProblemLinkDialog
+    from app.views.problems_window import ProblemsWindow
+    from app.views.review_dialog import ReviewDialog
+    from app.views.satisfaction_dialog import SatisfactionDialog
+    from app.views.teams_dialog import TeamsDialog
+    from app.views.welcome_dialog import WelcomeDialog
 
 
 class DataActions(QObject):
@@ -112,6 +112,8 @@ class DataActions(QObject):
             self.open_link_problem(incident_id)
 
     def open_link_problem(self, incident_id: int) -> ProblemLinkDialog:
+        from app.views.problem_link_dialog import ProblemLinkDialog
+
         dialog = ProblemLinkDialog(incident_id, self._user, self._dialogs, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.incident_changed)
@@ -125,6 +127,8 @@ class DataActions(QObject):
 
     @Slot(int)
     def open_review(self, incident_id: int) -> ReviewDialog:
+        from app.views.review_dialog import ReviewDialog
+
         dialog = ReviewDialog(incident_id, self._user, self._dialogs, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(self.on_review_saved)
@@ -142,6 +146,8 @@ class DataActions(QObject):
             self.open_satisfaction(incident_id)
 
     def open_satisfaction(self, incident_id: int) -> SatisfactionDialog:
+        from app.views.satisfaction_dialog import SatisfactionDialog
+
         dialog = SatisfactionDialog(incident_id, self._user, self._dialogs, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.recorded.connect(self.incident_changed)
@@ -150,6 +156,8 @@ class DataActions(QObject):
     # --- windows of their own --------------------------------------------------------------
     @Slot()
     def open_problems(self) -> ProblemsWindow:
+        from app.views.problems_window import ProblemsWindow
+
         if self.problems is None:
             self.problems = ProblemsWindow(self._user, self._dialogs, self._window)
             self.problems.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -168,6 +176,8 @@ class DataActions(QObject):
 
     @Slot()
     def open_actions(self) -> ImprovementActionsWindow:
+        from app.views.improvement_actions import ImprovementActionsWindow
+
         if self.actions is None:
             self.actions = ImprovementActionsWindow(self._user, self._dialogs, self._window)
             self.actions.setWindowFlag(Qt.WindowType.Window)
@@ -198,10 +208,14 @@ class DataActions(QObject):
 
     @Slot()
     def open_teams(self) -> TeamsDialog:
+        from app.views.teams_dialog import TeamsDialog
+
         return self._open(TeamsDialog(self._user, self._dialogs, self._window))
 
     @Slot()
     def open_organisation(self) -> OrganisationDialog:
+        from app.views.organisation_editor import OrganisationDialog
+
         return self._open(OrganisationDialog(self._user, self._dialogs, self._window))
 
     @Slot()
@@ -213,11 +227,15 @@ class DataActions(QObject):
         return self._open(DatabaseDialog(self._database_path, self._dialogs, self._window))
 
     def open_about(self) -> AboutDialog:
+        from app.views.about_dialog import AboutDialog
+
         return self._open(AboutDialog(self._database_path, self._window))
 
     def offer_welcome(self) -> WelcomeDialog | None:
         """The welcome, the first time a new database is opened by someone who may set it
         up; None otherwise."""
+        from app.views.welcome_dialog import WelcomeDialog
+
         if not needs_welcome(self._user):
             return None
         wizard = WelcomeDialog(self._user, self._dialogs, self._window)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import peewee
 from PySide6.QtCore import (
@@ -50,31 +51,33 @@ from app.models.prioritisation import apply_outcome
 from app.models.sign_in import forget
 from app.models.sla import ClockState
 from app.models.validation import IncidentDraft, ValidationError
-from app.views.backups_dialog import BackupsDialog
-from app.views.communication_dialog import CommunicationDialog
 from app.views.data_actions import DataActions
-from app.views.data_protection_dialog import DataProtectionDialog, run_retention
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
-from app.views.email_settings_dialog import EmailSettingsDialog
-from app.views.escalate_dialog import EscalateDialog
-from app.views.escalation_dialog import EscalationMatrixDialog
 from app.views.filter_bar import FilterBar
 from app.views.handover_panel import HandoverPanel
-from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentTableModel
 from app.views.live_refresh import LiveRefresh, kept_as_left
 from app.views.operations import IncidentOperations
-from app.views.password_dialog import ChangePasswordDialog
-from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.report_actions import ReportActions
 from app.views.report_runner import ReportJob
-from app.views.service_levels_dialog import ServiceLevelsDialog
 from app.views.text import clock_text
 from app.views.theme import note_html, set_note
 from app.views.transfer_actions import TransferActions
-from app.views.users_dialog import UsersDialog
 from app.views.widgets import make_action
+
+if TYPE_CHECKING:
+    from app.views.backups_dialog import BackupsDialog
+    from app.views.communication_dialog import CommunicationDialog
+    from app.views.data_protection_dialog import DataProtectionDialog
+    from app.views.email_settings_dialog import EmailSettingsDialog
+    from app.views.escalate_dialog import EscalateDialog
+    from app.views.escalation_dialog import EscalationMatrixDialog
+    from app.views.incident_form import IncidentForm
+    from app.views.password_dialog import ChangePasswordDialog
+    from app.views.prioritisation_wizard import PrioritisationWizard
+    from app.views.service_levels_dialog import ServiceLevelsDialog
+    from app.views.users_dialog import UsersDialog
 
 # Each column wide enough for a typical value in the table's own font; nature gets the rest.
 COLUMN_SAMPLES = ("INC-2026-000000", "00/00/0000 00:00", "Agnieszka Robinson", "",
@@ -431,6 +434,8 @@ class MainWindow(QMainWindow):
     def open_form(self, incident_id: int | None,
                   recovered: IncidentDraft | None = None) -> IncidentForm:
         """Open the logging form (window-modal, so the log stays visible behind it)."""
+        from app.views.incident_form import IncidentForm
+
         if self.form is not None and self.form.isVisible():
             self.form.raise_()
             self.form.activateWindow()
@@ -469,6 +474,8 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def open_wizard(self, incident_id: int) -> PrioritisationWizard:
         """Prioritise a logged incident again; the result is saved when the wizard finishes."""
+        from app.views.prioritisation_wizard import PrioritisationWizard
+
         mark = history_mark(incident_id)  # a refusal lists what others did after it
         incident = get_incident(incident_id)
         self.wizard = PrioritisationWizard.for_draft(
@@ -499,6 +506,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def open_escalate(self, incident_id: int) -> EscalateDialog:
+        from app.views.escalate_dialog import EscalateDialog
+
         self.escalate_dialog = EscalateDialog(incident_id, self._operations.user, self)
         self.escalate_dialog.accepted.connect(
             lambda: self._operations.changed.emit(self.escalate_dialog.change))
@@ -512,6 +521,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def open_update(self, incident_id: int) -> CommunicationDialog:
+        from app.views.communication_dialog import CommunicationDialog
+
         self.update_dialog = CommunicationDialog(incident_id, self._operations.user,
                                                  self._dialogs, self)
         self.update_dialog.recorded.connect(self._operations.changed.emit)
@@ -521,6 +532,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_matrix(self) -> EscalationMatrixDialog:
         """The matrix beside the log (not modal): it follows the incident selected."""
+        from app.views.escalation_dialog import EscalationMatrixDialog
+
         if self.matrix_dialog is not None and self.matrix_dialog.isVisible():
             self.matrix_dialog.raise_()
             self.matrix_dialog.activateWindow()
@@ -532,12 +545,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_users(self) -> UsersDialog:
+        from app.views.users_dialog import UsersDialog
+
         self.users_dialog = UsersDialog(self._operations.user, self._dialogs, self)
         self.users_dialog.open()
         return self.users_dialog
 
     @Slot()
     def open_password(self) -> ChangePasswordDialog:
+        from app.views.password_dialog import ChangePasswordDialog
+
         self.password_dialog = ChangePasswordDialog(self._operations.user, self._dialogs, self)
         self.password_dialog.open()
         return self.password_dialog
@@ -559,6 +576,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_email_settings(self) -> EmailSettingsDialog:
+        from app.views.email_settings_dialog import EmailSettingsDialog
+
         self.email_settings = EmailSettingsDialog(self._operations.user, self._dialogs, self)
         self.email_settings.saved.connect(lambda changes: self.statusBar().showMessage(
             self.tr("Email settings saved: %n change(s).", "", len(changes)), 10_000))
@@ -567,6 +586,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_service_levels(self) -> ServiceLevelsDialog:
+        from app.views.service_levels_dialog import ServiceLevelsDialog
+
         self.service_levels = ServiceLevelsDialog(self._operations.user, self)
         self.service_levels.accepted.connect(self.on_service_levels_saved)
         self.service_levels.open()
@@ -582,6 +603,8 @@ class MainWindow(QMainWindow):
     # --- backups ---------------------------------------------------------------------------
     @Slot()
     def open_backups(self) -> BackupsDialog:
+        from app.views.backups_dialog import BackupsDialog
+
         self.backups = BackupsDialog(self._database_path, self._operations.user, self._dialogs,
                                      self)
         self.backups.restored.connect(self.on_database_restored)
@@ -612,6 +635,8 @@ class MainWindow(QMainWindow):
     # --- data protection -------------------------------------------------------------------
     @Slot()
     def open_data_protection(self) -> DataProtectionDialog:
+        from app.views.data_protection_dialog import DataProtectionDialog
+
         self.data_protection = DataProtectionDialog(self._operations.user, self._dialogs, self)
         self.data_protection.finished.connect(self.on_data_protection_closed)
         self.data_protection.open()
@@ -625,6 +650,8 @@ class MainWindow(QMainWindow):
     def apply_retention_policy(self) -> int:
         """At start-up: erase the personal data past its retention period, whoever is signed
         in (it is the organisation's policy); returns how many incidents it anonymised."""
+        from app.views.data_protection_dialog import run_retention
+
         try:
             count = run_retention(self._operations.user, on_demand=False)
         except peewee.DatabaseError as exc:  # busy or locked: the policy runs next start

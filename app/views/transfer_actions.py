@@ -3,6 +3,8 @@ dialogs that do them. ``incidents_changed`` follows an import (the log is read a
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
@@ -10,9 +12,11 @@ from app.models.clock import now_utc
 from app.models.entities import User
 from app.models.permissions import Permission, RolePermissionError, check_permission
 from app.views.dialogs import Dialogs
-from app.views.export_dialog import ExportDialog
-from app.views.import_dialog import ImportDialog
 from app.views.widgets import make_action
+
+if TYPE_CHECKING:
+    from app.views.export_dialog import ExportDialog
+    from app.views.import_dialog import ImportDialog
 
 
 class TransferActions(QObject):
@@ -54,6 +58,8 @@ class TransferActions(QObject):
     @Slot()
     def open_import(self) -> ImportDialog | None:
         """The import dialog, with the file picker open at once; None when not allowed."""
+        from app.views.import_dialog import ImportDialog
+
         if not self._allowed(Permission.IMPORT_INCIDENTS, self.tr("Import incidents")):
             return None
         dialog = ImportDialog(self._user, self._dialogs, self._window)
@@ -70,6 +76,8 @@ class TransferActions(QObject):
     @Slot()
     def open_export(self) -> ExportDialog | None:
         """The export dialog; None when not allowed."""
+        from app.views.export_dialog import ExportDialog
+
         if not self._allowed(Permission.EXPORT_PERSONAL_DATA, self.tr("Export incidents")):
             return None
         dialog = ExportDialog(self._user, self._dialogs, now_utc().astimezone().date(),

@@ -194,12 +194,12 @@ STRINGS = (
     QT_TRANSLATE_NOOP("Vocabulary", "Scotland"),
     QT_TRANSLATE_NOOP("Vocabulary", "Northern Ireland"),
     QT_TRANSLATE_NOOP("Vocabulary", "None"),
-    # app.reports.shift_report.HANDOVER_HEADINGS
+    # app.reports.shift_rows.HANDOVER_HEADINGS
     QT_TRANSLATE_NOOP("Vocabulary", "From → to, how"),
     QT_TRANSLATE_NOOP("Vocabulary", "At handover"),
     QT_TRANSLATE_NOOP("Vocabulary", "Handed over"),
     QT_TRANSLATE_NOOP("Vocabulary", "Outcome"),
-    # app.reports.shift_report.SUPPORT_HEADINGS
+    # app.reports.shift_rows.SUPPORT_HEADINGS
     QT_TRANSLATE_NOOP("Vocabulary", "When"),
     QT_TRANSLATE_NOOP("Vocabulary", "Who helped whom, how"),
     QT_TRANSLATE_NOOP("Vocabulary", "Support"),
