@@ -31,6 +31,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QPushButton, QWidget
 
+from app.models.db import database
 from app.reports.files import ReportError
 from app.reports.progress import CancelledCheck, ProgressCallback, ReportCancelled
 from app.views.dialogs import Dialogs
@@ -157,9 +158,25 @@ class ReportJob(QObject):
         except Exception as exc:  # a bug must not leave the progress dialog up for ever
             log.exception("%s failed", self.title)
             outcome = "failed", _unexpected(self.title, exc)
+        finally:
+            close_thread_connection()
         # RuntimeError: the window that asked has been closed and deleted meanwhile
         with contextlib.suppress(RuntimeError):
             self._outcome.emit(*outcome)
+
+
+def close_thread_connection() -> None:
+    """Close the connection this worker thread opened to the database, if the work read
+    it: peewee keeps one per thread, and a pool thread would otherwise hold it (on
+    PostgreSQL, a server process) until the thread ends and the garbage collector drops
+    it unclosed. The next work on the thread connects again."""
+    db = database.obj
+    if db is None or db.is_closed():
+        return
+    try:
+        db.close()
+    except Exception:  # a transaction left open, a driver's error: the outcome still goes
+        log.exception("closing a worker thread's database connection failed")
 
 
 def _unexpected(what: str, error: Exception) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -11,9 +12,12 @@ import pytest
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QPushButton, QWidget
 
+from app.models.entities import Incident
+from app.models.incidents import create_incident
 from app.reports.files import ReportError, write_atomically
 from app.reports.progress import Progress
-from app.views.report_runner import run_report
+from app.views.report_runner import ReportJob, run_report
+from tests.conftest import make_draft
 from tests.views.sample_pdf import pdf_text, write_sample_pdf
 
 pytestmark = pytest.mark.gui
@@ -145,3 +149,30 @@ def test_the_window_answers_while_a_report_is_written(qtbot, window, dialogs, tm
 
     assert len(gaps) > 50  # about a second of writing
     assert max(gaps[1:]) < 250
+
+
+def test_work_that_read_the_database_closes_its_thread_s_connection(qtbot, dialogs, db,
+                                                                    advisor):
+    """peewee keeps a connection per thread: a worker's, left open, held a PostgreSQL
+    server process until the pool's thread ended, then was dropped unclosed (psycopg's
+    ResourceWarning). Once the work is done it is closed; the GUI thread's stays open."""
+    create_incident(make_draft(), advisor)
+    seen: list[tuple[str, bool]] = []
+
+    def count(_progress, _cancelled) -> int:
+        seen.append(("working", db.is_closed()))  # this thread's own connection
+        return Incident.select().count()
+
+    def worker() -> None:  # a pool thread, as run_in_background's, but one we can ask
+        job.run(count, ())
+        seen.append(("done", db.is_closed()))
+
+    job = ReportJob(TITLE)
+    with qtbot.waitSignal(job.finished, timeout=20_000) as finished:
+        thread = threading.Thread(target=worker)
+        thread.start()
+    thread.join()
+    assert finished.args == [1]
+    assert seen == [("working", True), ("done", True)]
+    assert not db.is_closed()  # the GUI thread's
+    assert Incident.select().count() == 1
