@@ -53,7 +53,8 @@ from app.models.db_password import store_password
 from app.models.secrets import KeyringUnavailableError, keyring_available
 from app.views.dialogs import Dialogs
 from app.views.report_runner import ReportJob
-from app.views.theme import note_style, set_tone
+from app.views.settings_form import SettingsForm, named_label
+from app.views.theme import note_style
 from app.views.widgets import action_button
 
 NOTE_STYLE = note_style("amber", "border: 1px solid #ffe082; padding: 6px;")
@@ -73,16 +74,7 @@ def ask_database_file(parent: QWidget, start: Path) -> Path | None:
     return Path(name) if name else None
 
 
-def _plain(name: str = "", text: str = "") -> QLabel:
-    label = QLabel(text)
-    if name:
-        label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
-
-
-class DatabaseDialog(QDialog):
+class DatabaseDialog(SettingsForm, QDialog):
     """Choose the database of the next start, test it, save the choice."""
 
     saved = Signal(str)  # the database chosen, as a path or a URL
@@ -103,7 +95,7 @@ class DatabaseDialog(QDialog):
         self.setWindowTitle(self.tr("Database"))
         chosen = saved_database(choice_file) or current
 
-        intro = _plain("databaseIntro", self.tr(
+        intro = named_label("databaseIntro", self.tr(
             "The database Incident Desk opens: a file on this computer or a shared folder, "
             "or a PostgreSQL server shared by the whole team. Now open: {current}.").format(
             current=current))
@@ -135,7 +127,7 @@ class DatabaseDialog(QDialog):
         file_row.addWidget(self.file, 1)
         file_row.addWidget(self.browse_button)
         self._add_row(file_form, "file", self.tr("F&ile:"), file_row)
-        file_form.addRow("", _plain("fileNote", self.tr(
+        file_form.addRow("", named_label("fileNote", self.tr(
             "A file that does not exist yet is created at the next start.")))
 
         server = chosen if isinstance(chosen, PostgresTarget) else None
@@ -156,7 +148,7 @@ class DatabaseDialog(QDialog):
         self.remember = QCheckBox(self.tr("&Remember password in the system keyring"))
         self.remember.setObjectName("rememberPassword")
         self.remember.setAccessibleName(self.tr("Remember password in the system keyring"))
-        self.keyring_note = _plain("keyringNote", self.tr(
+        self.keyring_note = named_label("keyringNote", self.tr(
             "This computer has no system keyring service, so the password cannot be stored: "
             "Incident Desk asks for it at each start."))
         self.keyring_note.setStyleSheet(NOTE_STYLE)
@@ -186,17 +178,17 @@ class DatabaseDialog(QDialog):
             self.tr("Connect with the settings on this screen, without opening the "
                     "database (up to {seconds} seconds)").format(
                 seconds=CONNECT_TIMEOUT_SECONDS))
-        self.test_status = _plain("testStatus")
+        self.test_status = named_label("testStatus")
         self.test_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.test_status.hide()
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addStretch(1)
 
-        self.next_start = _plain("nextStartNote", self.tr(
+        self.next_start = named_label("nextStartNote", self.tr(
             "The choice takes effect at the next start of Incident Desk. A --db given on the "
             "command line overrides it."))
-        self.form_message = _plain("formMessage")
+        self.form_message = named_label("formMessage")
         self.form_message.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -216,91 +208,11 @@ class DatabaseDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        widest = max(label.sizeHint().width() for label in self._labels)
-        for label in self._labels:
-            label.setMinimumWidth(widest)
+        self._align_labels()
         (self.use_server if server else self.use_file).setChecked(True)
         self.use_file.toggled.connect(self.on_kind_chosen)
         self.resize(620, 0)
         self.on_kind_chosen()
-
-    # --- building --------------------------------------------------------------------------
-    @staticmethod
-    def _line_edit(name: str, text: str, accessible: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit(text)
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setPlaceholderText(placeholder)
-        return edit
-
-    @staticmethod
-    def _left(widget: QWidget) -> QHBoxLayout:
-        row = QHBoxLayout()
-        row.addWidget(widget)
-        row.addStretch(1)
-        return row
-
-    @staticmethod
-    def _form(box: QGroupBox) -> QFormLayout:
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        return form
-
-    def _add_row(self, form: QFormLayout, name: str, label_text: str,
-                 row: QHBoxLayout | None = None) -> None:
-        """The field (or a row holding it) with its error line under it."""
-        error = _plain(f"{name}Error")
-        set_tone(error, "error")
-        error.hide()
-        self.errors[name] = error
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        if row is None:
-            column.addWidget(self.field(name))
-        else:
-            column.addLayout(row)
-        column.addWidget(error)
-        label = QLabel(label_text)
-        label.setBuddy(self.field(name))
-        self._labels.append(label)
-        form.addRow(label, holder)
-
-    def field(self, name: str) -> QLineEdit:
-        return getattr(self, name)
-
-    # --- showing ---------------------------------------------------------------------------
-    def show_errors(self, problems: dict[str, str]) -> None:
-        """Each problem beside its field; the others cleared."""
-        for name, label in self.errors.items():
-            label.setText(problems.get(name, ""))
-            label.setVisible(name in problems)
-        self._fit_height()
-
-    def _fit_height(self, exactly: bool = False) -> None:
-        """Grow to show every line shown (wrapped labels make the height depend on the
-        width, which the window's minimum size does not follow); ``exactly``: shrink too,
-        when a box was hidden."""
-        layout = self.layout()
-        layout.activate()
-        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
-                  else layout.totalSizeHint().height())
-        if self.height() < needed or exactly:
-            self.resize(self.width(), needed)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        set_tone(self.form_message, "error" if error else None, bold=error)
-        self.form_message.setText(text)
-        self.form_message.setVisible(bool(text))
-        self._fit_height()
-
-    def _say_test(self, text: str, error: bool = False, success: bool = False) -> None:
-        set_tone(self.test_status, "error" if error else "success" if success else None,
-                 bold=error)
-        self.test_status.setText(text)
-        self.test_status.show()
-        self._fit_height()
 
     # --- reading ---------------------------------------------------------------------------
     def read_choice(self) -> tuple[Target | None, dict[str, str]]:

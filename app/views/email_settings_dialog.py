@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -53,8 +52,9 @@ from app.models.secrets import KeyringUnavailableError, keyring_available
 from app.models.text_rules import trimmed
 from app.views.dialogs import Dialogs
 from app.views.mail_worker import MailJob, ask_smtp_password, start_send
+from app.views.settings_form import SettingsForm, named_label
 from app.views.text import vocabulary
-from app.views.theme import note_style, set_tone
+from app.views.theme import note_style
 from app.views.widgets import action_button
 
 NOTE_STYLE = note_style("amber", "border: 1px solid #ffe082; padding: 6px;")
@@ -68,17 +68,7 @@ ORDER = ("host", "port", "security", "username", "password", "sender", "sender_n
 _PORT = re.compile(r"\d{1,5}", re.ASCII)
 
 
-def _plain_label(name: str = "", text: str = "") -> QLabel:
-    """A label that shows its text as typed (user text never rendered as HTML)."""
-    label = QLabel(text)
-    if name:
-        label.setObjectName(name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    return label
-
-
-class EmailSettingsDialog(QDialog):
+class EmailSettingsDialog(SettingsForm, QDialog):
     """Edit the mail settings (with MANAGE_EMAIL; read-only otherwise) and send a test."""
 
     saved = Signal(list)  # the changes recorded in the settings' history
@@ -95,16 +85,16 @@ class EmailSettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Email settings"))
         current = self._loaded or DEFAULTS
 
-        intro = _plain_label(text=self.tr(
+        intro = named_label(text=self.tr(
             "Stakeholder updates are sent through this mail server. The settings are shared "
             "by every workstation; the password never goes into the database: it is kept in "
             "this computer's keyring."))
-        self.keyring_note = _plain_label("keyringNote", self.tr(
+        self.keyring_note = named_label("keyringNote", self.tr(
             "This computer has no system keyring service, so the password cannot be stored: "
             "it will be asked for each time an email is sent."))
         self.keyring_note.setStyleSheet(NOTE_STYLE)
         self.keyring_note.setVisible(not self.keyring_works)
-        self.read_only_note = _plain_label("readOnlyNote", self.tr(
+        self.read_only_note = named_label("readOnlyNote", self.tr(
             "Only a team leader or an administrator can change the email settings. You can "
             "send a test email with them."))
         self.read_only_note.setStyleSheet(NOTE_STYLE)
@@ -168,7 +158,7 @@ class EmailSettingsDialog(QDialog):
         self.test_button = action_button(
             self.tr("Send test &email…"), "sendTestEmail", self.on_send_test,
             self.tr("Send a test email with the settings as they are on this screen"))
-        self.test_status = _plain_label("testStatus")
+        self.test_status = named_label("testStatus")
         self.test_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.test_status.hide()
         test = QGroupBox(self.tr("Test"))
@@ -183,7 +173,7 @@ class EmailSettingsDialog(QDialog):
         test_layout.addLayout(test_row)
         test_layout.addWidget(self.test_status)
 
-        self.form_message = _plain_label("formMessage")
+        self.form_message = named_label("formMessage")
         self.form_message.hide()
         if self.may_manage:
             self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -205,10 +195,7 @@ class EmailSettingsDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        # the three boxes' fields start in one column
-        widest = max(label.sizeHint().width() for label in self._labels)
-        for label in self._labels:
-            label.setMinimumWidth(widest)
+        self._align_labels()
         if not self.may_manage:
             for name in ORDER:
                 self.field(name).setEnabled(False)
@@ -217,49 +204,6 @@ class EmailSettingsDialog(QDialog):
         (self.host if self.may_manage else self.test_recipient).setFocus()
 
     # --- building --------------------------------------------------------------------------
-    @staticmethod
-    def _line_edit(name: str, text: str, accessible: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit(text)
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setPlaceholderText(placeholder)
-        return edit
-
-    @staticmethod
-    def _left(widget: QWidget) -> QHBoxLayout:
-        """A row holding a short field at its natural width, on the left."""
-        row = QHBoxLayout()
-        row.addWidget(widget)
-        row.addStretch(1)
-        return row
-
-    @staticmethod
-    def _form(box: QGroupBox) -> QFormLayout:
-        form = QFormLayout(box)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        return form
-
-    def _add_row(self, form: QFormLayout, name: str, label_text: str,
-                 row: QHBoxLayout | None = None) -> None:
-        """The field (or a row holding it) with its error line under it."""
-        error = _plain_label(f"{name}Error")
-        set_tone(error, "error")
-        error.hide()
-        self.errors[name] = error
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        if row is None:
-            column.addWidget(self.field(name))
-        else:
-            column.addLayout(row)
-        column.addWidget(error)
-        label = QLabel(label_text)
-        label.setBuddy(self.field(name))
-        self._labels.append(label)
-        form.addRow(label, holder)
-
     def field(self, name: str) -> QWidget:
         """The input of the setting ``name`` (a field of MailSettings, or "password")."""
         return self.sender_address if name == "sender" else getattr(self, name)
@@ -292,36 +236,6 @@ class EmailSettingsDialog(QDialog):
         self.password.setEnabled(self.may_manage and self.keyring_works)
         self.forget_button.setEnabled(self.may_manage and stored)
         self.forget_button.setVisible(self.keyring_works)
-
-    def show_errors(self, problems: dict[str, str]) -> None:
-        """Each problem beside its field; the others cleared."""
-        for name, label in self.errors.items():
-            label.setText(problems.get(name, ""))
-            label.setVisible(name in problems)
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        """Grow to show every line shown. The wrapped labels make the layout's height depend
-        on its width, which a window's minimum size does not follow: without this the rows
-        are squeezed until the fields are slivers."""
-        layout = self.layout()
-        layout.activate()
-        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
-                  else layout.totalSizeHint().height())
-        if self.height() < needed:
-            self.resize(self.width(), needed)
-
-    def _say(self, text: str, error: bool = False) -> None:
-        set_tone(self.form_message, "error" if error else None, bold=error)
-        self.form_message.setText(text)
-        self.form_message.setVisible(bool(text))
-        self._fit_height()
-
-    def _say_test(self, text: str, error: bool = False) -> None:
-        set_tone(self.test_status, "error" if error else None, bold=error)
-        self.test_status.setText(text)
-        self.test_status.show()
-        self._fit_height()
 
     def _refuse(self, problems: dict[str, str], what: str) -> None:
         self.show_errors(problems)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from app.views.theme import set_tone
 
@@ -16,6 +16,24 @@ def plain_label(text: str = "", error: bool = False) -> QLabel:
     if error:
         set_tone(label, "error")
     return label
+
+
+def with_error_line(name: str, content: QWidget | QLayout) -> tuple[QWidget, QLabel]:
+    """The field ``name`` (or a row holding it) with its error line, hidden, under it: the
+    holder to put in the form and the error label (object name ``<name>Error``)."""
+    error = plain_label(error=True)
+    error.setObjectName(f"{name}Error")
+    error.hide()
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
+    column.setSpacing(1)
+    if isinstance(content, QLayout):
+        column.addLayout(content)
+    else:
+        column.addWidget(content)
+    column.addWidget(error)
+    return holder, error
 
 
 class FieldErrors:

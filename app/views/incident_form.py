@@ -54,6 +54,7 @@ from app.models.vocabulary import CallerType, Channel, Level
 from app.views.accessibility import name_inputs
 from app.views.choices import fill_categories, fill_subcategories, select_data
 from app.views.dialogs import Dialogs
+from app.views.form_errors import with_error_line
 from app.views.operations import IncidentOperations
 from app.views.prioritisation_wizard import PrioritisationWizard
 from app.views.stale_save_dialog import StaleSaveDialog
@@ -247,19 +248,7 @@ class IncidentForm(QDialog):
     def _add_row(self, form: QFormLayout, name: str) -> None:
         widget = self.field(name)
         widget.setObjectName(name)
-        error = QLabel()
-        error.setObjectName(f"{name}Error")
-        set_tone(error, "error")
-        error.setWordWrap(True)
-        error.setTextFormat(Qt.TextFormat.PlainText)
-        error.hide()
-        self.errors[name] = error
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(1)
-        column.addWidget(widget)
-        column.addWidget(error)
+        holder, self.errors[name] = with_error_line(name, widget)
         label = QLabel(vocabulary(FIELD_LABELS[name]) + ":")
         label.setBuddy(widget)
         form.addRow(label, holder)
