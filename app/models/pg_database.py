@@ -29,6 +29,10 @@ from app.models.db import ConnectionLostError
 _LOST_STATES = ("57P01", "57P02", "57P03")
 # How long a reconnection waits for the server (the first connection waits longer).
 RECONNECT_TIMEOUT_SECONDS = 3
+# How long a statement waits for a lock another session holds (an import's table locks, a
+# colleague's row being saved) before failing as busy, as SQLite's busy_timeout: the
+# server's default is for ever, which froze the window at Save behind a large import.
+LOCK_TIMEOUT_MS = 5000
 
 
 def _reason(exc: BaseException) -> str:
@@ -93,6 +97,13 @@ class PostgresDatabase(peewee.PostgresqlDatabase):
 
     _retry_at = 0.0  # monotonic time before which a reconnection is not tried again
     _last_reason = ""
+
+    def init(self, database, **kwargs):
+        # set at the connection's start (no round trip); options of the URL's own win
+        ours = f"-c lock_timeout={LOCK_TIMEOUT_MS}"
+        given = kwargs.get("options")
+        kwargs["options"] = f"{ours} {given}" if given else ours
+        super().init(database, **kwargs)
 
     @property
     def server(self) -> str:
