@@ -8,6 +8,7 @@ import sys
 import threading
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QIcon
@@ -15,12 +16,6 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QWidget
 
 from app import APP_NAME, ORGANISATION, __version__
 from app.models.accounts import passwords_required
-from app.models.backup import (
-    BackupError,
-    latest_good_backup,
-    restore_database,
-    taken_at,
-)
 from app.models.db import (
     DatabaseOpenError,
     PostgresTarget,
@@ -34,15 +29,15 @@ from app.models.sign_in import start_user
 from app.models.users import current_user
 from app.resources import incomplete, resource_name, resource_path
 from app.views.dialogs import Dialogs
-from app.views.error_hook import reporting_errors
 from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
-from app.views.sign_in_dialog import SignInDialog
-from app.views.single_instance import InstanceGuard
 from app.views.startup_probe import after_first_paint, install_startup_probe
 from app.views.text import tr
 from app.views.theme import follow_system_scheme
 from app.views.translations import install_translators
+
+if TYPE_CHECKING:
+    from app.views.single_instance import InstanceGuard
 
 ICON_FILE = "icon.svg"  # in app/resources
 log = logging.getLogger(__name__)
@@ -93,6 +88,8 @@ def signed_in_user(database_path: Target, dialogs: Dialogs) -> User | None:
 
 def ask_sign_in(database_path: Target, dialogs: Dialogs) -> User | None:
     """The sign-in dialog's user; None when it is cancelled."""
+    from app.views.sign_in_dialog import SignInDialog
+
     dialog = SignInDialog(str(database_path), dialogs)
     return dialog.user if dialog.exec() == QDialog.DialogCode.Accepted else None
 
@@ -124,6 +121,9 @@ def open_or_recover(database_path: Target, create_folder: bool, dialogs: Dialogs
         open_database(database_path, create_folder=create_folder)
         return
     except DatabaseOpenError as exc:
+        # imported only now: a start that opens its database has no use for it
+        from app.models.backup import BackupError, latest_good_backup, restore_database
+
         if exc.needs_password and isinstance(database_path, PostgresTarget):
             _open_with_password(database_path, str(exc), dialogs)
             return
@@ -176,6 +176,8 @@ def _open_with_password(target: PostgresTarget, problem: str, dialogs: Dialogs) 
 
 
 def _backup_time(backup: Path) -> str:
+    from app.models.backup import taken_at
+
     taken = taken_at(backup)
     return taken.strftime("%d/%m/%Y at %H:%M") if taken else backup.name
 
@@ -207,6 +209,9 @@ def run_gui(database_path: Target | str, create_folder: bool = False,
     Raises:
         DatabaseOpenError: after telling the user, in a message box, why it cannot open.
     """
+    from app.views.error_hook import reporting_errors
+    from app.views.single_instance import InstanceGuard
+
     app = QApplication.instance() or QApplication(sys.argv)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APP_NAME)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME
 from app.models.accounts import passwords_required
-from app.models.backup import BackupError, Restored, automatic_backup, keep_days
 from app.models.clock import format_local, now_utc
 from app.models.db import ConnectionLostError
 from app.models.drafts import DraftError, DraftStore
@@ -67,6 +66,7 @@ from app.views.transfer_actions import TransferActions
 from app.views.widgets import make_action
 
 if TYPE_CHECKING:
+    from app.models.backup import Restored
     from app.views.backups_dialog import BackupsDialog
     from app.views.communication_dialog import CommunicationDialog
     from app.views.data_protection_dialog import DataProtectionDialog
@@ -679,6 +679,8 @@ class MainWindow(QMainWindow):
         """Take today's backup if it is missing, on a worker thread: copying a large
         database takes a while (33 s at 3 GB), and the window stays in use meanwhile (the
         online backup copies a consistent state while others write). None while one runs."""
+        from app.models.backup import BackupError, automatic_backup, keep_days
+
         if self.backup_job is not None:
             return None
         path, days = self._database_path, keep_days()

@@ -32,10 +32,8 @@ from PySide6.QtWidgets import (
 from app.models.clock import now_utc
 from app.models.db import database
 from app.models.entities import User
-from app.models.incident_record import ExportError
 from app.models.period_stats import period_problem
 from app.models.permissions import Permission, RolePermissionError, can
-from app.reports.progress import Progress
 from app.views.dialogs import Dialogs
 from app.views.report_runner import ReportJob, run_report
 from app.views.theme import set_tone
@@ -200,6 +198,7 @@ class EvidencePackDialog(QDialog):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
     def _finish(self, preview: bool) -> None:
+        from app.models.incident_record import ExportError
         from app.reports.exporting import prepare_export  # ReportLab: not at start
 
         try:
@@ -243,6 +242,8 @@ class ReportActions(QObject):
 
     # --- the selected incidents ------------------------------------------------------------
     def _prepare_selection(self, to_file: bool) -> tuple[ExportJob, bool] | None:
+        from app.models.incident_record import ExportError
+
         references = self._selection()
         if not references:
             self._dialogs.inform(self._window, self.tr("No incident chosen"),
@@ -292,6 +293,8 @@ class ReportActions(QObject):
         return self._preview(dialog.job)
 
     def _export_to_file(self, job: ExportJob, open_after: bool) -> ReportJob | None:
+        from app.reports.progress import Progress
+
         path = self._dialogs.save_file(self._window, self.tr("Export PDF"),
                                        Path.home() / job.suggested_name(), self.tr(PDF_FILTER))
         if path is None:
@@ -317,6 +320,7 @@ class ReportActions(QObject):
                                     path=path))
 
     def _preview(self, job: ExportJob) -> ReportJob:
+        from app.reports.progress import Progress
         from app.views.pdf_preview import preview_report  # ReportLab: not at start
 
         runner = preview_report(
@@ -345,6 +349,7 @@ class ReportActions(QObject):
         @_background_database
         def write(target: Path, report, cancelled) -> Path:
             from app.reports.period_report import write_period_report
+            from app.reports.progress import Progress
 
             return write_period_report(target, start, end, by, now,
                                        progress=Progress(report, cancelled).step)
