@@ -1,7 +1,7 @@
 """The paged log query: filters, search, sorting and pages read from either end."""
 
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -234,3 +234,17 @@ def test_at_risk_and_breached_move_with_time(db, advisor):
                   now=monday + timedelta(minutes=50))
     # responded: the resolution clock (due 17:00) is next
     assert state_at(60) == (ClockState.ON_TRACK, set(), "Resolve: 7h 00m left")
+
+
+@pytest.mark.parametrize("stored", [
+    "2026-11-24 14:05:00", "2026-11-24 14:05:00.250000", "2026-11-24T14:05:00",
+    "2026-11-24 14:05:00+01:00", None, datetime(2026, 11, 24, 14, 5),
+    datetime(2026, 11, 24, 15, 5, tzinfo=timezone(timedelta(hours=1)))])
+def test_rows_read_stored_times_as_the_field_does(stored):
+    """The log's own quick parse of a stored time agrees with UtcDateTimeField's."""
+    from app.models.db import UtcDateTimeField
+    from app.models.incident_log import _time
+
+    expected = UtcDateTimeField().python_value(stored)
+    assert _time(stored) == expected
+    assert getattr(_time(stored), "tzinfo", None) == getattr(expected, "tzinfo", None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -24,6 +25,7 @@ from app.views.incident_table_model import (
     IncidentIdRole,
     IncidentTableModel,
     PriorityRole,
+    local_text,
 )
 from app.views.text import priority_text, status_text
 from tests.conftest import NOW, category, make_draft
@@ -476,3 +478,44 @@ def test_sla_filter_and_tick_reread_the_log(qtbot, db, advisor):
     with qtbot.waitSignal(model.modelReset):
         model.tick()
     assert model.rowCount() == 1
+
+
+# --- the texts kept -----------------------------------------------------------------------------
+@pytest.fixture
+def london(monkeypatch):
+    """The workstation's zone set to Europe/London (summer time) for the test."""
+    monkeypatch.setenv("TZ", "Europe/London")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_received_text_is_format_local_through_summer_time(london):
+    """local_text, the log's quicker format_local, says the same at every quarter hour of
+    the days the clocks change and on either side."""
+    for start in (datetime(2026, 3, 28, tzinfo=UTC), datetime(2026, 10, 24, tzinfo=UTC)):
+        for quarter in range(3 * 24 * 4):
+            when = start + timedelta(minutes=15 * quarter, seconds=quarter % 60)
+            assert local_text(when) == format_local(when), when
+    assert local_text(datetime(2026, 7, 1, 12, 0, tzinfo=UTC)) == "01/07/2026 13:00"
+
+
+def test_texts_kept_are_read_again_on_refresh_and_tick(qtbot, db, advisor, monkeypatch):
+    now = now_utc()
+    incident = create_incident(make_draft(received_at=now - timedelta(minutes=5)), advisor,
+                               now=now)
+    model = log_model()
+    assert text(model, 0, CALLER) == "Olivia Taylor"
+    clock = text(model, 0, SLA)
+    assert clock.startswith("Respond: ") and clock.endswith(" left")
+    Incident.update(caller_name="Olivia Taylor-Brown").where(
+        Incident.id == incident.id).execute()
+    assert text(model, 0, CALLER) == "Olivia Taylor"  # kept until read again
+    model.refresh()
+    assert text(model, 0, CALLER) == "Olivia Taylor-Brown"
+    later = now + timedelta(days=2)
+    monkeypatch.setattr("app.views.incident_table_model.now_utc", lambda: later)
+    model.tick()
+    assert text(model, 0, SLA).startswith("Respond: breached ")
+    assert model.data(model.index(0, SLA), BACKGROUND) == QColor("#c62828")
