@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME
+from app.models import handover
 from app.models.accounts import passwords_required
 from app.models.clock import format_local, now_utc
 from app.models.db import ConnectionLostError
@@ -54,7 +55,6 @@ from app.views.data_actions import DataActions
 from app.views.detail_pane import DetailPane
 from app.views.dialogs import Dialogs
 from app.views.filter_bar import FilterBar
-from app.views.handover_panel import HandoverPanel
 from app.views.incident_table_model import IncidentTableModel
 from app.views.live_refresh import LiveRefresh, kept_as_left
 from app.views.operations import IncidentOperations
@@ -73,6 +73,7 @@ if TYPE_CHECKING:
     from app.views.email_settings_dialog import EmailSettingsDialog
     from app.views.escalate_dialog import EscalateDialog
     from app.views.escalation_dialog import EscalationMatrixDialog
+    from app.views.handover_panel import HandoverPanel
     from app.views.incident_form import IncidentForm
     from app.views.password_dialog import ChangePasswordDialog
     from app.views.prioritisation_wizard import PrioritisationWizard
@@ -191,16 +192,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.count_label)
         self.statusBar().addPermanentWidget(QLabel(str(database_path)))
 
-        # handovers and support: hidden until asked for, or until a handover awaits me
-        self.handover_panel = HandoverPanel(operations, dialogs)
-        self.handover_panel.incidents_changed.connect(lambda _ids: self.reload_shown())
+        # handovers and support: hidden until asked for, or until a handover awaits me; the
+        # panel (six tabs and their lists) is made when first shown (issue 9)
+        self._handover_panel: HandoverPanel | None = None
         self.handover_dock = QDockWidget(self.tr("Handovers and support"), self)
         self.handover_dock.setObjectName("handoverDock")
-        self.handover_dock.setWidget(self.handover_panel)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.handover_dock)
-        self.handover_dock.setVisible(self.handover_panel.pending_count() > 0)
-        self.handover_dock.visibilityChanged.connect(
-            lambda shown: shown and self.handover_panel.refresh())
+        self.handover_dock.setVisible(bool(handover.pending_for(operations.user)))
+        self.handover_dock.visibilityChanged.connect(self.on_handover_dock_shown)
 
         self._make_actions()
         self._offer_what_the_role_may()
@@ -219,6 +218,26 @@ class MainWindow(QMainWindow):
         self.live_refresh.changed.connect(self.on_live_change)
         self.live_refresh.status.connect(self.statusBar().showMessage)
         self.update_banner()
+
+    @property
+    def handover_panel(self) -> HandoverPanel:
+        """The handovers and support panel, made the first time it is shown or asked for."""
+        if self._handover_panel is None:
+            from app.views.handover_panel import HandoverPanel
+
+            panel = HandoverPanel(self._operations, self._dialogs)
+            panel.incidents_changed.connect(lambda _ids: self.reload_shown())
+            self._handover_panel = panel
+            self.handover_dock.setWidget(panel)
+        return self._handover_panel
+
+    @Slot(bool)
+    def on_handover_dock_shown(self, shown: bool) -> None:
+        if shown:
+            fresh = self._handover_panel is None
+            panel = self.handover_panel
+            if not fresh:  # made just now: read already
+                panel.refresh()
 
     def _make_actions(self) -> None:
         def action(text: str, shortcut, slot, tip: str = "") -> QAction:

@@ -158,3 +158,22 @@ def test_the_status_change_box_still_works_beside_them(qtbot, advisor, incident,
     pane.show_incident(incident.id)
     assert pane.status_label.text() == "In progress"
     assert pane.workaround_box.isVisible()
+
+
+def test_the_audit_trail_is_at_its_end_when_its_tab_is_shown(qtbot, advisor, incident):
+    """Issue 9: behind the timeline's tab the audit trail is not scrolled (that laid out
+    every row for nothing); shown, it is at its latest change, as it was before."""
+    for n in range(40):
+        step = Status.IN_PROGRESS if n % 2 == 0 else Status.ON_HOLD_CUSTOMER
+        change_status(incident.id, step, advisor, f"step {n}")
+    pane = show(qtbot, advisor, incident.id)
+    view = pane.history_view
+    assert pane.history_tabs.currentWidget() is pane.timeline
+    pane.history_tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.verticalScrollBar().maximum() > 0)
+    bar = view.verticalScrollBar()
+    assert bar.value() == bar.maximum()
+    last = view.model().index(view.model().rowCount() - 1, 0)
+    assert view.viewport().rect().intersects(view.visualRect(last))
+    pane.show_incident(incident.id)  # shown again while its tab is the current one
+    assert bar.value() == bar.maximum()

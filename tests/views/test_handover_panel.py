@@ -304,3 +304,15 @@ def test_support_on_shift_and_the_shift_summary(qtbot, window_for, advisor, coll
     dialogs.save_files.append(None)  # cancelled: nothing written, nothing said
     click(qtbot, shift.export_button)
     assert [kind for kind in dialogs.kinds() if kind == "error"] == []
+
+
+def test_the_panel_is_made_when_first_shown(qtbot, window_for, advisor, colleague,
+                                            mine_three):
+    """Issue 9: a window whose user has no handover waiting starts without the panel's six
+    tabs; the first time the dock is shown, the panel is made, read and shown in it."""
+    sam = window_for(advisor)
+    assert sam.handover_dock.widget() is None
+    panel = open_panel(qtbot, sam)
+    assert sam.handover_dock.widget() is panel and panel.isVisible()
+    assert len(panel.hand_over.incident_ids()) == 3
+    assert sam.handover_panel is panel  # made once
