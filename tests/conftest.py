@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["TZ"] = "Europe/London"
 time.tzset()
 
-from app.models.db import close_database, open_database  # noqa: E402
+from app.models.db import close_database, open_database, parse_target  # noqa: E402
 from app.models.entities import Category  # noqa: E402
 from app.models.permissions import Role  # noqa: E402
 from app.models.users import ensure_user  # noqa: E402
@@ -168,6 +168,13 @@ def db_path(request, tmp_path):
 
     request.addfinalizer(drop)
     return pg_database_url(databases.server, name)
+
+
+@pytest.fixture
+def db_target(db_path):
+    """The test's database as the application names it (what ``parse_target`` gives for
+    ``--db``): a ``Path``, or a ``PostgresTarget`` on PostgreSQL; what the windows take."""
+    return parse_target(db_path)
 
 
 def on_postgres_url(target) -> bool:

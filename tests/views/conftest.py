@@ -76,6 +76,13 @@ def dialogs() -> ScriptedDialogs:
 
 
 @pytest.fixture(autouse=True)
+def own_data_folder(tmp_path, monkeypatch):
+    """The user's data folder (platformdirs: drafts of a PostgreSQL database, the default
+    database file) in the test's own folder, never the real one of whoever runs them."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))
+
+
+@pytest.fixture(autouse=True)
 def no_real_message_box(monkeypatch):
     """A real message box would wait for a click that never comes: a test that reaches one
     (a Dialogs method ScriptedDialogs does not script) fails at once, naming the message."""
@@ -85,7 +92,7 @@ def no_real_message_box(monkeypatch):
 
 
 @pytest.fixture
-def open_window(qtbot, db, db_path, tmp_path, dialogs):
+def open_window(qtbot, db, db_target, tmp_path, dialogs):
     """Opens the main window over the test database (call it once the data is there)."""
 
     windows = []  # qtbot only holds weak references; the window lives until teardown
@@ -95,7 +102,7 @@ def open_window(qtbot, db, db_path, tmp_path, dialogs):
         own, so that two colleagues' windows can be open side by side."""
         name = user.username if user is not None else "s"
         settings = QSettings(str(tmp_path / f"{name}.ini"), QSettings.Format.IniFormat)
-        window = make_window(db_path, dialogs=dialogs, settings=settings, user=user)
+        window = make_window(db_target, dialogs=dialogs, settings=settings, user=user)
         windows.append(window)
         # A form left open with changes asks before the window closes: let it go.
         qtbot.addWidget(window, before_close_func=lambda _: dialogs.answers.append(True))

@@ -44,7 +44,7 @@ DIALOGS = {
     "escalate": lambda c: EscalateDialog(c.incident.id, c.leader),
     "update": lambda c: CommunicationDialog(c.incident.id, c.leader, c.dialogs),
     "email settings": lambda c: EmailSettingsDialog(c.leader, c.dialogs),
-    "backups": lambda c: BackupsDialog(c.db_path, c.leader, c.dialogs),
+    "backups": lambda c: BackupsDialog(c.db_target, c.leader, c.dialogs),
     "data protection": lambda c: DataProtectionDialog(c.leader, c.dialogs),
     "escalation matrix": lambda c: EscalationMatrixDialog(c.leader, c.dialogs),
     "service levels": lambda c: ServiceLevelsDialog(c.leader),
@@ -54,12 +54,12 @@ DIALOGS = {
     "teams": lambda c: TeamsDialog(c.leader, c.dialogs),
     "organisation": lambda c: OrganisationDialog(c.leader, c.dialogs),
     "welcome": lambda c: WelcomeDialog(c.leader, c.dialogs),
-    "about": lambda c: AboutDialog(c.db_path),
+    "about": lambda c: AboutDialog(c.db_target),
     "change my password": lambda c: ChangePasswordDialog(c.leader, c.dialogs),
     "users": lambda c: UsersDialog(c.leader, c.dialogs),
-    "sign in": lambda c: SignInDialog(str(c.db_path), c.dialogs),
-    "database": lambda c: DatabaseDialog(c.db_path, c.dialogs,
-                                         choice_file=c.db_path.with_suffix(".json")),
+    "sign in": lambda c: SignInDialog(str(c.db_target), c.dialogs),
+    "database": lambda c: DatabaseDialog(c.db_target, c.dialogs,
+                                         choice_file=c.tmp_path / "database.json"),
     "database password": lambda c: DatabasePasswordDialog(
         parse_target("postgresql://sam@db.example.org/incidents"), "", None, True),
 }
@@ -71,9 +71,10 @@ class Context:
 
 
 @pytest.mark.parametrize("name", sorted(DIALOGS))
-def test_every_input_has_a_spoken_name(qtbot, name, leader, incident, dialogs, db_path):
+def test_every_input_has_a_spoken_name(qtbot, name, leader, incident, dialogs, db_target,
+                                       tmp_path):
     window = DIALOGS[name](Context(leader=leader, incident=incident, dialogs=dialogs,
-                                   db_path=db_path))
+                                   db_target=db_target, tmp_path=tmp_path))
     qtbot.addWidget(window)
     window.show()
     pages = [window.page(i) for i in window.pageIds()] if hasattr(window, "pageIds") else []

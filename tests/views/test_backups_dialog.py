@@ -33,6 +33,11 @@ from tests.views.helpers import (
 
 pytestmark = pytest.mark.gui
 SHIFT = Qt.KeyboardModifier.ShiftModifier
+# On PostgreSQL the screen only says the server's administrator backs the database up
+# (pg_dump), with no button: tests/views/test_database_postgres.py.
+FILE_BACKUPS = pytest.mark.sqlite_only(
+    "backs up and restores the SQLite file (on PostgreSQL backups are the server "
+    "administrator's: the screen says so, test_database_postgres.py)")
 
 
 @pytest.fixture
@@ -75,6 +80,7 @@ def test_the_menu_offers_backups_with_its_shortcut(qtbot, open_window):
     assert window.backups_action.shortcut().toString() == "Ctrl+Shift+B"
 
 
+@FILE_BACKUPS
 def test_back_up_then_restore_brings_the_log_back_to_the_backup(qtbot, leader, open_window,
                                                                  dialogs, db_path, log_three):
     window = open_window()
@@ -134,6 +140,7 @@ def test_back_up_then_restore_brings_the_log_back_to_the_backup(qtbot, leader, o
     assert incident_count() == 4 and "After The Restore" in log_column(window, 2)
 
 
+@FILE_BACKUPS
 def test_a_file_chosen_is_restored_only_once_confirmed(qtbot, leader, open_window, dialogs,
                                                        db_path, tmp_path, log_three):
     window = open_window()
@@ -160,6 +167,7 @@ def test_a_file_chosen_is_restored_only_once_confirmed(qtbot, leader, open_windo
     assert len(list(db_path.parent.glob("incidents.replaced-*.sqlite"))) == 1
 
 
+@FILE_BACKUPS
 def test_a_damaged_backup_is_refused_and_nothing_changes(qtbot, leader, open_window, dialogs,
                                                          db_path, log_three):
     window = open_window()
@@ -177,6 +185,7 @@ def test_a_damaged_backup_is_refused_and_nothing_changes(qtbot, leader, open_win
     assert not list(db_path.parent.glob("incidents.replaced-*"))
 
 
+@FILE_BACKUPS
 def test_an_advisor_can_back_up_but_not_restore_or_change_the_days(qtbot, advisor, open_window,
                                                                     dialogs, db_path):
     window = open_window()  # sam.advisor came first: this user is an advisor
@@ -199,6 +208,7 @@ def test_an_advisor_can_back_up_but_not_restore_or_change_the_days(qtbot, adviso
     assert not list(db_path.parent.glob("incidents.replaced-*"))
 
 
+@FILE_BACKUPS
 def test_a_team_leader_changes_how_long_backups_are_kept(qtbot, leader, open_window):
     window = open_window()
     dialog = open_dialog(qtbot, window)

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.models.database_choice import saved_database
-from app.models.db import parse_target
+from app.models.db import close_database, open_database, parse_target
 from app.views.accessibility import unnamed_inputs
 from app.views.database_dialog import DatabaseDialog
 from app.views.database_password_dialog import DatabasePasswordDialog
@@ -24,9 +24,16 @@ def choice(tmp_path):
 
 
 @pytest.fixture
-def make_dialog(qtbot, db_path, dialogs, choice):
+def current_file(tmp_path):
+    """The file the dialog is told is open now, whichever engine the suite runs on: these
+    tests are about the dialog over a file (over a server: test_database_postgres.py)."""
+    return tmp_path / "incidents.sqlite"
+
+
+@pytest.fixture
+def make_dialog(qtbot, current_file, dialogs, choice):
     def make(**kwargs) -> DatabaseDialog:
-        dialog = DatabaseDialog(db_path, dialogs, choice_file=choice, **kwargs)
+        dialog = DatabaseDialog(current_file, dialogs, choice_file=choice, **kwargs)
         qtbot.addWidget(dialog)
         dialog.show()
         return dialog
@@ -61,11 +68,11 @@ def test_the_menu_item_opens_it_with_its_shortcut(open_window, qtbot):
     window.data.shown.close()
 
 
-def test_it_starts_on_the_open_file(make_dialog, db_path):
+def test_it_starts_on_the_open_file(make_dialog, current_file):
     dialog = make_dialog()
     assert dialog.use_file.isChecked()
-    assert dialog.file.text() == str(db_path)
-    assert str(db_path) in dialog.findChild(type(dialog.test_status), "databaseIntro").text()
+    assert dialog.file.text() == str(current_file)
+    assert str(current_file) in dialog.findChild(type(dialog.test_status), "databaseIntro").text()
 
 
 def test_a_file_in_a_missing_folder_is_refused_beside_its_field(make_dialog, qtbot, tmp_path,
@@ -99,12 +106,14 @@ def test_bad_server_fields_are_each_named_and_nothing_saved(make_dialog, qtbot, 
     assert dialog.job is None
 
 
-def test_testing_a_file_says_what_is_there(make_dialog, qtbot, db, db_path, tmp_path):
+def test_testing_a_file_says_what_is_there(make_dialog, qtbot, current_file, tmp_path):
+    open_database(current_file)  # an Incident Desk file
+    close_database()
     dialog = make_dialog()
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.job.done, timeout=10_000)
     assert dialog.test_status.text().startswith(
-        f"Reached {db_path}: an Incident Desk database, schema version ")
+        f"Reached {current_file}: an Incident Desk database, schema version ")
     retype(qtbot, dialog.file, str(tmp_path / "new.sqlite"))
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.job.done, timeout=10_000)

@@ -36,16 +36,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # A separate process logs half an incident, waits for its draft to be on disk, and is killed.
 CRASHING_ADVISOR = textwrap.dedent("""
     import os, signal, sys, time
-    from pathlib import Path
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
-    from app.models.db import open_database
+    from app.models.db import open_database, parse_target
     from app.views.application import make_window
     app = QApplication([])
-    path = Path(sys.argv[1])
-    open_database(path)
-    window = make_window(path)
+    target = parse_target(sys.argv[1])  # a file, or a PostgreSQL database's URL
+    open_database(target)
+    window = make_window(target)
     window.show()
     form = window.open_form(None)
     QTest.keyClicks(form.caller_name, "Grace O'Malley")
@@ -63,53 +62,55 @@ CRASHING_ADVISOR = textwrap.dedent("""
 """)
 
 
-def drafts(db_path) -> DraftStore:
-    return DraftStore(db_path, current_user().username)
+def drafts(db_target) -> DraftStore:
+    """Where the window keeps the draft: beside a database file, or for a PostgreSQL
+    database in the user's data folder (the test's own: tests/views/conftest.py)."""
+    return DraftStore(db_target, current_user().username)
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
-def test_typing_keeps_a_draft_that_saving_removes(qtbot, open_window, db_path):
+def test_typing_keeps_a_draft_that_saving_removes(qtbot, open_window, db_target):
     window = open_window()
     form = open_new_form(qtbot, window)
-    assert not drafts(db_path).path.exists()  # an untouched form leaves nothing behind
+    assert not drafts(db_target).path.exists()  # an untouched form leaves nothing behind
     fill_valid_call(qtbot, form, caller="Priya Raman")
-    qtbot.waitUntil(lambda: drafts(db_path).load() is not None)
-    qtbot.waitUntil(lambda: drafts(db_path).load().draft.caller_name == "Priya Raman")
+    qtbot.waitUntil(lambda: drafts(db_target).load() is not None)
+    qtbot.waitUntil(lambda: drafts(db_target).load().draft.caller_name == "Priya Raman")
     assert form.draft_status.text().startswith("Draft kept at")
 
     with qtbot.waitSignal(form.accepted):
         save(qtbot, form)
-    assert not drafts(db_path).path.exists()
+    assert not drafts(db_target).path.exists()
     assert incident_count() == 1
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
-def test_discarding_the_form_removes_its_draft(qtbot, open_window, db_path, dialogs):
+def test_discarding_the_form_removes_its_draft(qtbot, open_window, db_target, dialogs):
     window = open_window()
     form = open_new_form(qtbot, window)
     qtbot.keyClicks(form.caller_name, "Priya Raman")
-    qtbot.waitUntil(lambda: drafts(db_path).path.exists())
+    qtbot.waitUntil(lambda: drafts(db_target).path.exists())
     dialogs.answers.append(True)  # "Discard changes?" yes
     qtbot.keyClick(form, Qt.Key.Key_Escape)
     assert not form.isVisible()
-    assert not drafts(db_path).path.exists()
+    assert not drafts(db_target).path.exists()
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
-def test_the_draft_follows_the_text_back_to_nothing(qtbot, open_window, db_path):
+def test_the_draft_follows_the_text_back_to_nothing(qtbot, open_window, db_target):
     window = open_window()
     form = open_new_form(qtbot, window)
     qtbot.keyClicks(form.caller_name, "P")
-    qtbot.waitUntil(lambda: drafts(db_path).path.exists())
+    qtbot.waitUntil(lambda: drafts(db_target).path.exists())
     qtbot.keyClick(form.caller_name, Qt.Key.Key_Backspace)
-    qtbot.waitUntil(lambda: not drafts(db_path).path.exists())
+    qtbot.waitUntil(lambda: not drafts(db_target).path.exists())
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
-def test_after_a_crash_the_next_start_offers_the_draft_back(qtbot, db, db_path, open_window,
+def test_after_a_crash_the_next_start_offers_the_draft_back(qtbot, db, db_target, open_window,
                                                            dialogs):
     current_user()  # the same signed-in user as the process that crashes
-    crashed = subprocess.run([sys.executable, "-c", CRASHING_ADVISOR, str(db_path)],
+    crashed = subprocess.run([sys.executable, "-c", CRASHING_ADVISOR, str(db_target)],
                              cwd=ROOT, capture_output=True, text=True, timeout=60,
                              env=os.environ | {"PYTHONPATH": str(ROOT)})
     assert crashed.returncode == -signal.SIGKILL, crashed.stderr
@@ -135,24 +136,24 @@ def test_after_a_crash_the_next_start_offers_the_draft_back(qtbot, db, db_path, 
     with qtbot.waitSignal(form.accepted):
         save(qtbot, form)
     assert Incident.get(Incident.caller_name == "Grace O'Malley").priority == 1
-    assert not drafts(db_path).path.exists()
+    assert not drafts(db_target).path.exists()
 
 
-def test_declining_the_recovered_draft_deletes_it(qtbot, db, db_path, open_window, dialogs):
-    drafts(db_path).save(typed())
+def test_declining_the_recovered_draft_deletes_it(qtbot, db, db_target, open_window, dialogs):
+    drafts(db_target).save(typed())
     dialogs.answers.append(False)
     window = open_window()
     assert window.offer_recovered_draft() is None
     assert window.form is None
-    assert not drafts(db_path).path.exists()
+    assert not drafts(db_target).path.exists()
     assert window.offer_recovered_draft() is None  # asked once only
     assert dialogs.kinds() == ["confirm"]
 
 
-def test_an_unreadable_draft_is_reported_and_kept_aside(qtbot, db, db_path, open_window,
+def test_an_unreadable_draft_is_reported_and_kept_aside(qtbot, db, db_target, open_window,
                                                         dialogs):
-    store = drafts(db_path)
-    store.path.parent.mkdir()
+    store = drafts(db_target)
+    store.path.parent.mkdir(parents=True)
     store.path.write_text("{half a draft")
     window = open_window()
     assert window.offer_recovered_draft() is None
@@ -162,11 +163,11 @@ def test_an_unreadable_draft_is_reported_and_kept_aside(qtbot, db, db_path, open
 
 
 @pytest.mark.qt_log_ignore("This plugin does not support raise")
-def test_editing_an_incident_keeps_no_draft(qtbot, log_three, open_window, db_path):
+def test_editing_an_incident_keeps_no_draft(qtbot, log_three, open_window, db_target):
     window = open_window()
     select_incident(qtbot, window, log_three[0])
     qtbot.keyClick(window, Qt.Key.Key_E, CTRL)
     qtbot.waitUntil(lambda: window.form is not None and window.form.isVisible())
     qtbot.keyClicks(window.form.location, " (annex)")
     qtbot.wait(3 * AUTOSAVE_MS)
-    assert not drafts(db_path).path.exists()
+    assert not drafts(db_target).path.exists()

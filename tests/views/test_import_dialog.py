@@ -6,7 +6,6 @@ checking and writing run on worker threads: the tests wait on their signals."""
 from __future__ import annotations
 
 import csv
-import sqlite3
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,7 +29,7 @@ from app.views.transfer_table_models import (
     ImportPreviewModel,
     ImportProblemsModel,
 )
-from tests.conftest import make_draft
+from tests.conftest import make_draft, raw_connection
 from tests.views.helpers import choose
 
 pytestmark = pytest.mark.gui
@@ -53,9 +52,10 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def counts(db_path: Path) -> tuple[int, int, int]:
-    """Incidents, history rows and configuration changes, read by a connection of its own."""
-    conn = sqlite3.connect(db_path)
+def counts(db_path) -> tuple[int, int, int]:
+    """Incidents, history rows and configuration changes, read by a connection of its own
+    (sqlite3, or psycopg on PostgreSQL)."""
+    conn = raw_connection(db_path)
     try:
         return tuple(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                      for table in ("incident", "history", "config_change"))

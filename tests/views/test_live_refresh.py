@@ -159,6 +159,7 @@ def test_a_refresh_that_could_not_read_is_tried_again_at_the_next_poll(
 
     window = open_window()
     window.live_refresh.timer.stop()  # polled by hand below
+    window.live_refresh._watch.close()  # the real one (on PostgreSQL, a connection)
     window.live_refresh._watch = CountingWatch(set())  # others saved nothing more
     real_refresh = window.model.refresh
 
@@ -193,6 +194,7 @@ def test_a_server_out_of_reach_is_told_in_the_status_bar_until_it_is_back(
     window = open_window()
     live = window.live_refresh
     live.timer.stop()  # polled by hand below
+    live._watch.close()  # the real one (on PostgreSQL, a connection)
     live._watch = LosingWatch(lost_on={2, 3}, changes_on={4})
     live.on_poll()
     assert window.statusBar().currentMessage() == ""

@@ -621,15 +621,15 @@ def test_shift_tab_from_the_caller_goes_back_to_the_channel(qtbot, open_window):
     assert QApplication.focusWidget() is form.channel
 
 
-def test_destroying_the_window_with_the_form_open_raises_nothing(qtbot, db, db_path, tmp_path,
-                                                                 dialogs):
+def test_destroying_the_window_with_the_form_open_raises_nothing(qtbot, db, db_target,
+                                                                 tmp_path, dialogs):
     """Regression: the fields' checks were lambdas calling the form, run by the focus
     leaving a field as the form was destroyed (RuntimeError: already deleted).
 
     As at application exit without the window's close (e.g. QApplication.quit()).
     """
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    window = make_window(db_path, dialogs=dialogs, settings=settings)
+    window = make_window(db_target, dialogs=dialogs, settings=settings)
     window.show()
     with qtbot.waitActive(window):
         window.activateWindow()
@@ -714,6 +714,8 @@ def test_a_notification_names_my_incident_as_it_becomes_at_risk(qtbot, db, open_
     assert dialogs.kinds().count("notify") == 1
 
 
+@pytest.mark.sqlite_only("automatic backups of the SQLite file: on PostgreSQL none are "
+                         "taken (the server's administrator's; test_database_postgres.py)")
 def test_automatic_backup_at_start_then_daily(qtbot, open_window, db_path, log_three):
     window = open_window()
     window.start_automatic_backups()  # on a worker thread: the window stays in use
@@ -732,6 +734,8 @@ def test_automatic_backup_at_start_then_daily(qtbot, open_window, db_path, log_t
     assert len(automatic_backups(db_path)) == 1
 
 
+@pytest.mark.sqlite_only("automatic backups of the SQLite file: on PostgreSQL none are "
+                         "taken (the server's administrator's; test_database_postgres.py)")
 def test_a_failed_automatic_backup_is_reported(qtbot, open_window, db_path, dialogs):
     backup_folder(db_path).write_text("a file where the backups folder should be")
     window = open_window()

@@ -121,9 +121,9 @@ def test_a_wrong_password_is_told_without_saying_which_part(qtbot, admin, dialog
 
 
 def test_remember_me_signs_in_at_the_next_start_until_signed_out(
-        qtbot, admin, db_path, dialogs, memory_keyring, open_window):
+        qtbot, admin, db_target, dialogs, memory_keyring, open_window):
     make_required(admin)
-    place = str(db_path.absolute())
+    place = str(db_target)  # the file's whole path, or the database's URL
     dialog = SignInDialog(place, dialogs)
     qtbot.addWidget(dialog)
     dialog.username.setText("ada.admin")
@@ -133,7 +133,7 @@ def test_remember_me_signs_in_at_the_next_start_until_signed_out(
     assert dialog.user == admin and dialog.result() == dialog.DialogCode.Accepted
     assert ("Incident Desk", remember_name(place)) in memory_keyring.secrets
 
-    assert signed_in_user(db_path.absolute(), dialogs) == admin  # no dialog this time
+    assert signed_in_user(db_target, dialogs) == admin  # no dialog this time
 
     window = open_window(admin)
     dialogs.answers.append(True)
