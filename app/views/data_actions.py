@@ -234,10 +234,10 @@ class DataActions(QObject):
     def offer_welcome(self) -> WelcomeDialog | None:
         """The welcome, the first time a new database is opened by someone who may set it
         up; None otherwise."""
-        from app.views.welcome_dialog import WelcomeDialog
-
         if not needs_welcome(self._user):
             return None
+        from app.views.welcome_dialog import WelcomeDialog  # a new database's only
+
         wizard = WelcomeDialog(self._user, self._dialogs, self._window)
         wizard.sample_loaded.connect(lambda _count: self.incidents_changed.emit())
         return self._open(wizard)
