@@ -30,6 +30,18 @@ def test_the_window_module_imports_none_of_them():
     assert imported_by("import app.views.application") == []
 
 
+def test_what_showing_an_incident_needs_waits_for_the_first_paint():
+    code = ("import sys, app.views.application\n"
+            "from app.views.detail_pane import import_what_showing_needs\n"
+            "before = 'app.models.timeline' in sys.modules\n"
+            "import_what_showing_needs()\n"
+            "print(before, 'app.models.timeline' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, env={"QT_QPA_PLATFORM": "offscreen",
+                                                       "PATH": "/usr/bin:/bin"})
+    assert done.stdout.split() == ["False", "True"], done.stderr
+
+
 def test_opening_an_up_to_date_file_imports_none_of_them(tmp_path):
     path = tmp_path / "desk.sqlite"
     open_database(path)  # made and migrated here

@@ -28,6 +28,7 @@ from app.models.entities import User
 from app.models.sign_in import start_user
 from app.models.users import current_user
 from app.resources import incomplete, resource_name, resource_path
+from app.views.detail_pane import import_what_showing_needs
 from app.views.dialogs import Dialogs
 from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
@@ -73,6 +74,7 @@ def make_window(database_path: Target, dialogs: Dialogs | None = None,
     operations.setParent(window)
     # not before the log is on screen: the import would hold the interpreter meanwhile
     after_first_paint(window.table.viewport(), _import_holidays_in_background)
+    after_first_paint(window.table.viewport(), import_what_showing_needs)
     return window
 
 

@@ -41,16 +41,11 @@ from app.models.escalation import (
 )
 from app.models.incidents import get_incident
 from app.models.lifecycle import NOTE_REQUIRED, Status, TransitionError, allowed_next
-from app.models.problems import may_change, problem_of
-from app.models.satisfaction import satisfaction_of
 from app.models.sla import span_text
-from app.models.timeline import incident_timeline
 from app.models.vocabulary import CallerType, Channel, Level
 from app.views.form_errors import plain_label
 from app.views.history_table_model import HistoryTableModel
 from app.views.operations import IncidentOperations
-from app.views.problem_table_model import status_text as problem_status_text
-from app.views.satisfaction_dialog import score_text
 from app.views.text import priority_badge_style, priority_text, status_text, vocabulary
 from app.views.theme import set_tone, tone_colour
 
@@ -84,6 +79,17 @@ TIMELINE_WHAT_WIDTH = 170  # what happened, wrapped; the details get the rest
 WORKAROUND_STYLE = ("QFrame#workaroundBox { background: #fff8e1; border: 1px solid #ffb300; "
                     "border-radius: 3px; }")
 REGULATOR_WARNING = timedelta(hours=12)  # the breach clock turns red with this much left
+
+
+def import_what_showing_needs() -> None:
+    """Import what showing an incident needs beyond building the pane (the timeline, the
+    problem, the caller's score): not before the window's first paint, which does not need
+    them, and before the first incident is chosen, which would wait for them (issue 9)."""
+    import app.models.problems
+    import app.models.satisfaction
+    import app.models.timeline
+    import app.views.problem_table_model
+    import app.views.satisfaction_dialog  # noqa: F401
 
 
 class DetailPane(QWidget):
@@ -350,6 +356,8 @@ class DetailPane(QWidget):
             self._history_at_end = True
 
     def _fill_timeline(self, incident_id: int) -> None:
+        from app.models.timeline import incident_timeline
+
         entries = incident_timeline(incident_id)
         # The first column fits its contents once the rows are in, not at every item set
         # (which measured every row again: 75 ms for 51 entries, most of opening one).
@@ -422,6 +430,9 @@ class DetailPane(QWidget):
 
     def _show_problem(self, inc: Incident) -> None:
         """The problem the incident is one of; a known error's workaround in its own box."""
+        from app.models.problems import may_change, problem_of
+        from app.views.problem_table_model import status_text as problem_status_text
+
         problem = problem_of(inc.id)
         user = self._operations.user
         self.open_problem_button.setVisible(problem is not None)
@@ -443,6 +454,10 @@ class DetailPane(QWidget):
 
     def _show_satisfaction(self, inc: Incident) -> None:
         """The caller's score once resolved: asked for, or shown with its comment."""
+        from app.models.problems import may_change
+        from app.models.satisfaction import satisfaction_of
+        from app.views.satisfaction_dialog import score_text
+
         resolved = Status(inc.status) in (Status.RESOLVED, Status.CLOSED)
         score = satisfaction_of(inc.id)
         self.fields_form.setRowVisible(self.satisfaction_row, resolved or score is not None)
