@@ -154,3 +154,21 @@ def test_one_priority_and_one_status_keep_their_own_index(incidents, monkeypatch
     # nor is a filter on what incident_period does not hold
     assert not IncidentLog(LogFilter(escalation_overdue=True,
                                      statuses=OPEN_STATUSES))._walks_period_index()
+
+
+def test_sql_kept_for_a_filter_reads_the_data_afresh(incidents):
+    """The count's and pages' SQL is kept per filter and sort; what they read is not."""
+    chosen = LogFilter(priorities=frozenset({2}))
+    first = IncidentLog(chosen)
+    ids = [row.id for row in first.rows(0, first.count())]
+    newly = next(i for i in incidents if i not in ids)
+    Incident.update(priority=2).where(Incident.id == newly).execute()
+    Incident.update(priority=4).where(Incident.id == ids[0]).execute()
+    for descending in (True, False):
+        again = IncidentLog(chosen, descending=descending)
+        order = (Incident.received_at, Incident.id)
+        expected = [i.id for i in Incident.select(Incident.id).where(Incident.priority == 2)
+                    .order_by(*[o.desc() if descending else o.asc() for o in order])]
+        assert newly in expected and ids[0] not in expected
+        assert again.count() == len(expected)
+        assert [row.id for row in again.rows(0, len(expected))] == expected
