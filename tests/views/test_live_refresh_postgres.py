@@ -1,6 +1,8 @@
 """PostgreSQL: another workstation's save appears in the open window's log within a second
 (LISTEN/NOTIFY); a server restarted mid-session is told in the status bar and the form,
-what is typed is kept, and Save works once the server is back.
+what is typed is kept, and Save works once the server is back; a save whose COMMIT met a
+lost connection says it may or may not have been saved (a relay drops the connection
+between the server's commit and its answer).
 
 Runs when ``INCIDENT_DESK_PG=1`` (see tests/models/test_postgres.py); the restart uses a
 second server of its own (tests/models/pg_restartable.py).
@@ -8,11 +10,15 @@ second server of its own (tests/models/pg_restartable.py).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,6 +26,7 @@ if os.environ.get("INCIDENT_DESK_PG") != "1":
     pytest.skip("PostgreSQL tests not run: set INCIDENT_DESK_PG=1 to run them against "
                 "scripts/pg_server.py", allow_module_level=True)
 
+import psycopg
 from PySide6.QtCore import QSettings, Qt
 
 from app.models.db import open_database
@@ -157,3 +164,146 @@ def test_a_window_closed_lets_its_listening_connection_go(qtbot, pg_url, pg_wind
     window.close()
     assert not window.live_refresh.timer.isActive()
     assert watch.changed() is False  # closed: asks nothing of the server
+
+
+class FrontendMessages:
+    """The application's side of the PostgreSQL protocol, read as it passes: whether a
+    chunk runs a COMMIT (a simple query, or a statement parsed as COMMIT, which psycopg
+    prepares once it has sent it a few times, then bound and run by its name alone)."""
+
+    def __init__(self) -> None:
+        self._buffer = b""
+        self._started = False  # the start-up message (no type byte) has gone
+        self._commits: set[bytes] = set()  # names of statements parsed as COMMIT
+
+    def commit_runs(self, data: bytes) -> bool:
+        self._buffer += data
+        runs = False
+        while True:
+            if not self._started:
+                if len(self._buffer) < 4 or len(self._buffer) < _length(self._buffer, 0):
+                    return runs
+                self._buffer = self._buffer[_length(self._buffer, 0):]
+                self._started = True
+                continue
+            if len(self._buffer) < 5 or len(self._buffer) < 1 + _length(self._buffer, 1):
+                return runs
+            end = 1 + _length(self._buffer, 1)
+            kind, body, self._buffer = self._buffer[:1], self._buffer[5:end], self._buffer[end:]
+            if kind == b"Q":
+                runs |= _is_commit(body.rstrip(b"\0"))
+            elif kind == b"P":
+                name, query = body.split(b"\0")[:2]
+                (self._commits.add if _is_commit(query) else self._commits.discard)(name)
+            elif kind == b"B":
+                runs |= body.split(b"\0")[1] in self._commits
+
+
+def _length(buffer: bytes, at: int) -> int:
+    return int.from_bytes(buffer[at:at + 4], "big")
+
+
+def _is_commit(query: bytes) -> bool:
+    return query.strip().rstrip(b";").upper() == b"COMMIT"
+
+
+class CommitDroppingRelay:
+    """A TCP relay between the application and the server, standing for the network on
+    the way. Once ``armed``, it passes the application's next COMMIT on to the server, and
+    when the server answers it drops the application's connection instead of passing the
+    answer on: the COMMIT was in flight when the connection was lost, and done."""
+
+    def __init__(self, host: str, port: int):
+        self._server = (host, port)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self.armed = threading.Event()
+        self.dropped = threading.Event()  # a COMMIT reached the server, its answer did not
+        self._sockets: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:  # closed
+                return
+            server = socket.create_connection(self._server)
+            self._sockets += [client, server]
+            cut = threading.Event()
+            threading.Thread(target=self._to_server, args=(client, server, cut),
+                             daemon=True).start()
+            threading.Thread(target=self._to_client, args=(server, client, cut),
+                             daemon=True).start()
+
+    def _to_server(self, client, server, cut) -> None:
+        messages = FrontendMessages()
+        with contextlib.suppress(OSError):
+            while data := client.recv(65536):
+                if messages.commit_runs(data) and self.armed.is_set():
+                    self.armed.clear()
+                    cut.set()
+                server.sendall(data)
+        with contextlib.suppress(OSError):
+            server.shutdown(socket.SHUT_WR)
+
+    def _to_client(self, server, client, cut) -> None:
+        with contextlib.suppress(OSError):
+            while data := server.recv(65536):
+                if cut.is_set():  # the server's answer to the COMMIT: never delivered
+                    self.dropped.set()
+                    client.shutdown(socket.SHUT_RDWR)
+                    client.close()
+                    server.close()
+                    return
+                client.sendall(data)
+        with contextlib.suppress(OSError):
+            client.shutdown(socket.SHUT_WR)
+
+    def close(self) -> None:
+        self._listener.close()
+        for each in self._sockets:
+            with contextlib.suppress(OSError):
+                each.close()
+
+
+def test_a_save_whose_commit_met_a_lost_connection_says_it_may_have_been_saved(
+        qtbot, pg_url, pg_server, pg_window, dialogs):
+    """The connection is lost while the COMMIT is on its way (here: it reached the server,
+    which saved the incident, and its answer was lost): the form cannot know, says it may
+    or may not have been saved, and keeps everything typed."""
+    parts = urlsplit(pg_url)
+    relay = CommitDroppingRelay(parts.hostname, parts.port)
+    try:
+        # plain text on the way, so the relay sees the COMMIT (the test server has no TLS)
+        url = f"postgresql://{parts.username}@127.0.0.1:{relay.port}{parts.path}?sslmode=disable"
+        window = pg_window(url)
+        form = open_new_form(qtbot, window)
+        fill_valid_call(qtbot, form, caller="Priya Raman")
+        relay.armed.set()
+        click_save(qtbot, form)
+        assert relay.dropped.is_set()
+
+        kind, title, text = dialogs.calls[-1]
+        assert (kind, title) == ("error", "Not saved yet")
+        assert text == (
+            f"The connection to the database server at 127.0.0.1:{relay.port} was lost while "
+            "the save was being committed: it may or may not have been saved. The form stays "
+            "open with everything typed; once the server is back, look for the incident in "
+            "the log before pressing Save again.")
+        assert form.isVisible()
+        assert form.caller_name.text() == "Priya Raman"
+        assert form.summary.text() == "Door access cards not working"
+        assert form.description.toPlainText() == "Nobody on floor 2 can get through the doors."
+        assert form.urgency.currentData() == "medium"
+        assert form.saved_incident_id is None
+
+        # what the message warns of: the server did save it (seen from outside the relay)
+        with psycopg.connect(pg_url, autocommit=True) as direct:
+            assert direct.execute("SELECT caller_name FROM incident").fetchall() == [
+                ("Priya Raman",)]
+        # and the window, connecting again by itself, shows it in the log
+        window.on_refresh()
+        assert "Priya Raman" in log_column(window, CALLER)
+    finally:
+        relay.close()
