@@ -44,6 +44,31 @@ def pytest_runtest_setup(item):
         pytest.skip(f"SQLite only: {reason}" if reason else "SQLite only")
 
 
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL, leave out the tests that never ask for the test's database (``db_path``,
+    through ``db`` and the fixtures built on it): they would run exactly as in the SQLite
+    pass (a file of their own, no database, or a server of their own); said in the summary.
+    The ``postgres``-marked tests, which bring their own server, are kept."""
+    if ENGINE != "postgresql":
+        return
+    kept, left = [], []
+    for item in items:
+        uses_engine = "db_path" in getattr(item, "fixturenames", ())
+        (kept if uses_engine or item.get_closest_marker("postgres") else left).append(item)
+    if left:
+        config.hook.pytest_deselected(items=left)
+        items[:] = kept
+        config._engine_left_out = len(left)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left = getattr(config, "_engine_left_out", 0)
+    if left:
+        terminalreporter.write_line(
+            f"INCIDENT_DESK_ENGINE=postgresql: {left} deselected that use no test database "
+            "(they run the same in the SQLite pass)")
+
+
 def load_pg_server():
     """scripts/pg_server.py as a module (it is a script, not part of the package)."""
     spec = importlib.util.spec_from_file_location("pg_server", PG_SERVER_SCRIPT)
