@@ -45,15 +45,17 @@ def pytest_runtest_setup(item):
 
 
 def pytest_collection_modifyitems(config, items):
-    """On PostgreSQL, leave out the tests that never ask for the test's database (``db_path``,
-    through ``db`` and the fixtures built on it): they would run exactly as in the SQLite
-    pass (a file of their own, no database, or a server of their own); said in the summary.
+    """On PostgreSQL, leave out the tests that never ask for a test database (``db_path``,
+    through ``db`` and the fixtures built on it, or a module's ``module_db_path``): they
+    would run exactly as in the SQLite pass (a file of their own, no database, or a server
+    of their own); said in the summary.
     The ``postgres``-marked tests, which bring their own server, are kept."""
     if ENGINE != "postgresql":
         return
     kept, left = [], []
     for item in items:
-        uses_engine = "db_path" in getattr(item, "fixturenames", ())
+        uses_engine = any(name.endswith("db_path")  # db_path, a module's module_db_path
+                          for name in getattr(item, "fixturenames", ()))
         (kept if uses_engine or item.get_closest_marker("postgres") else left).append(item)
     if left:
         config.hook.pytest_deselected(items=left)

@@ -1,25 +1,37 @@
 """The headless exports, run as a user runs them: export-pdf, evidence-pack, verify-export
 and report-pdf, each with a one-line message and a non-zero exit on bad input."""
 
-import sqlite3
 import subprocess
 
 import pytest
 
+from tests.conftest import ENGINE, on_postgres_url, pg_database_url, raw_connection
 from tests.test_cli import run
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    result = run("demo-data", "--db", str(path), "--count", "60", "--seed", "11",
+def module_db_path(request, tmp_path_factory):
+    """The module's database, shared by its tests: a SQLite file, or under
+    ``INCIDENT_DESK_ENGINE=postgresql`` a database of its own on the test server."""
+    if ENGINE != "postgresql":
+        yield tmp_path_factory.mktemp("demo") / "demo.sqlite"
+        return
+    databases = request.getfixturevalue("pg_databases")
+    name = databases.take()
+    yield pg_database_url(databases.server, name)
+    databases.drop(name)
+
+
+@pytest.fixture(scope="module")
+def demo(module_db_path):
+    result = run("demo-data", "--db", str(module_db_path), "--count", "60", "--seed", "11",
                  "--months", "2")
     assert result.returncode == 0, result.stderr
-    conn = sqlite3.connect(path)
+    conn = raw_connection(module_db_path)
     references = [r for (r,) in conn.execute(
         "SELECT reference FROM incident ORDER BY id LIMIT 3")]
     conn.close()
-    return path, references
+    return module_db_path, references
 
 
 def pdf_text(path) -> str:
@@ -39,9 +51,10 @@ def test_export_then_verify_then_change_then_verify(demo, tmp_path):
     result = run("verify-export", str(out), "--db", str(db))
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.startswith(f"{reference}: matches the database")
-    conn = sqlite3.connect(db)
+    conn = raw_connection(db)  # someone with the sqlite3 shell or psql
+    mark = "%s" if on_postgres_url(db) else "?"
     conn.execute("UPDATE incident SET summary = 'Changed behind the report' "
-                 "WHERE reference = ?", (reference,))
+                 f"WHERE reference = {mark}", (reference,))
     conn.commit()
     conn.close()
     result = run("verify-export", str(out), "--db", str(db))
@@ -124,9 +137,9 @@ def test_a_bad_report_date_is_named(demo, tmp_path, start, end, message):
 
 def test_a_period_report_and_an_empty_period(demo, tmp_path):
     db, _ = demo
-    conn = sqlite3.connect(db)
-    first, last = conn.execute("SELECT MIN(received_at), MAX(received_at) FROM incident"
-                               ).fetchone()
+    conn = raw_connection(db)
+    first, last = (str(when) for when in conn.execute(
+        "SELECT MIN(received_at), MAX(received_at) FROM incident").fetchone())
     conn.close()
     out = tmp_path / "period.pdf"
     result = run("report-pdf", "--db", str(db), "--from", first[:10], "--to", last[:10],

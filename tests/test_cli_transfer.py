@@ -5,7 +5,6 @@ database unchanged."""
 from __future__ import annotations
 
 import csv
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from app.models.db import close_database, open_database
 from app.models.incident_transfer import COLUMNS
 from app.models.permissions import Role
 from app.models.users import current_user, ensure_user
+from tests.conftest import raw_connection
 from tests.test_cli import run
 
 
@@ -27,10 +27,10 @@ GOOD = {"received_at": "2026-03-27T16:45:00+00:00", "channel": "phone",
 
 
 @pytest.fixture
-def desk(tmp_path) -> Path:
+def desk(db_path):
     """A database whose first user (administrator) is whoever runs the tests, with a team
-    leader and an advisor."""
-    path = tmp_path / "desk.sqlite"
+    leader and an advisor: a SQLite file, or a PostgreSQL database's URL."""
+    path = db_path
     open_database(path)
     current_user()
     ensure_user("tess.leader", "Tess Leader", Role.TEAM_LEADER)
@@ -48,8 +48,8 @@ def write_csv(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def counts(path: Path) -> tuple[int, int]:
-    conn = sqlite3.connect(path)
+def counts(path) -> tuple[int, int]:
+    conn = raw_connection(path)
     try:
         return tuple(conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                      for table in ("incident", "history"))
@@ -137,12 +137,18 @@ def test_export_refuses_what_would_lose_a_file(desk, tmp_path):
                                      "not been replaced: choose another file name.")
     result = run("export", "--db", str(desk), "--out", str(source), "--replace")
     assert result.returncode == 0, result.stderr
-    result = run("export", "--db", str(desk), "--out", str(desk), "--replace")
-    assert result.returncode == 1
-    assert "is the database itself" in result.stderr
     result = run("export", "--db", str(desk), "--out", str(tmp_path / "out.txt"))
     assert result.stderr.strip() == ("incident-desk: error: out.txt: choose a file name ending "
                                      ".csv or .xlsx.")
+
+
+@pytest.mark.sqlite_only("an export over the database file itself")
+def test_export_refuses_to_write_over_the_database_file(desk, tmp_path):
+    assert run("import", "--db", str(desk), str(write_csv(tmp_path / "in.csv", [GOOD]))
+               ).returncode == 0
+    result = run("export", "--db", str(desk), "--out", str(desk), "--replace")
+    assert result.returncode == 1
+    assert "is the database itself" in result.stderr
 
 
 def test_export_by_period(desk, tmp_path):
