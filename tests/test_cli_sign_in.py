@@ -17,9 +17,10 @@ GOOD = "correct horse battery"
 
 
 @pytest.fixture
-def locked_desk(tmp_path):
-    """A database with one incident whose administrator Ada requires passwords."""
-    path = tmp_path / "desk.sqlite"
+def locked_desk(db_path):
+    """A database (a SQLite file, or a PostgreSQL database's URL) with one incident whose
+    administrator Ada requires passwords."""
+    path = db_path
     open_database(path)
     try:
         ada = ensure_user("ada.admin", "Ada Admin", Role.ADMINISTRATOR)
