@@ -560,9 +560,15 @@ class IncidentForm(QDialog):
 
     def say_lost(self, error: ConnectionLostError) -> None:
         """A save that met a lost server connection: said, the form kept as typed."""
-        self.form_message.setText(self.tr("Not saved: lost the connection to the database "
-                                          "server."))
-        self._dialogs.error(self, self.tr("Not saved yet"), self.lost_text(error))
+        if error.outcome_unknown:
+            self.form_message.setText(self.tr(
+                "Perhaps saved: the connection to the database server was lost during the save."))
+            title = self.tr("Perhaps saved")
+        else:
+            self.form_message.setText(self.tr(
+                "Not saved: lost the connection to the database server."))
+            title = self.tr("Not saved yet")
+        self._dialogs.error(self, title, self.lost_text(error))
 
     def lost_text(self, error: ConnectionLostError) -> str:
         """What a save that met a lost server connection tells the user."""

@@ -285,7 +285,9 @@ def test_a_save_whose_commit_met_a_lost_connection_says_it_may_have_been_saved(
         assert relay.dropped.is_set()
 
         kind, title, text = dialogs.calls[-1]
-        assert (kind, title) == ("error", "Not saved yet")
+        assert (kind, title) == ("error", "Perhaps saved")
+        assert form.form_message.text() == (
+            "Perhaps saved: the connection to the database server was lost during the save.")
         assert text == (
             f"The connection to the database server at 127.0.0.1:{relay.port} was lost while "
             "the save was being committed: it may or may not have been saved. The form stays "
