@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../views/about_dialog.py" line="+30"/>
+        <location filename="../../views/about_dialog.py" line="+31"/>
         <source>About %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -16,6 +16,16 @@
     <message>
         <location line="+9"/>
         <source>Database:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Kept on a PostgreSQL server, whose administrator backs it up (Incident Desk takes no file backups of it).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Backups:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -72,7 +82,7 @@
 <context>
     <name>BackupsDialog</name>
     <message>
-        <location filename="../../views/backups_dialog.py" line="+58"/>
+        <location filename="../../views/backups_dialog.py" line="+59"/>
         <source>Restore from file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -87,7 +97,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <source>This database is kept on the PostgreSQL server {server}: the server&apos;s administrator backs it up and restores it (with pg_dump and pg_restore). Incident Desk takes no file backups of it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>Backups are written to {folder}, checked after writing, one a day at least.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -173,7 +188,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+43"/>
         <source>Last change: {summary}, by {who} on {when}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,7 +1029,17 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+2"/>
+        <source>&amp;Database…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The database file or PostgreSQL server Incident Desk opens at its next start, with a test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>No incident chosen</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1198,9 +1223,311 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
     </message>
 </context>
 <context>
+    <name>DatabaseDialog</name>
+    <message>
+        <location filename="../../views/database_dialog.py" line="+95"/>
+        <source>Database</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The database Incident Desk opens: a file on this computer or a shared folder, or a PostgreSQL server shared by the whole team. Now open: {current}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A database &amp;file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use a database file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A Postgre&amp;SQL server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use a PostgreSQL server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <location line="+5"/>
+        <source>Database file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>the whole path of the .sqlite file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose an existing database file, or name a new one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>F&amp;ile:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A file that does not exist yet is created at the next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+28"/>
+        <source>PostgreSQL server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-26"/>
+        <source>Port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Database name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>User name on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>for Test connection; asked at the start when not stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Remember password in the system keyring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remember password in the system keyring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This computer has no system keyring service, so the password cannot be stored: Incident Desk asks for it at each start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Stored once Test connection shows the server accepts it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Ser&amp;ver:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>P&amp;ort:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Database:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pass&amp;word:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Connect with the settings on this screen, without opening the database (up to {seconds} seconds)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The choice takes effect at the next start of Incident Desk. A --db given on the command line overrides it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>{what}: correct the fields marked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Not tested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not tested: correct the fields marked first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Connecting to {target}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Test connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>There is no file {file} yet: Incident Desk creates it at the next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reached {target}: it is empty, and Incident Desk will make its tables at the next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Reached {target}: an Incident Desk database, schema version {schema}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>This version upgrades it at the next start (%n change(s)).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Not saved: the choice could not be written ({reason}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Saved: Incident Desk opens {target} at its next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>The password is stored in this computer&apos;s keyring.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The password was not stored: Test connection did not show the server accepts it. It is asked for at the next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DatabasePasswordDialog</name>
+    <message>
+        <location filename="../../views/database_password_dialog.py" line="+44"/>
+        <source>Database password — {app}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Incident Desk needs the password of the user {user} to open this PostgreSQL database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+9"/>
+        <location line="+61"/>
+        <source>(default)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-62"/>
+        <source>Password of {user} on {server}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Remember in the system keyring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Remember in the system keyring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This computer has no system keyring service, so the password cannot be stored: Incident Desk asks for it at each start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Kept in this computer&apos;s keyring once the server accepts it, for this database and user only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Database:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;Connect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Password is required: type the password of the user {user}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../views/detail_pane.py" line="+58"/>
+        <location filename="../../views/detail_pane.py" line="+53"/>
         <source>Received</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1305,7 +1632,7 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+50"/>
         <source>&amp;Edit…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1400,7 +1727,7 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Select an incident in the log to see it here.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1411,12 +1738,12 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
     </message>
     <message>
         <location line="+3"/>
-        <location line="+148"/>
+        <location line="+163"/>
         <source>&amp;Link to problem…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-145"/>
+        <location line="-160"/>
         <source>Link this incident to the problem behind it (the cause), or raise one</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1432,17 +1759,17 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
     </message>
     <message>
         <location line="+18"/>
-        <location line="+127"/>
+        <location line="+146"/>
         <source>Record &amp;satisfaction…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-124"/>
+        <location line="-143"/>
         <source>Record the caller&apos;s score (1 to 5) and comment after the incident</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+59"/>
         <source> (override)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1472,7 +1799,7 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+32"/>
         <source>Change &amp;link…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1487,7 +1814,7 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+14"/>
         <source>Change &amp;satisfaction…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1563,7 +1890,7 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+21"/>
         <source>Email settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1724,7 +2051,7 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+102"/>
+        <location line="+56"/>
         <source>Asked for each time (no keyring)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1754,7 +2081,7 @@ It is in the incident&apos;s log as not sent, with its message, so it can be sen
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+11"/>
         <source>{what}: correct the fields marked ({names}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1850,6 +2177,29 @@ If you can read it, stakeholder updates can be sent.</source>
     <message>
         <location line="+8"/>
         <source>Sent to {to} at {time}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ErrorHook</name>
+    <message>
+        <location filename="../../views/error_hook.py" line="+93"/>
+        <source>Not done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The details are in {file}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The details could not be logged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Unexpected error</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2389,7 +2739,7 @@ If you can read it, stakeholder updates can be sent.</source>
 <context>
     <name>FilterBar</name>
     <message>
-        <location filename="../../views/filter_bar.py" line="+55"/>
+        <location filename="../../views/filter_bar.py" line="+56"/>
         <source>Search reference, caller, phone or nature (Ctrl+F)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2469,7 +2819,12 @@ If you can read it, stakeholder updates can be sent.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+6"/>
+        <source>{name} (deactivated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
         <source>Showing: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3355,7 +3710,37 @@ Last update: {last}</source>
 <context>
     <name>IncidentForm</name>
     <message>
-        <location filename="../../views/incident_form.py" line="+104"/>
+        <location filename="../../views/incident_form.py" line="+65"/>
+        <source>High: many people or a whole service; safety, money, regulation at stake</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Medium: a team, a site or a group of customers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Low: one person, with little harm</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>High: getting worse fast, no workaround, a deadline today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Medium: can wait hours; a poor workaround exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Low: can wait days; a good workaround exists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+36"/>
         <source>Full name, or &apos;Anonymous&apos;</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3455,7 +3840,7 @@ Last update: {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+85"/>
         <source>New incident</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3465,7 +3850,12 @@ Last update: {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+34"/>
+        <source>{name} (deactivated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Draft kept at {time}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3475,7 +3865,7 @@ Last update: {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+67"/>
         <source>Not saved.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3485,7 +3875,12 @@ Last update: {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+44"/>
+        <source>Shown once the database server is back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source> (override)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3501,17 +3896,32 @@ Last update: {last}</source>
     </message>
     <message>
         <location line="+65"/>
-        <location line="+11"/>
+        <location line="+24"/>
         <source>Not saved yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-10"/>
+        <location line="-23"/>
         <source>The database is busy ({reason}), perhaps with a large import. Nothing is lost: the form stays open; press Save again in a moment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>Lost the connection to the database server at {server}: what you type is kept and checked when you save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+8"/>
+        <source>Perhaps saved: the connection to the database server was lost during the save.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Perhaps saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Not saved: lost the connection to the database server.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3585,7 +3995,7 @@ Last update: {last}</source>
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../views/incident_table_model.py" line="+26"/>
+        <location filename="../../views/incident_table_model.py" line="+27"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3674,12 +4084,12 @@ Last update: {last}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../views/main_window.py" line="+190"/>
+        <location filename="../../views/main_window.py" line="+198"/>
         <source>Handovers and support</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+48"/>
         <source>&amp;New incident…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3894,7 +4304,7 @@ Last update: {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+102"/>
         <source>{count} incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3904,7 +4314,7 @@ Last update: {last}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+33"/>
         <source>Unsaved incident</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3931,7 +4341,7 @@ Open it again to finish logging it? No deletes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Prioritise {reference}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3941,24 +4351,29 @@ Open it again to finish logging it? No deletes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+67"/>
+        <source>Sign out? This computer will not remember you; the next person signs in with their own name and password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Sign out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="-2"/>
         <source>Sign out and close Incident Desk? This computer will not remember you.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+14"/>
         <source>Email settings saved: %n change(s).</source>
         <translation type="unfinished">
             <numerusform></numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Service levels saved: %n change(s).</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -3970,12 +4385,12 @@ Open it again to finish logging it? No deletes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>Backup restored; the database replaced is kept at {aside}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+36"/>
         <source>The retention policy could not run: {why}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3985,7 +4400,7 @@ Open it again to finish logging it? No deletes it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Automatic backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5104,7 +5519,7 @@ The incident restores the service; the problem removes the cause. Link incidents
 <context>
     <name>Recovery</name>
     <message>
-        <location filename="../../views/application.py" line="+100"/>
+        <location filename="../../views/application.py" line="+134"/>
         <source>{problem}
 
 The latest good backup was taken on {when}. Restore it? The file that could not be opened is kept aside, unchanged, beside it.</source>
@@ -5118,6 +5533,11 @@ The latest good backup was taken on {when}. Restore it? The file that could not 
     <message>
         <location line="+10"/>
         <source>Restored the backup of {when}. Anything recorded after it is not in the database; the file that could not be opened is kept at {aside}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No password was given for {target}: Incident Desk did not open it.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -5152,7 +5572,7 @@ The latest good backup was taken on {when}. Restore it? The file that could not 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+200"/>
+        <location line="+205"/>
         <source>No incident chosen</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5173,35 +5593,35 @@ The latest good backup was taken on {when}. Restore it? The file that could not 
     </message>
     <message>
         <location line="+2"/>
-        <location line="+38"/>
-        <location line="+59"/>
+        <location line="+42"/>
+        <location line="+65"/>
         <source>Export PDF</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-97"/>
+        <location line="-107"/>
         <source>Print</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Not exported</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
-        <location line="+55"/>
+        <location line="+42"/>
+        <location line="+61"/>
         <source>Writing {what}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-47"/>
-        <location line="+49"/>
+        <location line="-53"/>
+        <location line="+55"/>
         <source>Wrote {path}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-47"/>
+        <location line="-53"/>
         <source>PDF not opened</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5211,7 +5631,7 @@ The latest good backup was taken on {when}. Restore it? The file that could not 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+41"/>
         <location line="+8"/>
         <source>Period report</source>
         <translation type="unfinished"></translation>
@@ -5220,7 +5640,7 @@ The latest good backup was taken on {when}. Restore it? The file that could not 
 <context>
     <name>ReportRunner</name>
     <message>
-        <location filename="../../views/report_runner.py" line="+165"/>
+        <location filename="../../views/report_runner.py" line="+183"/>
         <source>{what} failed: an unexpected error ({error}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5914,6 +6334,14 @@ Resolve by {resolve}</source>
     </message>
 </context>
 <context>
+    <name>SingleInstance</name>
+    <message>
+        <location filename="../../views/application.py" line="+69"/>
+        <source>Incident Desk is already starting on {name} on this computer: carry on in that window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>StaleSaveDialog</name>
     <message>
         <location filename="../../views/stale_save_dialog.py" line="+22"/>
@@ -6170,7 +6598,7 @@ Cancel: back to the form as you left it.</source>
 <context>
     <name>TransferActions</name>
     <message>
-        <location filename="../../views/transfer_actions.py" line="+32"/>
+        <location filename="../../views/transfer_actions.py" line="+36"/>
         <source>&amp;Import incidents…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6190,12 +6618,12 @@ Cancel: back to the form as you left it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+23"/>
         <source>Import incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>Export incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6208,7 +6636,7 @@ Cancel: back to the form as you left it.</source>
 <context>
     <name>Upgrade</name>
     <message>
-        <location filename="../../views/application.py" line="+19"/>
+        <location filename="../../views/application.py" line="-41"/>
         <source>Upgrading the database {name} for this version of Incident Desk ({count} change(s)).
 With many incidents this can take a minute: please wait.</source>
         <translation type="unfinished"></translation>
@@ -7332,13 +7760,26 @@ With many incidents this can take a minute: please wait.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../views/report_actions.py" line="-284"/>
+        <location filename="../../views/report_actions.py" line="-299"/>
         <source>Preview…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Export PDF…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <location filename="../../views/database_dialog.py" line="-255"/>
+        <source>Database file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Incident Desk databases (*.sqlite *.db);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
