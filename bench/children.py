@@ -19,6 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 WATCHDOG_MS = 10  # the watchdog's beat: a longer gap between beats is a stall
 SETTLE_MS = 700  # how long each action is watched (the search waits 300 ms for typing)
+JOB_LIMIT_S = 900  # a long job (an export, a report) not done by then fails the run
 
 
 def floor_window() -> int:
@@ -38,9 +39,10 @@ def floor_window() -> int:
     return app.exec()
 
 
-def _window(db_path: Path):
+def _window(db_path: Path, dialogs=None, as_leader: bool = False):
     """The main window over the database, as ``python main.py`` makes it, showing every
-    incident (not only the open ones)."""
+    incident (not only the open ones); signed in as the computer's user, or as the bench's
+    team leader (who may export)."""
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -52,7 +54,12 @@ def _window(db_path: Path):
     open_database(db_path)
     settings = QSettings(str(Path(os.environ.get("TMPDIR", "/tmp")) / "bench-window.ini"),
                          QSettings.Format.IniFormat)
-    window = make_window(db_path, settings=settings)
+    user = None
+    if as_leader:
+        from bench.databases import bench_user
+
+        user = bench_user()
+    window = make_window(db_path, dialogs, settings=settings, user=user)
     window.show()
     status = window.filter_bar.status
     status.setCurrentIndex(status.findData(ANY))
@@ -118,9 +125,31 @@ class Watchdog:
         self.last = now
 
 
-def stalls(db_path: Path, search_text: str, detail_id: int) -> int:
+def _bench_dialogs(folder: Path):
+    """The window's messages and file pickers without anyone to answer them: a file to be
+    saved goes into ``folder`` under the name suggested; a message shown fails the run."""
+    from app.views.dialogs import Dialogs
+
+    class BenchDialogs(Dialogs):
+        def save_file(self, parent, title, suggested, filters):
+            return folder / suggested.name
+
+        def error(self, parent, title, text):
+            raise RuntimeError(f"{title}: {text}")
+
+        inform = error
+
+    return BenchDialogs()
+
+
+def stalls(db_path: Path, search_text: str, detail_id: int, period: tuple[str, str],
+           latest_day: str) -> int:
     """The longest stall of the window during each common action, done as a user would
-    (through the widgets), each watched for SETTLE_MS."""
+    (through the widgets), each watched for SETTLE_MS; the long ones (an export, a period
+    report: work on a worker thread behind a progress bar) until they are done."""
+    import tempfile
+    from datetime import date, timedelta
+
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -130,6 +159,7 @@ def stalls(db_path: Path, search_text: str, detail_id: int) -> int:
     watchdog = Watchdog()
     found: dict[str, float] = {}
     state = {}
+    folder = Path(tempfile.mkdtemp(prefix="stalls-"))
 
     def watch(name: str, action, settle_ms: int = SETTLE_MS) -> None:
         loop = QEventLoop()
@@ -139,8 +169,44 @@ def stalls(db_path: Path, search_text: str, detail_id: int) -> int:
         loop.exec()
         found[name] = round(watchdog.longest, 1)
 
+    def watch_job(name: str, start) -> None:
+        """``start()`` gives a ReportJob: watched until it is over, then SETTLE_MS more."""
+        loop = QEventLoop()
+        outcome = {}
+
+        def begin() -> None:
+            try:
+                job = start()
+            except Exception as exc:  # an exception in a slot would not end the loop
+                outcome["failed"] = repr(exc)
+                loop.quit()
+                return
+            if job is None:
+                outcome["failed"] = "nothing was started"
+                loop.quit()
+                return
+            job.finished.connect(lambda result: outcome.setdefault("result", result))
+            job.failed.connect(lambda message: outcome.setdefault("failed", message))
+            job.cancelled.connect(lambda: outcome.setdefault("failed", "cancelled"))
+            for signal in (job.finished, job.failed, job.cancelled):
+                signal.connect(lambda *_: QTimer.singleShot(SETTLE_MS, loop.quit))
+
+        def too_long() -> None:
+            outcome.setdefault("failed", f"not done in {JOB_LIMIT_S} s")
+            loop.quit()
+
+        watchdog.reset()
+        started = time.perf_counter()
+        QTimer.singleShot(0, begin)
+        QTimer.singleShot(JOB_LIMIT_S * 1000, too_long)
+        loop.exec()
+        if "failed" in outcome:
+            raise RuntimeError(f"{name}: {outcome['failed']}")
+        found[name] = round(watchdog.longest, 1)
+        found[f"{name}_seconds"] = round(time.perf_counter() - started - SETTLE_MS / 1000, 1)
+
     def open_window() -> None:
-        state["app"], state["window"] = _window(db_path)
+        state["app"], state["window"] = _window(db_path, _bench_dialogs(folder), as_leader=True)
 
     # ``python main.py`` has imported the window's modules before any window of it is on
     # screen (the sign-in dialog included): they are the cold start's, not a stall's
@@ -166,6 +232,30 @@ def stalls(db_path: Path, search_text: str, detail_id: int) -> int:
     watch("stall_search_clear", lambda: bar.search.setText(""), 1200)
     watch("stall_jump_to_end", table.scrollToBottom)
     watch("stall_open_incident", lambda: window.select_incident(detail_id))
+
+    def open_export() -> None:
+        state["export"] = window.transfer.open_export()
+
+    def export_last_30_days():
+        dialog = state["export"]
+        dialog.period.setChecked(True)
+        last = date.fromisoformat(latest_day)
+        dialog.start.setDate(last - timedelta(days=29))
+        dialog.end.setDate(last)
+        return dialog.export()
+
+    def period_report():
+        def chosen(dialog) -> bool:
+            dialog.set_period(*(date.fromisoformat(day) for day in period))
+            dialog.to_file = True
+            return True
+
+        window.reports.ask_period = chosen
+        return window.reports.period_report()
+
+    watch("stall_export_dialog", open_export)
+    watch_job("stall_export_30_days", export_last_30_days)
+    watch_job("stall_period_report", period_report)
     app.processEvents()
     print(json.dumps(found))
     return 0
@@ -178,7 +268,7 @@ def main(argv: list[str]) -> int:
     if mode == "memory":
         return memory(Path(argv[1]))
     if mode == "stalls":
-        return stalls(Path(argv[1]), argv[2], int(argv[3]))
+        return stalls(Path(argv[1]), argv[2], int(argv[3]), (argv[4], argv[5]), argv[6])
     raise SystemExit(f"unknown mode {mode}")
 
 

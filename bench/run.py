@@ -102,9 +102,17 @@ def memory(bench_db: BenchDatabase, home: Path) -> Result:
 
 def stalls(bench_db: BenchDatabase, home: Path) -> list[Result]:
     found = _child_json(["stalls", str(bench_db.db_path), SEARCH_TEXT,
-                         str(bench_db.detail_incident)], home)
-    return [Result(name, STALL_TARGET, value, runs=[value], note="longest event-loop gap")
-            for name, value in found.items()]
+                         str(bench_db.detail_incident), bench_db.period_start,
+                         bench_db.period_end, bench_db.latest_day], home)
+    return [Result(name, STALL_TARGET, value, runs=[value],
+                    note=_stall_note(found.get(f"{name}_seconds")))
+            for name, value in found.items() if not name.endswith("_seconds")]
+
+
+def _stall_note(seconds: float | None) -> str:
+    if seconds is None:
+        return "longest event-loop gap"
+    return f"longest event-loop gap over the {seconds:.1f} s the work took"
 
 
 def run(size: int, data_dir: Path, repeat: int, only: list[str], rebuild: bool
