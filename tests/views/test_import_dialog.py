@@ -442,6 +442,50 @@ def test_export_never_overwrites_a_file_the_picker_did_not_ask_about(
                                      "(2 May 2026).")
 
 
+def test_cancelling_an_export_leaves_no_file_and_says_so(qtbot, window, leader, logged,
+                                                          dialogs, tmp_path, monkeypatch):
+    """The export is held after its last row is written, before the file is put in place:
+    the progress window's Cancel button stops it, and nothing is left at the name chosen
+    (nor a partial file beside it)."""
+    from app.views import export_dialog as export_module
+
+    real_export = export_module.export_incidents
+
+    def export_until_cancelled(path, start, end, *, by, progress, replace):
+        def wait_for_cancel(done: int, total: int) -> None:
+            deadline = time.monotonic() + 10
+            while not dialog.job.is_cancelled() and time.monotonic() < deadline:
+                time.sleep(0.01)
+            progress(done, total)  # raises ReportCancelled
+
+        return real_export(path, start, end, by=by, progress=wait_for_cancel,
+                           replace=replace)
+
+    monkeypatch.setattr(export_module, "export_incidents", export_until_cancelled)
+    dialog = export_dialog(qtbot, window, leader, dialogs)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    chosen = folder / "all.csv"
+    dialogs.save_files.append(chosen)
+    click(qtbot, dialog.export_button)
+    job = dialog.job
+    assert not dialog.export_button.isEnabled()
+    qtbot.waitUntil(lambda: job.progress_dialog is not None
+                    and job.progress_dialog.isVisible(), timeout=WAIT)
+    cancel = job.progress_dialog.findChild(QPushButton, "cancelWork")
+    with qtbot.waitSignal(job.cancelled, timeout=WAIT):
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert list(folder.iterdir()) == []
+    assert dialog.problem.text() == "The export was cancelled: all.csv was not written."
+    assert dialog.problem.isVisible() and not dialog.outcome.isVisible()
+    assert dialog.export_button.isEnabled()  # and it may be tried again
+    dialogs.save_files.append(chosen)
+    monkeypatch.setattr(export_module, "export_incidents", real_export)
+    with qtbot.waitSignal(dialog.exported, timeout=WAIT):
+        click(qtbot, dialog.export_button)
+    assert read_table(chosen).row_numbers == [2, 3, 4]
+
+
 # --- the parts ----------------------------------------------------------------------------------
 def test_every_input_has_a_spoken_name_on_every_step(qtbot, leader, dialogs, tmp_path):
     source = write_csv(tmp_path / "bad.csv", [GOOD, {**GOOD, "channel": "fax"}])
