@@ -112,7 +112,7 @@ def stalls(bench_db: BenchDatabase, home: Path) -> list[Result]:
 def _stall_note(seconds: float | None) -> str:
     if seconds is None:
         return "longest event-loop gap"
-    return f"longest event-loop gap over the {seconds:.1f} s the work took"
+    return f"longest event-loop gap over the {seconds:.2f} s the work took"
 
 
 def run(size: int, data_dir: Path, repeat: int, only: list[str], rebuild: bool
