@@ -32,6 +32,7 @@ from app.views.detail_pane import import_what_showing_needs
 from app.views.dialogs import Dialogs
 from app.views.main_window import MainWindow
 from app.views.operations import IncidentOperations
+from app.views.report_runner import favour_the_gui_thread
 from app.views.startup_probe import after_first_paint, install_startup_probe
 from app.views.text import tr
 from app.views.theme import follow_system_scheme
@@ -68,6 +69,7 @@ def make_window(database_path: Target, dialogs: Dialogs | None = None,
                 settings: QSettings | None = None, user: User | None = None) -> MainWindow:
     """The main window over the database already opened at ``database_path`` (a file, or a
     PostgreSQL database)."""
+    favour_the_gui_thread()  # before any worker thread: the holidays' import, a report
     operations = IncidentOperations(user or current_user())
     window = MainWindow(operations, dialogs or Dialogs(), settings or QSettings(),
                         database_path)

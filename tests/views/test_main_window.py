@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from app.views.application import make_window
 from app.views.incident_form import IncidentForm
 from app.views.incident_table_model import IncidentIdRole
 from app.views.main_window import MainWindow
+from app.views.report_runner import GUI_SWITCH_INTERVAL_S
 from tests.conftest import category, make_draft
 from tests.views.conftest import RECEIVED_AT
 from tests.views.helpers import (
@@ -758,3 +760,11 @@ def test_selecting_an_incident_reads_the_pane_once(qtbot, open_window, log_three
     window.select_incident(log_three[0].id)  # already current: read again, once
     assert shown == [log_three[0].id] * 2
     assert window.detail.title.text() == log_three[0].reference
+
+
+def test_the_main_window_lets_its_thread_have_the_gil_back_at_once(open_window):
+    """Before any worker thread starts (the holidays' import after the first paint, a
+    report): see test_report_runner's test of the same."""
+    sys.setswitchinterval(0.005)
+    open_window()
+    assert sys.getswitchinterval() == pytest.approx(GUI_SWITCH_INTERVAL_S)
