@@ -151,6 +151,7 @@ def stalls(db_path: Path, search_text: str, detail_id: int, period: tuple[str, s
     (through the widgets), each watched for SETTLE_MS; the long ones (an export, a period
     report, reading and checking a file to import: work on a worker thread behind a
     progress bar) until they are done."""
+    import shutil
     import tempfile
     from datetime import date, timedelta
 
@@ -272,6 +273,7 @@ def stalls(db_path: Path, search_text: str, detail_id: int, period: tuple[str, s
     watch_job("stall_import_read", read_for_import)
     watch_job("stall_import_check", lambda: state["import"].check())
     app.processEvents()
+    shutil.rmtree(folder, ignore_errors=True)
     print(json.dumps(found))
     return 0
 
