@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.models.audit import incident_history
 from app.models.clock import now_utc
@@ -105,6 +108,50 @@ def test_text_in_no_known_encoding_is_refused_naming_the_file(db, tmp_path):
     path = tmp_path / "legacy.csv"
     path.write_bytes(b"received_at,caller_name\n2026-03-27T16:45:00+00:00,Bad \x81\x8d\n")
     with pytest.raises(TransferError, match=r"legacy\.csv is neither UTF-8 nor Windows-1252"):
+        read_table(path)
+
+
+CHUNKED = ("received_at;caller_name;summary", "2026-03-27T16:45:00+00:00;Zoë O\u2019Brien;"
+           "\"two\nlines, £20\"", "", "2026-03-28T09:00:00+00:00;Ama;\u2013 dash")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 8, 64])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_file_read_a_chunk_at_a_time_reads_as_a_whole(tmp_path, monkeypatch, chunk, encoding,
+                                                         newline):
+    """Text is decoded and split a chunk at a time (so that the window keeps the GIL's
+    turns while a large file is read): a chunk may end inside a character, between CR and
+    LF, or inside a quoted cell, and the table is the same."""
+    from app.models import incident_transfer_read
+
+    path = tmp_path / "in.csv"
+    path.write_bytes((newline.join(CHUNKED) + newline).encode(encoding))
+    whole = read_table(path)
+    monkeypatch.setattr(incident_transfer_read, "CSV_CHUNK", chunk)
+    parts = read_table(path)
+    assert whole.rows == [
+        ["2026-03-27T16:45:00+00:00", "Zoë O\u2019Brien", "two\nlines, £20"],
+        ["2026-03-28T09:00:00+00:00", "Ama", "\u2013 dash"]]
+    assert whole.row_numbers == [2, 4]
+    assert (parts.headers, parts.rows, parts.row_numbers, parts.detail) == (
+        whole.headers, whole.rows, whole.row_numbers, whole.detail)
+
+
+@pytest.mark.parametrize("chunk", [3, 1 << 20])
+def test_the_byte_in_no_known_encoding_is_named_wherever_it_is(tmp_path, monkeypatch, chunk):
+    from app.models import incident_transfer_read
+
+    monkeypatch.setattr(incident_transfer_read, "CSV_CHUNK", chunk)
+    data = "received_at,caller_name\n2026-03-27T16:45:00+00:00,Zoë ".encode() + b"\x81\n"
+    bad = data.index(b"\x81")
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(data)
+    with pytest.raises(TransferError, match=f"byte {bad + 1} is 0x81"):
+        read_table(path)
+    path.write_bytes(codecs.BOM_UTF8 + data)
+    with pytest.raises(TransferError, match=f"says it is UTF-8 with a byte order mark but "
+                                            f"byte {bad + 4} is not"):
         read_table(path)
 
 
@@ -651,3 +698,19 @@ def test_an_administrator_may_export_too(db, tmp_path, advisor):
     admin = ensure_user("ada.admin", "Ada Admin", Role.ADMINISTRATOR)
     create_incident(make_draft(), advisor)
     assert export_incidents(tmp_path / "out.csv", by=admin) == 1
+
+
+@given(text=st.text(alphabet=st.sampled_from("ab;\"\r\n é\u2019\u2013€\U0001F600"), max_size=60),
+       chunk=st.integers(min_value=1, max_value=9))
+@settings(max_examples=300, deadline=None)
+def test_the_lines_of_any_text_split_a_chunk_at_a_time_are_its_lines(text, chunk):
+    """Whatever the characters (1 to 4 bytes in UTF-8) and line endings, and wherever a
+    chunk ends, the lines are those of the text read whole with ``newline=""``."""
+    from app.models import incident_transfer_read
+
+    old, incident_transfer_read.CSV_CHUNK = incident_transfer_read.CSV_CHUNK, chunk
+    try:
+        lines = list(incident_transfer_read._lines(text.encode(), "utf-8", 0))
+    finally:
+        incident_transfer_read.CSV_CHUNK = old
+    assert lines == io.StringIO(text, newline="").readlines()
