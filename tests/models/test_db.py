@@ -44,7 +44,9 @@ def test_every_migration_keeps_the_triggers(db):
                         "incident_day_insert", "incident_day_delete", "incident_day_update",
                         "escalation_day_insert", "escalation_day_delete",
                         "escalation_day_update", "satisfaction_day_insert",
-                        "satisfaction_day_delete", "satisfaction_day_update"}
+                        "satisfaction_day_delete", "satisfaction_day_update",
+                        "incident_status_count_insert", "incident_status_count_delete",
+                        "incident_status_count_update"}
 
 
 def test_reopening_keeps_the_data(db_path):
