@@ -1,7 +1,8 @@
 """Take the settings screens' screenshots in docs/, offscreen, each after doing what the
 user guide shows: File › Database… with a PostgreSQL server tested (the test server of
-``scripts/pg_server.py``, started if need be), and Settings › Email… with a test email
-sent to a real SMTP server on loopback. Secrets go to a keyring in memory.
+``scripts/pg_server.py``, started if need be and then stopped again), and Settings ›
+Email… with a test email sent to a real SMTP server on loopback. Secrets go to a keyring
+in memory.
 
     uv run python scripts/settings_screenshots.py
 """
@@ -9,7 +10,6 @@ sent to a real SMTP server on loopback. Secrets go to a keyring in memory.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -17,7 +17,9 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
+import pg_server  # noqa: E402
 from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -37,8 +39,6 @@ from tests.keyring_memory import MemoryKeyring, use_keyring  # noqa: E402
 from tests.smtp_servers import Inbox, smtp_server  # noqa: E402
 
 DOCS = ROOT / "docs"
-PG_SERVER = [sys.executable, str(ROOT / "scripts" / "pg_server.py")]
-PG_PASSWORD = "incident-desk-test"
 
 
 def wait_until(done, timeout_ms: int = 20_000) -> None:
@@ -53,9 +53,7 @@ def wait_until(done, timeout_ms: int = 20_000) -> None:
 
 
 def database_screenshot(app: QApplication, folder: Path) -> None:
-    url = subprocess.run([*PG_SERVER, "url"], check=True, capture_output=True,
-                         text=True).stdout.strip()
-    target = parse_target(url)
+    target = parse_target(pg_server.url())
     # the default file as "now open" (shown, not opened); the choice saved nowhere real
     dialog = DatabaseDialog(default_database_path(), Dialogs(),
                             choice_file=folder / "database.json")
@@ -66,7 +64,7 @@ def database_screenshot(app: QApplication, folder: Path) -> None:
     dialog.port.setText(str(target.port))
     dialog.database.setText(target.dbname)
     dialog.user.setText(target.user)
-    dialog.password.setText(PG_PASSWORD)
+    dialog.password.setText(pg_server.PASSWORD)
     dialog.test_button.click()
     wait_until(lambda: dialog.job is not None and dialog.job.done)
     app.processEvents()
@@ -100,10 +98,15 @@ def email_screenshot(app: QApplication, folder: Path) -> None:
 
 def main() -> None:
     app = QApplication(sys.argv)
-    subprocess.run([*PG_SERVER, "start"], check=True)
-    with use_keyring(MemoryKeyring()), tempfile.TemporaryDirectory() as folder:
-        database_screenshot(app, Path(folder))
-        email_screenshot(app, Path(folder))
+    started = not pg_server.running()
+    pg_server.start()
+    try:
+        with use_keyring(MemoryKeyring()), tempfile.TemporaryDirectory() as folder:
+            database_screenshot(app, Path(folder))
+            email_screenshot(app, Path(folder))
+    finally:
+        if started:
+            pg_server.stop()
     print(f"Saved the screenshots in {DOCS}")
 
 
