@@ -54,7 +54,7 @@ _RUNNING: set[ReportJob] = set()
 # Python overrides hundreds of times a paint, and each call takes the GIL again: behind a
 # worker busy in Python (an import checking 81,000 rows at a million incidents), each waited
 # up to 5 ms, and the window stood still 0.3 to 2.2 s while the log repainted. At 20 µs the
-# longest stall was 60 to 92 ms, and the worker took as long (10.0 s) as before.
+# longest stall was 60 to 69 ms, and the worker took as long (10 s) as before.
 GUI_SWITCH_INTERVAL_S = 20e-6
 
 
